@@ -1,0 +1,51 @@
+package org.iosup.trace;
+
+import org.iosup.schema.EventSchema;
+
+/**
+ * Row-level rules of the event schema that a single value cannot show: every row has the
+ * fields its kind requires, level is consistent with the kind, and {@code ts_ns} never decreases.
+ * Value ranges and enum names are checked where values are parsed or decoded.
+ */
+public final class RowValidator {
+    private final EventSchema schema = EventSchema.get();
+    private final int loadedMask;
+    private long lastTs = Long.MIN_VALUE;
+
+    /** A broken rule: the column (or null) with its value, and the problem. */
+    public record Violation(String column, String value, String problem) {
+        public TraceFormatException at(String where) {
+            return new TraceFormatException(where, column, value, problem);
+        }
+    }
+
+    /**
+     * @param loadedMask the columns actually loaded into the batches checked (requirements on
+     *                   columns not loaded are not checked)
+     */
+    public RowValidator(int loadedMask) {
+        this.loadedMask = loadedMask;
+    }
+
+    /** Checks row {@code i}; returns null when it is valid. */
+    public Violation check(EventBatch b, int i) {
+        long ts = b.tsNs()[i];
+        if ((loadedMask & Column.TS_NS.bit()) != 0) {
+            if (ts < lastTs) {
+                return new Violation("ts_ns", Long.toString(ts),
+                        "timestamps must not decrease (previous row has " + lastTs + ")");
+            }
+            lastTs = ts;
+        }
+        if ((loadedMask & Column.KIND.bit()) != 0) {
+            int need = schema.requiredMask(b.kind()[i]) & loadedMask;
+            int missing = need & ~b.present()[i];
+            if (missing != 0) {
+                Column c = Column.ofOrdinal(Integer.numberOfTrailingZeros(missing));
+                return new Violation(c.columnName(), null, "required for kind "
+                        + EventKind.ofCode(b.kind()[i]) + " but empty");
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,617 @@
+package org.iosup.trace.parquet;
+
+import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.statistics.BinaryStatistics;
+import org.apache.parquet.column.statistics.BooleanStatistics;
+import org.apache.parquet.column.statistics.IntStatistics;
+import org.apache.parquet.column.statistics.LongStatistics;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.PrimitiveType;
+import org.iosup.schema.FieldSpec;
+import org.iosup.trace.Column;
+import org.iosup.trace.EventBatch;
+import org.iosup.trace.EventKind;
+import org.iosup.trace.Granularity;
+import org.iosup.trace.PageType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Encodes one column of event batches into Parquet data pages (format v2) for the current row
+ * group, column-wise over whole batches: definition levels from the presence bits
+ * ({@link LevelCodec}), values with DELTA_BINARY_PACKED (integers), RLE_DICTIONARY (the columns the
+ * schema marks low-cardinality, enums and strings) or RLE (booleans), page statistics, and
+ * compression of the values. Pages wait in memory, compressed, until the row group is written.
+ */
+abstract class ColumnEncoder {
+    /** Rows per data page. */
+    static final int PAGE_ROWS = 1 << 15;
+
+    /** One finished page of the current row group. */
+    private record Page(int rows, int nulls, byte[] levels, byte[] data, int rawDataSize,
+                        Encoding encoding, Statistics<?> stats) {
+    }
+
+    final Column column;
+    final ColumnDescriptor descriptor;
+    final PrimitiveType type;
+    private final boolean optional;
+    private final int bit;
+    private final BytesInputCompressor compressor;
+    private final LevelCodec.Encoder levels = new LevelCodec.Encoder();
+    private final List<Page> pages = new ArrayList<>();
+    private final int[] rows = new int[PAGE_ROWS];
+    int pageRows;
+    int pageValues;
+    /** Values (non-null rows) in the finished pages of the current row group. */
+    long groupValues;
+
+    ColumnEncoder(Column column, ColumnDescriptor descriptor, BytesInputCompressor compressor) {
+        this.column = column;
+        this.descriptor = descriptor;
+        this.type = descriptor.getPrimitiveType();
+        this.optional = descriptor.getMaxDefinitionLevel() > 0;
+        this.bit = column.bit();
+        this.compressor = compressor;
+    }
+
+    /** The encoder of a column of the events schema. */
+    static ColumnEncoder of(Column column, FieldSpec spec, ColumnDescriptor d, BytesInputCompressor c) {
+        return switch (spec.type()) {
+            case INT64 -> new LongEncoder(column, d, c);
+            case INT32 -> spec.dictionary() ? new IntDictionaryEncoder(column, d, c) : new IntEncoder(column, d, c);
+            case BOOLEAN -> new BooleanEncoder(column, d, c);
+            case ENUM -> new EnumEncoder(column, d, c, names(spec.enumName()));
+            case STRING -> new StringEncoder(column, d, c);
+            case DOUBLE -> throw new IllegalStateException("events have no double column");
+        };
+    }
+
+    private static String[] names(String enumName) {
+        Enum<?>[] values = switch (enumName) {
+            case "kind" -> EventKind.values();
+            case "page_type" -> PageType.values();
+            case "granularity" -> Granularity.values();
+            default -> throw new IllegalStateException("unknown enum " + enumName);
+        };
+        return Arrays.stream(values).map(Enum::name).toArray(String[]::new);
+    }
+
+    /** Encodes rows [from, to) of {@code b}. */
+    final void write(EventBatch b, int from, int to) {
+        int[] present = b.present();
+        int i = from;
+        while (i < to) {
+            int end = Math.min(to, i + PAGE_ROWS - pageRows);
+            int count;
+            if (optional) {
+                levels.add(present, bit, i, end);
+                count = LevelCodec.presentRows(present, bit, i, end, rows);
+            } else {
+                count = 0;
+                for (int r = i; r < end; r++) {
+                    rows[count++] = r;
+                }
+            }
+            encode(b, rows, count);
+            pageValues += count;
+            pageRows += end - i;
+            i = end;
+            if (pageRows == PAGE_ROWS) {
+                finishPage();
+            }
+        }
+    }
+
+    /** Encodes the values of the rows {@code rows[0, count)}. */
+    abstract void encode(EventBatch b, int[] rows, int count);
+
+    /** The encoded values of the current page; resets the value encoder. */
+    abstract BytesInput pageValues() throws IOException;
+
+    abstract Encoding pageEncoding();
+
+    /** Statistics of the current page's values (nulls are added by the caller); resets them. */
+    abstract Statistics<?> pageStatistics();
+
+    /** The dictionary page of the row group, or null; resets the dictionary. */
+    DictionaryPage dictionaryPage() throws IOException {
+        return null;
+    }
+
+    final void finishPage() {
+        if (pageRows == 0) {
+            return;
+        }
+        try {
+            byte[] lv = optional ? levels.encode() : new byte[0];
+            // A page of nulls only has no values, so it is PLAIN (needs no dictionary).
+            Encoding encoding = pageValues == 0 ? Encoding.PLAIN : pageEncoding();
+            BytesInput raw = pageValues == 0 ? BytesInput.empty() : pageValues();
+            int rawSize = Math.toIntExact(raw.size());
+            byte[] data = compressor.compress(raw).toByteArray();
+            Statistics<?> stats = pageStatistics();
+            stats.setNumNulls(pageRows - pageValues);
+            groupValues += pageValues;
+            pages.add(new Page(pageRows, pageRows - pageValues, lv, data, rawSize, encoding, stats));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        levels.reset();
+        pageRows = 0;
+        pageValues = 0;
+    }
+
+    /** Writes this column's chunk of the row group of {@code rows} rows, and starts afresh. */
+    final void writeChunk(ParquetFileWriter out, CompressionCodecName codec, long rows) throws IOException {
+        finishPage();
+        out.startColumn(descriptor, rows, codec);
+        DictionaryPage dictionary = dictionaryPage();
+        if (dictionary != null) {
+            out.writeDictionaryPage(dictionary);
+        }
+        for (Page p : pages) {
+            out.writeDataPageV2(p.rows(), p.nulls(), p.rows(), BytesInput.empty(), BytesInput.from(p.levels()),
+                    p.encoding(), BytesInput.from(p.data()), p.rawDataSize(), p.stats());
+        }
+        out.endColumn();
+        pages.clear();
+        groupValues = 0;
+    }
+
+    /** Entries in this column's dictionary so far (0 when it has none). */
+    int dictionarySize() {
+        return 0;
+    }
+
+    /** Bytes held for the current row group (compressed pages), to bound row groups. */
+    long bufferedBytes() {
+        long n = 0;
+        for (Page p : pages) {
+            n += p.data().length + p.levels().length;
+        }
+        return n;
+    }
+
+    final DictionaryPage compressedDictionary(BytesInput plain, int size) throws IOException {
+        int rawSize = Math.toIntExact(plain.size());
+        byte[] compressed = compressor.compress(plain).toByteArray();
+        return new DictionaryPage(BytesInput.from(compressed), rawSize, size, Encoding.PLAIN);
+    }
+
+    /** Encodes dictionary ids of one page: a bit-width byte, then the RLE/bit-packing hybrid. */
+    static BytesInput dictionaryIds(int[] ids, int n, int dictionarySize) {
+        int width = HybridCodec.width(dictionarySize);
+        return BytesInput.concat(BytesInput.from(new byte[] {(byte) width}),
+                BytesInput.from(HybridCodec.encode(ids, n, width)));
+    }
+
+    static byte[] plainInt(int v) {
+        return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
+    }
+
+    private static final class LongEncoder extends ColumnEncoder {
+        private final DeltaCodec.Encoder values = new DeltaCodec.Encoder(false);
+        private long min = Long.MAX_VALUE;
+        private long max = Long.MIN_VALUE;
+
+        LongEncoder(Column column, ColumnDescriptor d, BytesInputCompressor c) {
+            super(column, d, c);
+        }
+
+        @Override
+        void encode(EventBatch b, int[] rows, int count) {
+            long[] a = (long[]) b.array(column);
+            long lo = min;
+            long hi = max;
+            for (int k = 0; k < count; k++) {
+                long v = a[rows[k]];
+                values.add(v);
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            min = lo;
+            max = hi;
+        }
+
+        @Override
+        BytesInput pageValues() {
+            return BytesInput.from(values.encode());
+        }
+
+        @Override
+        Encoding pageEncoding() {
+            return Encoding.DELTA_BINARY_PACKED;
+        }
+
+        @Override
+        Statistics<?> pageStatistics() {
+            LongStatistics s = (LongStatistics) Statistics.createStats(type);
+            if (pageValues > 0) {
+                s.setMinMax(min, max);
+            }
+            min = Long.MAX_VALUE;
+            max = Long.MIN_VALUE;
+            return s;
+        }
+    }
+
+    private static final class IntEncoder extends ColumnEncoder {
+        private final DeltaCodec.Encoder values = new DeltaCodec.Encoder(true);
+        private int min = Integer.MAX_VALUE;
+        private int max = Integer.MIN_VALUE;
+
+        IntEncoder(Column column, ColumnDescriptor d, BytesInputCompressor c) {
+            super(column, d, c);
+        }
+
+        @Override
+        void encode(EventBatch b, int[] rows, int count) {
+            int[] a = (int[]) b.array(column);
+            int lo = min;
+            int hi = max;
+            for (int k = 0; k < count; k++) {
+                int v = a[rows[k]];
+                values.add(v);
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            min = lo;
+            max = hi;
+        }
+
+        @Override
+        BytesInput pageValues() {
+            return BytesInput.from(values.encode());
+        }
+
+        @Override
+        Encoding pageEncoding() {
+            return Encoding.DELTA_BINARY_PACKED;
+        }
+
+        @Override
+        Statistics<?> pageStatistics() {
+            IntStatistics s = (IntStatistics) Statistics.createStats(type);
+            if (pageValues > 0) {
+                s.setMinMax(min, max);
+            }
+            min = Integer.MAX_VALUE;
+            max = Integer.MIN_VALUE;
+            return s;
+        }
+    }
+
+    /** Dictionary encoding of a low-cardinality int column; ids of values below 65536 by table. */
+    private static final class IntDictionaryEncoder extends ColumnEncoder {
+        private static final int TABLE = 1 << 16;
+        private int[] idByValue;
+        private final Int2IntOpenHashMap idByLargeValue = new Int2IntOpenHashMap();
+        private int[] dictionary = new int[64];
+        private int size;
+        private final int[] ids = new int[PAGE_ROWS];
+        private int idCount;
+        private int min = Integer.MAX_VALUE;
+        private int max = Integer.MIN_VALUE;
+
+        IntDictionaryEncoder(Column column, ColumnDescriptor d, BytesInputCompressor c) {
+            super(column, d, c);
+            idByLargeValue.defaultReturnValue(-1);
+        }
+
+        @Override
+        void encode(EventBatch b, int[] rows, int count) {
+            int[] a = (int[]) b.array(column);
+            for (int k = 0; k < count; k++) {
+                int v = a[rows[k]];
+                ids[idCount++] = id(v);
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+
+        private int id(int v) {
+            int id;
+            if (v >= 0 && v < TABLE) {
+                if (idByValue == null) {
+                    idByValue = new int[TABLE];
+                    Arrays.fill(idByValue, -1);
+                }
+                id = idByValue[v];
+                if (id < 0) {
+                    id = add(v);
+                    idByValue[v] = id;
+                }
+            } else {
+                id = idByLargeValue.get(v);
+                if (id < 0) {
+                    id = add(v);
+                    idByLargeValue.put(v, id);
+                }
+            }
+            return id;
+        }
+
+        private int add(int v) {
+            if (size == dictionary.length) {
+                dictionary = Arrays.copyOf(dictionary, size * 2);
+            }
+            dictionary[size] = v;
+            return size++;
+        }
+
+        @Override
+        BytesInput pageValues() {
+            BytesInput out = dictionaryIds(ids, idCount, size);
+            idCount = 0;
+            return out;
+        }
+
+        @Override
+        Encoding pageEncoding() {
+            return Encoding.RLE_DICTIONARY;
+        }
+
+        @Override
+        Statistics<?> pageStatistics() {
+            IntStatistics s = (IntStatistics) Statistics.createStats(type);
+            if (pageValues > 0) {
+                s.setMinMax(min, max);
+            }
+            min = Integer.MAX_VALUE;
+            max = Integer.MIN_VALUE;
+            return s;
+        }
+
+        @Override
+        DictionaryPage dictionaryPage() throws IOException {
+            if (size == 0) {
+                return null;
+            }
+            // Every entry was added by a value of this row group, so groupValues > 0 here.
+            byte[] plain = new byte[size * 4];
+            for (int i = 0; i < size; i++) {
+                System.arraycopy(plainInt(dictionary[i]), 0, plain, i * 4, 4);
+            }
+            DictionaryPage page = compressedDictionary(BytesInput.from(plain), size);
+            if (idByValue != null) {
+                for (int i = 0; i < size; i++) {
+                    if (dictionary[i] >= 0 && dictionary[i] < TABLE) {
+                        idByValue[dictionary[i]] = -1;
+                    }
+                }
+            }
+            idByLargeValue.clear();
+            size = 0;
+            return page;
+        }
+
+        @Override
+        int dictionarySize() {
+            return size;
+        }
+    }
+
+    /** Shared by enum and string columns: dictionary ids over byte-string entries. */
+    private abstract static class BinaryDictionaryEncoder extends ColumnEncoder {
+        private final int[] ids = new int[PAGE_ROWS];
+        private int idCount;
+        private long[] usedInPage = new long[2];
+
+        BinaryDictionaryEncoder(Column column, ColumnDescriptor d, BytesInputCompressor c) {
+            super(column, d, c);
+        }
+
+        final void put(int id) {
+            ids[idCount++] = id;
+            int word = id >>> 6;
+            if (word >= usedInPage.length) {
+                usedInPage = Arrays.copyOf(usedInPage, Math.max(word + 1, usedInPage.length * 2));
+            }
+            usedInPage[word] |= 1L << id;
+        }
+
+        abstract Binary entry(int id);
+
+        abstract int entries();
+
+        @Override
+        BytesInput pageValues() {
+            BytesInput out = dictionaryIds(ids, idCount, entries());
+            idCount = 0;
+            return out;
+        }
+
+        @Override
+        Encoding pageEncoding() {
+            return Encoding.RLE_DICTIONARY;
+        }
+
+        @Override
+        Statistics<?> pageStatistics() {
+            BinaryStatistics s = (BinaryStatistics) Statistics.createStats(type);
+            Binary min = null;
+            Binary max = null;
+            for (int w = 0; w < usedInPage.length; w++) {
+                long bits = usedInPage[w];
+                while (bits != 0) {
+                    int id = w * 64 + Long.numberOfTrailingZeros(bits);
+                    bits &= bits - 1;
+                    Binary v = entry(id);
+                    if (min == null || type.comparator().compare(v, min) < 0) {
+                        min = v;
+                    }
+                    if (max == null || type.comparator().compare(v, max) > 0) {
+                        max = v;
+                    }
+                }
+            }
+            if (min != null) {
+                s.setMinMax(min, max);
+            }
+            Arrays.fill(usedInPage, 0);
+            return s;
+        }
+
+        final DictionaryPage plainDictionary() throws IOException {
+            int n = entries();
+            if (n == 0 || groupValues == 0) {
+                return null;
+            }
+            java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < n; i++) {
+                byte[] bytes = entry(i).getBytes();
+                plain.write(plainInt(bytes.length));
+                plain.write(bytes);
+            }
+            return compressedDictionary(BytesInput.from(plain.toByteArray()), n);
+        }
+    }
+
+    /** An enum column: the dictionary is the enum's names in schema order, so the id is the code. */
+    private static final class EnumEncoder extends BinaryDictionaryEncoder {
+        private final Binary[] names;
+
+        EnumEncoder(Column column, ColumnDescriptor d, BytesInputCompressor c, String[] names) {
+            super(column, d, c);
+            this.names = Arrays.stream(names).map(Binary::fromString).toArray(Binary[]::new);
+        }
+
+        @Override
+        void encode(EventBatch b, int[] rows, int count) {
+            byte[] a = (byte[]) b.array(column);
+            for (int k = 0; k < count; k++) {
+                put(a[rows[k]]);
+            }
+        }
+
+        @Override
+        Binary entry(int id) {
+            return names[id];
+        }
+
+        @Override
+        int entries() {
+            return names.length;
+        }
+
+        @Override
+        DictionaryPage dictionaryPage() throws IOException {
+            return plainDictionary();
+        }
+    }
+
+    private static final class StringEncoder extends BinaryDictionaryEncoder {
+        private final Object2IntOpenHashMap<String> idOf = new Object2IntOpenHashMap<>();
+        private final List<Binary> dictionary = new ArrayList<>();
+        private String last;
+        private int lastId;
+
+        StringEncoder(Column column, ColumnDescriptor d, BytesInputCompressor c) {
+            super(column, d, c);
+            idOf.defaultReturnValue(-1);
+        }
+
+        @Override
+        void encode(EventBatch b, int[] rows, int count) {
+            String[] a = (String[]) b.array(column);
+            for (int k = 0; k < count; k++) {
+                String v = a[rows[k]];
+                if (!v.equals(last)) {
+                    int id = idOf.getInt(v);
+                    if (id < 0) {
+                        id = dictionary.size();
+                        idOf.put(v, id);
+                        dictionary.add(Binary.fromString(v));
+                    }
+                    last = v;
+                    lastId = id;
+                }
+                put(lastId);
+            }
+        }
+
+        @Override
+        Binary entry(int id) {
+            return dictionary.get(id);
+        }
+
+        @Override
+        int entries() {
+            return dictionary.size();
+        }
+
+        @Override
+        DictionaryPage dictionaryPage() throws IOException {
+            DictionaryPage page = plainDictionary();
+            idOf.clear();
+            dictionary.clear();
+            last = null;
+            return page;
+        }
+
+        @Override
+        int dictionarySize() {
+            return dictionary.size();
+        }
+    }
+
+    private static final class BooleanEncoder extends ColumnEncoder {
+        private final int[] bits = new int[PAGE_ROWS];
+        private int bitCount;
+        private boolean seenTrue;
+        private boolean seenFalse;
+
+        BooleanEncoder(Column column, ColumnDescriptor d, BytesInputCompressor c) {
+            super(column, d, c);
+        }
+
+        @Override
+        void encode(EventBatch b, int[] rows, int count) {
+            boolean[] a = (boolean[]) b.array(column);
+            for (int k = 0; k < count; k++) {
+                boolean v = a[rows[k]];
+                bits[bitCount++] = v ? 1 : 0;
+                seenTrue |= v;
+                seenFalse |= !v;
+            }
+        }
+
+        @Override
+        BytesInput pageValues() {
+            // RLE-encoded booleans in a v2 page: a 4-byte length, then the hybrid runs of width 1.
+            byte[] runs = HybridCodec.encode(bits, bitCount, 1);
+            bitCount = 0;
+            return BytesInput.concat(BytesInput.from(plainInt(runs.length)), BytesInput.from(runs));
+        }
+
+        @Override
+        Encoding pageEncoding() {
+            return Encoding.RLE;
+        }
+
+        @Override
+        Statistics<?> pageStatistics() {
+            BooleanStatistics s = (BooleanStatistics) Statistics.createStats(type);
+            if (pageValues > 0) {
+                s.setMinMax(!seenFalse, seenTrue);
+            }
+            seenTrue = false;
+            seenFalse = false;
+            return s;
+        }
+    }
+}

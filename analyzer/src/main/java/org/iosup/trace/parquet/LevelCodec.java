@@ -1,0 +1,278 @@
+package org.iosup.trace.parquet;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Definition levels of an optional top-level column (bit width 1) in Parquet's RLE/bit-packing
+ * hybrid encoding, converted straight from and to the presence bits of an event batch. Runs of
+ * 16 or more equal levels (in whole groups of 8) become RLE runs, everything else is bit-packed,
+ * so a sparse column costs a few bytes per run and a dense mixed one 1 bit per row.
+ * See the Parquet format's Encodings.md, "Run Length Encoding / Bit-Packing Hybrid".
+ */
+final class LevelCodec {
+    private LevelCodec() {
+    }
+
+    /**
+     * Writes to {@code rows} the indexes in [from, to) whose presence bit is set, without
+     * branching on the bits (presence is often unpredictable).
+     *
+     * @return how many indexes were written
+     */
+    static int presentRows(int[] present, int bit, int from, int to, int[] rows) {
+        int shift = Integer.numberOfTrailingZeros(bit);
+        int n = 0;
+        for (int r = from; r < to; r++) {
+            rows[n] = r;
+            n += present[r] >>> shift & 1;
+        }
+        return n;
+    }
+
+    /** Accumulates the levels of one page and encodes them. Reusable after {@link #reset()}. */
+    static final class Encoder {
+        private byte[] groups = new byte[1 << 12];
+        private int rows;
+        private int current;
+        private byte[] out = new byte[1 << 12];
+        private int outLen;
+
+        /** Adds the levels of rows [from, to) of a batch: 1 where {@code (present[i] & bit) != 0}. */
+        void add(int[] present, int bit, int from, int to) {
+            int shift = Integer.numberOfTrailingZeros(bit);
+            int i = from;
+            // Row by row up to a group boundary, then 8 rows to a byte, then the rest.
+            while (i < to && (rows & 7) != 0) {
+                addOne(present[i++], shift);
+            }
+            int whole = (to - i) >>> 3;
+            if (whole > 0) {
+                int g = rows >>> 3;
+                if (g + whole > groups.length) {
+                    groups = Arrays.copyOf(groups, Math.max(groups.length * 2, g + whole));
+                }
+                for (int k = 0; k < whole; k++, i += 8) {
+                    groups[g + k] = (byte) ((present[i] >>> shift & 1)
+                            | (present[i + 1] >>> shift & 1) << 1
+                            | (present[i + 2] >>> shift & 1) << 2
+                            | (present[i + 3] >>> shift & 1) << 3
+                            | (present[i + 4] >>> shift & 1) << 4
+                            | (present[i + 5] >>> shift & 1) << 5
+                            | (present[i + 6] >>> shift & 1) << 6
+                            | (present[i + 7] >>> shift & 1) << 7);
+                }
+                rows += whole * 8;
+            }
+            while (i < to) {
+                addOne(present[i++], shift);
+            }
+        }
+
+        private void addOne(int present, int shift) {
+            current |= (present >>> shift & 1) << (rows & 7);
+            if ((++rows & 7) == 0) {
+                int g = (rows - 1) >>> 3;
+                if (g >= groups.length) {
+                    groups = Arrays.copyOf(groups, groups.length * 2);
+                }
+                groups[g] = (byte) current;
+                current = 0;
+            }
+        }
+
+        int rows() {
+            return rows;
+        }
+
+        /** The encoded levels of the rows added since the last reset. */
+        byte[] encode() {
+            int full = rows >>> 3;
+            int nGroups = full + ((rows & 7) != 0 ? 1 : 0);
+            if ((rows & 7) != 0) {
+                if (full >= groups.length) {
+                    groups = Arrays.copyOf(groups, groups.length * 2);
+                }
+                groups[full] = (byte) current;
+            }
+            outLen = 0;
+            int packedStart = 0;
+            int g = 0;
+            while (g < full) {
+                int v = groups[g] & 0xff;
+                if (v == 0 || v == 0xff) {
+                    int end = g + 1;
+                    while (end < full && groups[end] == groups[g]) {
+                        end++;
+                    }
+                    if (end - g >= 2) {
+                        writePacked(packedStart, g);
+                        writeVarInt((end - g) * 8 << 1);
+                        writeByte(v & 1);
+                        packedStart = end;
+                    }
+                    g = end;
+                } else {
+                    g++;
+                }
+            }
+            writePacked(packedStart, nGroups);
+            return Arrays.copyOf(out, outLen);
+        }
+
+        private void writePacked(int from, int to) {
+            if (to > from) {
+                writeVarInt((to - from) << 1 | 1);
+                ensure(to - from);
+                System.arraycopy(groups, from, out, outLen, to - from);
+                outLen += to - from;
+            }
+        }
+
+        private void writeVarInt(int v) {
+            ensure(5);
+            while ((v & ~0x7f) != 0) {
+                out[outLen++] = (byte) ((v & 0x7f) | 0x80);
+                v >>>= 7;
+            }
+            out[outLen++] = (byte) v;
+        }
+
+        private void writeByte(int v) {
+            ensure(1);
+            out[outLen++] = (byte) v;
+        }
+
+        private void ensure(int n) {
+            if (outLen + n > out.length) {
+                out = Arrays.copyOf(out, Math.max(out.length * 2, outLen + n));
+            }
+        }
+
+        void reset() {
+            rows = 0;
+            current = 0;
+        }
+    }
+
+    /** Decodes levels of bit width 1 into presence bits, run by run, across calls. */
+    static final class Decoder {
+        private byte[] in;
+        private int at;
+        private int runLeft;
+        private boolean rle;
+        private boolean rleValue;
+        private int packedBit;
+
+        void init(ByteBuffer levels) {
+            if (levels.hasArray()) {
+                in = levels.array();
+                at = levels.arrayOffset() + levels.position();
+            } else {
+                in = new byte[levels.remaining()];
+                levels.duplicate().get(in);
+                at = 0;
+            }
+            runLeft = 0;
+        }
+
+        /**
+         * Sets {@code bit} in {@code present[i]} for each row i in [from, to) whose level is 1,
+         * and writes those rows' indexes to {@code rows}.
+         *
+         * @return how many rows had level 1
+         */
+        int decode(int[] present, int bit, int from, int to, int[] rows) {
+            int shift = Integer.numberOfTrailingZeros(bit);
+            int defined = 0;
+            int i = from;
+            byte[] bytes = in;
+            while (i < to) {
+                if (runLeft == 0) {
+                    nextRun();
+                }
+                int k = Math.min(runLeft, to - i);
+                int end = i + k;
+                if (rle) {
+                    if (rleValue) {
+                        for (int j = i; j < end; j++) {
+                            present[j] |= bit;
+                            rows[defined++] = j;
+                        }
+                    }
+                } else {
+                    // Bit-packed: bit b of the run is bit (b % 8) of byte at + b / 8.
+                    int b = packedBit;
+                    int base = at;
+                    for (int j = i; j < end; j++, b++) {
+                        int level = bytes[base + (b >>> 3)] >>> (b & 7) & 1;
+                        present[j] |= level << shift;
+                        rows[defined] = j;
+                        defined += level;
+                    }
+                    packedBit = b;
+                    if (k == runLeft) {
+                        at += (packedBit + 7) >>> 3;
+                        packedBit = 0;
+                    }
+                }
+                runLeft -= k;
+                i = end;
+            }
+            return defined;
+        }
+
+        /** Counts the rows with level 1 among the next {@code n} (consumes them). */
+        int count(int n) {
+            int defined = 0;
+            int i = 0;
+            while (i < n) {
+                if (runLeft == 0) {
+                    nextRun();
+                }
+                int k = Math.min(runLeft, n - i);
+                if (rle) {
+                    defined += rleValue ? k : 0;
+                } else {
+                    for (int b = packedBit; b < packedBit + k; b++) {
+                        defined += in[at + (b >>> 3)] >>> (b & 7) & 1;
+                    }
+                    packedBit += k;
+                    if (k == runLeft) {
+                        at += (packedBit + 7) >>> 3;
+                        packedBit = 0;
+                    }
+                }
+                runLeft -= k;
+                i += k;
+            }
+            return defined;
+        }
+
+        private void nextRun() {
+            int header = 0;
+            int shift = 0;
+            int b;
+            do {
+                b = in[at++] & 0xff;
+                header |= (b & 0x7f) << shift;
+                shift += 7;
+            } while ((b & 0x80) != 0 && shift < 35);
+            if ((header & 1) == 0) {
+                rle = true;
+                runLeft = header >>> 1;
+                rleValue = (in[at++] & 1) != 0;
+            } else {
+                rle = false;
+                runLeft = (header >>> 1) * 8;
+                packedBit = 0;
+                if (at + (runLeft >>> 3) > in.length) {
+                    throw new IllegalStateException("corrupt definition levels: bit-packed run is truncated");
+                }
+            }
+            if (runLeft <= 0) {
+                throw new IllegalStateException("corrupt definition levels: empty run");
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.iosup.trace.parquet;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Page compression for one reader or writer (not thread-safe). ZSTD goes straight through
+ * zstd-jni with one reused context: Hadoop's codec path opens a new stream per page, which cost
+ * more than the compression itself on pages of tens of kilobytes. The frames are standard, so
+ * any Parquet reader reads them. Other codecs go through parquet-java's {@link CodecFactory}.
+ */
+final class PageCodecs implements CompressionCodecFactory {
+    /** ZSTD level: parquet-java's default (parquet.compression.codec.zstd.level). */
+    static final int ZSTD_LEVEL = 3;
+
+    private final CodecFactory others = new CodecFactory(new PlainParquetConfiguration(), 1 << 20);
+    private ZstdCompressCtx compressCtx;
+    private ZstdDecompressCtx decompressCtx;
+
+    @Override
+    public BytesInputCompressor getCompressor(CompressionCodecName codec) {
+        if (codec != CompressionCodecName.ZSTD) {
+            return others.getCompressor(codec);
+        }
+        if (compressCtx == null) {
+            compressCtx = new ZstdCompressCtx().setLevel(ZSTD_LEVEL);
+        }
+        ZstdCompressCtx ctx = compressCtx;
+        return new BytesInputCompressor() {
+            @Override
+            public BytesInput compress(BytesInput bytes) throws IOException {
+                return BytesInput.from(ctx.compress(bytes.toByteArray()));
+            }
+
+            @Override
+            public CompressionCodecName getCodecName() {
+                return CompressionCodecName.ZSTD;
+            }
+
+            @Override
+            public void release() {
+            }
+        };
+    }
+
+    @Override
+    public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
+        if (codec != CompressionCodecName.ZSTD) {
+            return others.getDecompressor(codec);
+        }
+        if (decompressCtx == null) {
+            decompressCtx = new ZstdDecompressCtx();
+        }
+        ZstdDecompressCtx ctx = decompressCtx;
+        return new BytesInputDecompressor() {
+            @Override
+            public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+                byte[] in = bytes.toByteArray();
+                byte[] out = new byte[uncompressedSize];
+                int n = ctx.decompressByteArray(out, 0, uncompressedSize, in, 0, in.length);
+                if (n != uncompressedSize) {
+                    throw new IOException("ZSTD page decompressed to " + n + " bytes, expected " + uncompressedSize);
+                }
+                return BytesInput.from(out);
+            }
+
+            @Override
+            public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int decompressedSize)
+                    throws IOException {
+                byte[] in = new byte[compressedSize];
+                input.duplicate().get(in);
+                byte[] out = new byte[decompressedSize];
+                int n = ctx.decompressByteArray(out, 0, decompressedSize, in, 0, compressedSize);
+                if (n != decompressedSize) {
+                    throw new IOException("ZSTD page decompressed to " + n + " bytes, expected " + decompressedSize);
+                }
+                output.put(out);
+            }
+
+            @Override
+            public void release() {
+            }
+        };
+    }
+
+    @Override
+    public void release() {
+        others.release();
+        if (compressCtx != null) {
+            compressCtx.close();
+        }
+        if (decompressCtx != null) {
+            decompressCtx.close();
+        }
+    }
+
+    static {
+        // Fail early and clearly if the native library cannot load on this platform.
+        Zstd.defaultCompressionLevel();
+    }
+}

@@ -1,0 +1,146 @@
+package org.iosup.trace.parquet;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CodecTest {
+    @Provide
+    Arbitrary<List<Long>> longs() {
+        return Arbitraries.oneOf(
+                Arbitraries.longs(),
+                Arbitraries.longs().between(-5, 5),
+                Arbitraries.longs().between(0, 1 << 20),
+                Arbitraries.of(Long.MIN_VALUE, Long.MAX_VALUE, 0L, -1L)
+        ).list().ofMinSize(1).ofMaxSize(1200);
+    }
+
+    @Property(tries = 300)
+    void deltaRoundTripsInt64(@ForAll("longs") List<Long> values) {
+        DeltaCodec.Encoder e = new DeltaCodec.Encoder(false);
+        for (long v : values) {
+            e.add(v);
+        }
+        DeltaCodec.Decoder d = new DeltaCodec.Decoder();
+        d.init(ByteBuffer.wrap(e.encode()), false);
+        for (long v : values) {
+            assertThat(d.next()).isEqualTo(v);
+        }
+    }
+
+    @Property(tries = 300)
+    void deltaRoundTripsInt32(@ForAll @Size(min = 1, max = 1200) List<Integer> values) {
+        DeltaCodec.Encoder e = new DeltaCodec.Encoder(true);
+        for (int v : values) {
+            e.add(v);
+        }
+        byte[] page = e.encode();
+        DeltaCodec.Decoder d = new DeltaCodec.Decoder();
+        d.init(ByteBuffer.wrap(page), true);
+        for (int v : values) {
+            assertThat(d.next()).isEqualTo(v);
+        }
+        // INT32 pages never use more than 32 bits per delta, as other readers require.
+        ByteBuffer b = ByteBuffer.wrap(page);
+        assertThat(maxWidth(b, values.size())).isLessThanOrEqualTo(32);
+    }
+
+    private static int maxWidth(ByteBuffer b, int count) {
+        varLong(b);
+        int miniblocks = (int) varLong(b);
+        varLong(b);
+        varLong(b);
+        int max = 0;
+        int left = count - 1;
+        while (left > 0) {
+            varLong(b);
+            int used = (Math.min(left, DeltaCodec.BLOCK) + DeltaCodec.MINI - 1) / DeltaCodec.MINI;
+            int[] w = new int[miniblocks];
+            for (int m = 0; m < miniblocks; m++) {
+                w[m] = b.get() & 0xff;
+                max = Math.max(max, w[m]);
+            }
+            for (int m = 0; m < used; m++) {
+                b.position(b.position() + w[m] * DeltaCodec.MINI / 8);
+            }
+            left -= DeltaCodec.BLOCK;
+        }
+        return max;
+    }
+
+    private static long varLong(ByteBuffer b) {
+        long v = 0;
+        int shift = 0;
+        int x;
+        do {
+            x = b.get() & 0xff;
+            v |= (long) (x & 0x7f) << shift;
+            shift += 7;
+        } while ((x & 0x80) != 0);
+        return v;
+    }
+
+    @Property(tries = 300)
+    void hybridRoundTrips(@ForAll @IntRange(min = 1, max = 20) int width,
+                          @ForAll @IntRange(min = 1, max = 3000) int n,
+                          @ForAll @IntRange(min = 1, max = 50) int runLength,
+                          @ForAll long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        int[] values = new int[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = i % runLength == 0 || r.nextInt(4) == 0 ? r.nextInt(1 << width) : values[Math.max(0, i - 1)];
+        }
+        byte[] encoded = HybridCodec.encode(values, n, width);
+        int[] out = new int[n];
+        HybridCodec.decode(ByteBuffer.wrap(encoded), width, n, out);
+        assertThat(out).containsExactly(values);
+    }
+
+    @Property(tries = 300)
+    void levelsRoundTripThroughPresenceBits(@ForAll @IntRange(min = 1, max = 5000) int n,
+                                            @ForAll @IntRange(min = 0, max = 100) int percent,
+                                            @ForAll @IntRange(min = 1, max = 300) int clump,
+                                            @ForAll long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        int bit = 1 << 7;
+        int[] present = new int[n];
+        boolean on = false;
+        for (int i = 0; i < n; i++) {
+            if (i % clump == 0) {
+                on = r.nextInt(100) < percent;
+            }
+            present[i] = (on ? bit : 0) | 1;
+        }
+        LevelCodec.Encoder e = new LevelCodec.Encoder();
+        int split = r.nextInt(n + 1);
+        e.add(present, bit, 0, split);
+        e.add(present, bit, split, n);
+        byte[] levels = e.encode();
+        int[] decoded = new int[n];
+        int[] rows = new int[n];
+        LevelCodec.Decoder d = new LevelCodec.Decoder();
+        d.init(ByteBuffer.wrap(levels));
+        int defined = d.decode(decoded, bit, 0, split, rows);
+        defined += d.decode(decoded, bit, split, n, new int[n]);
+        LevelCodec.Decoder counter = new LevelCodec.Decoder();
+        counter.init(ByteBuffer.wrap(levels));
+        int counted = counter.count(split);
+        counted += counter.count(n - split);
+        int expected = 0;
+        for (int i = 0; i < n; i++) {
+            assertThat(decoded[i] & bit).as("row " + i).isEqualTo(present[i] & bit);
+            expected += (present[i] & bit) != 0 ? 1 : 0;
+        }
+        assertThat(defined).isEqualTo(expected);
+        assertThat(counted).isEqualTo(expected);
+    }
+}
