@@ -70,8 +70,7 @@ abstract class ColumnDecoder {
 
     static ColumnDecoder of(Column column, FieldSpec spec, ColumnDescriptor d, Faults faults) {
         return switch (spec.type()) {
-            case INT64 -> new LongDecoder(column, spec, d, faults);
-            case INT32 -> new IntDecoder(column, spec, d, faults);
+            case INT64, INT32 -> new IntegerDecoder(column, spec, d, faults);
             case BOOLEAN -> new BooleanDecoder(column, spec, d, faults);
             case STRING -> new StringDecoder(column, spec, d, faults);
             case ENUM -> new EnumDecoder(column, spec, d, faults);
@@ -238,80 +237,46 @@ abstract class ColumnDecoder {
         deltaPage = false;
     }
 
-    private static final class LongDecoder extends ColumnDecoder {
-        private final boolean int32;
+    /**
+     * An integer column into the batch's long[] (INT64 in the schema) or int[] (INT32) array,
+     * whichever physical integer type the file uses; values are range-checked before narrowing.
+     */
+    private static final class IntegerDecoder extends ColumnDecoder {
+        private final boolean fileInt32;
+        private final boolean targetInt32;
         private long[] dictionaryValues;
 
-        LongDecoder(Column column, FieldSpec spec, ColumnDescriptor d, Faults faults) {
+        IntegerDecoder(Column column, FieldSpec spec, ColumnDescriptor d, Faults faults) {
             super(column, spec, d, faults);
-            int32 = d.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.INT32;
+            fileInt32 = d.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.INT32;
+            targetInt32 = spec.type() == org.iosup.schema.FieldType.INT32;
         }
 
         @Override
         void onDictionary(Dictionary d) {
             dictionaryValues = new long[d.getMaxId() + 1];
             for (int id = 0; id <= d.getMaxId(); id++) {
-                dictionaryValues[id] = int32 ? d.decodeToInt(id) : d.decodeToLong(id);
+                dictionaryValues[id] = fileInt32 ? d.decodeToInt(id) : d.decodeToLong(id);
             }
         }
 
         @Override
         void decode(EventBatch b, int[] rows, int count) {
-            long[] a = (long[]) b.array(column);
             long min = spec.min();
             long max = spec.max();
-            if (deltaPage) {
-                DeltaCodec.Decoder d = delta;
-                for (int k = 0; k < count; k++) {
-                    long v = d.next();
-                    if (v < min || v > max) {
-                        fail(rows[k], Long.toString(v), "out of range " + spec.rangeText());
-                    }
-                    a[rows[k]] = v;
-                }
-                return;
-            }
-            ValuesReader in = values;
-            for (int k = 0; k < count; k++) {
-                long v = dictionaryPage ? dictionaryValues[nextId()] : int32 ? in.readInteger() : in.readLong();
-                if (v < min || v > max) {
-                    fail(rows[k], Long.toString(v), "out of range " + spec.rangeText());
-                }
-                a[rows[k]] = v;
-            }
-        }
-    }
-
-    private static final class IntDecoder extends ColumnDecoder {
-        private final boolean int64;
-        private long[] dictionaryValues;
-
-        IntDecoder(Column column, FieldSpec spec, ColumnDescriptor d, Faults faults) {
-            super(column, spec, d, faults);
-            int64 = d.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.INT64;
-        }
-
-        @Override
-        void onDictionary(Dictionary d) {
-            dictionaryValues = new long[d.getMaxId() + 1];
-            for (int id = 0; id <= d.getMaxId(); id++) {
-                dictionaryValues[id] = int64 ? d.decodeToLong(id) : d.decodeToInt(id);
-            }
-        }
-
-        @Override
-        void decode(EventBatch b, int[] rows, int count) {
-            int[] a = (int[]) b.array(column);
-            long min = spec.min();
-            long max = spec.max();
-            ValuesReader in = values;
+            long[] longs = targetInt32 ? null : (long[]) b.array(column);
+            int[] ints = targetInt32 ? (int[]) b.array(column) : null;
             for (int k = 0; k < count; k++) {
                 long v = deltaPage ? delta.next() : dictionaryPage ? dictionaryValues[nextId()]
-                        : int64 ? in.readLong() : in.readInteger();
+                        : fileInt32 ? values.readInteger() : values.readLong();
                 if (v < min || v > max) {
                     fail(rows[k], Long.toString(v), "out of range " + spec.rangeText());
                 }
-                a[rows[k]] = (int) v;
+                if (targetInt32) {
+                    ints[rows[k]] = (int) v;
+                } else {
+                    longs[rows[k]] = v;
+                }
             }
         }
     }

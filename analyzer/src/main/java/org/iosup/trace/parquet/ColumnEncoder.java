@@ -71,8 +71,8 @@ abstract class ColumnEncoder {
     /** The encoder of a column of the events schema. */
     static ColumnEncoder of(Column column, FieldSpec spec, ColumnDescriptor d, BytesInputCompressor c) {
         return switch (spec.type()) {
-            case INT64 -> new LongEncoder(column, d, c);
-            case INT32 -> spec.dictionary() ? new IntDictionaryEncoder(column, d, c) : new IntEncoder(column, d, c);
+            case INT64 -> new DeltaEncoder(column, d, c, false);
+            case INT32 -> spec.dictionary() ? new IntDictionaryEncoder(column, d, c) : new DeltaEncoder(column, d, c, true);
             case BOOLEAN -> new BooleanEncoder(column, d, c);
             case ENUM -> new EnumEncoder(column, d, c, names(spec.enumName()));
             case STRING -> new StringEncoder(column, d, c);
@@ -203,25 +203,39 @@ abstract class ColumnEncoder {
         return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
     }
 
-    private static final class LongEncoder extends ColumnEncoder {
-        private final DeltaCodec.Encoder values = new DeltaCodec.Encoder(false);
+    /** DELTA_BINARY_PACKED integers, from the batch's long[] (INT64) or int[] (INT32) column. */
+    private static final class DeltaEncoder extends ColumnEncoder {
+        private final boolean int32;
+        private final DeltaCodec.Encoder values;
         private long min = Long.MAX_VALUE;
         private long max = Long.MIN_VALUE;
 
-        LongEncoder(Column column, ColumnDescriptor d, BytesInputCompressor c) {
+        DeltaEncoder(Column column, ColumnDescriptor d, BytesInputCompressor c, boolean int32) {
             super(column, d, c);
+            this.int32 = int32;
+            this.values = new DeltaCodec.Encoder(int32);
         }
 
         @Override
         void encode(EventBatch b, int[] rows, int count) {
-            long[] a = (long[]) b.array(column);
             long lo = min;
             long hi = max;
-            for (int k = 0; k < count; k++) {
-                long v = a[rows[k]];
-                values.add(v);
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
+            if (int32) {
+                int[] a = (int[]) b.array(column);
+                for (int k = 0; k < count; k++) {
+                    long v = a[rows[k]];
+                    values.add(v);
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            } else {
+                long[] a = (long[]) b.array(column);
+                for (int k = 0; k < count; k++) {
+                    long v = a[rows[k]];
+                    values.add(v);
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
             }
             min = lo;
             max = hi;
@@ -239,58 +253,16 @@ abstract class ColumnEncoder {
 
         @Override
         Statistics<?> pageStatistics() {
-            LongStatistics s = (LongStatistics) Statistics.createStats(type);
+            Statistics<?> s = Statistics.createStats(type);
             if (pageValues > 0) {
-                s.setMinMax(min, max);
+                if (int32) {
+                    ((IntStatistics) s).setMinMax((int) min, (int) max);
+                } else {
+                    ((LongStatistics) s).setMinMax(min, max);
+                }
             }
             min = Long.MAX_VALUE;
             max = Long.MIN_VALUE;
-            return s;
-        }
-    }
-
-    private static final class IntEncoder extends ColumnEncoder {
-        private final DeltaCodec.Encoder values = new DeltaCodec.Encoder(true);
-        private int min = Integer.MAX_VALUE;
-        private int max = Integer.MIN_VALUE;
-
-        IntEncoder(Column column, ColumnDescriptor d, BytesInputCompressor c) {
-            super(column, d, c);
-        }
-
-        @Override
-        void encode(EventBatch b, int[] rows, int count) {
-            int[] a = (int[]) b.array(column);
-            int lo = min;
-            int hi = max;
-            for (int k = 0; k < count; k++) {
-                int v = a[rows[k]];
-                values.add(v);
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
-            }
-            min = lo;
-            max = hi;
-        }
-
-        @Override
-        BytesInput pageValues() {
-            return BytesInput.from(values.encode());
-        }
-
-        @Override
-        Encoding pageEncoding() {
-            return Encoding.DELTA_BINARY_PACKED;
-        }
-
-        @Override
-        Statistics<?> pageStatistics() {
-            IntStatistics s = (IntStatistics) Statistics.createStats(type);
-            if (pageValues > 0) {
-                s.setMinMax(min, max);
-            }
-            min = Integer.MAX_VALUE;
-            max = Integer.MIN_VALUE;
             return s;
         }
     }

@@ -37,8 +37,7 @@ final class DeltaCodec {
         private long first;
         private long previous;
         private int count;
-        private byte[] out = new byte[1 << 14];
-        private int len;
+        private final Bytes.Writer out = new Bytes.Writer(1 << 14);
 
         /** @param int32 whether the column is INT32 (deltas wrap in 32 bits) */
         Encoder(boolean int32) {
@@ -68,10 +67,10 @@ final class DeltaCodec {
                 deltas[i] = (block[i] - min) & mask;
             }
             Arrays.fill(deltas, inBlock, BLOCK, 0);
-            ensure(10 + MINIBLOCKS + BLOCK * 8);
-            writeVarLong((min << 1) ^ (min >> 63));
-            int widthsAt = len;
-            len += MINIBLOCKS;
+            out.ensure(10 + MINIBLOCKS + BLOCK * 8);
+            out.varLong((min << 1) ^ (min >> 63));
+            int widthsAt = out.len;
+            out.len += MINIBLOCKS;
             int used = (inBlock + MINI - 1) / MINI;
             for (int m = 0; m < MINIBLOCKS; m++) {
                 int width = 0;
@@ -82,12 +81,12 @@ final class DeltaCodec {
                     }
                     width = 64 - Long.numberOfLeadingZeros(or);
                 }
-                out[widthsAt + m] = (byte) width;
+                out.buf[widthsAt + m] = (byte) width;
                 if (m < used) {
                     BytePackerForLong p = PACKERS[width];
                     for (int g = 0; g < MINI; g += 8) {
-                        p.pack8Values(deltas, m * MINI + g, out, len);
-                        len += width;
+                        p.pack8Values(deltas, m * MINI + g, out.buf, out.len);
+                        out.len += width;
                     }
                 }
             }
@@ -99,44 +98,26 @@ final class DeltaCodec {
             if (inBlock > 0) {
                 flushBlock();
             }
-            byte[] body = Arrays.copyOf(out, len);
-            len = 0;
-            ensure(32);
-            writeVarLong(BLOCK);
-            writeVarLong(MINIBLOCKS);
-            writeVarLong(count);
-            writeVarLong((first << 1) ^ (first >> 63));
-            byte[] result = Arrays.copyOf(out, len + body.length);
-            System.arraycopy(body, 0, result, len, body.length);
-            len = 0;
+            Bytes.Writer page = new Bytes.Writer(out.len + 32);
+            page.varLong(BLOCK);
+            page.varLong(MINIBLOCKS);
+            page.varLong(count);
+            page.varLong((first << 1) ^ (first >> 63));
+            page.bytes(out.buf, 0, out.len);
+            out.clear();
             count = 0;
             inBlock = 0;
-            return result;
+            return page.toArray();
         }
 
         boolean isEmpty() {
             return count == 0;
         }
-
-        private void writeVarLong(long v) {
-            while ((v & ~0x7fL) != 0) {
-                out[len++] = (byte) ((v & 0x7f) | 0x80);
-                v >>>= 7;
-            }
-            out[len++] = (byte) v;
-        }
-
-        private void ensure(int n) {
-            if (len + n > out.length) {
-                out = Arrays.copyOf(out, Math.max(out.length * 2, len + n));
-            }
-        }
     }
 
     /** Reads the values of one page in order, decoding a block at a time. */
     static final class Decoder {
-        private byte[] in;
-        private int at;
+        private final Bytes.Reader in = new Bytes.Reader();
         private long[] values = new long[BLOCK];
         private final int[] widths = new int[64];
         private int blockSize;
@@ -151,17 +132,10 @@ final class DeltaCodec {
         /** Starts a page; {@code int32} when the column is INT32 (deltas wrap in 32 bits). */
         void init(ByteBuffer data, boolean int32) {
             this.int32 = int32;
-            if (data.hasArray()) {
-                in = data.array();
-                at = data.arrayOffset() + data.position();
-            } else {
-                in = new byte[data.remaining()];
-                data.duplicate().get(in);
-                at = 0;
-            }
-            blockSize = (int) readVarLong();
-            miniblocks = (int) readVarLong();
-            left = (int) readVarLong();
+            in.reset(data);
+            blockSize = in.varInt();
+            miniblocks = in.varInt();
+            left = in.varInt();
             if (blockSize <= 0 || miniblocks <= 0 || blockSize % miniblocks != 0
                     || (blockSize / miniblocks) % 8 != 0 || left < 0 || miniblocks > widths.length) {
                 throw new IllegalStateException("corrupt DELTA_BINARY_PACKED header");
@@ -170,7 +144,7 @@ final class DeltaCodec {
             if (values.length < blockSize) {
                 values = new long[blockSize];
             }
-            long firstValue = zigzag(readVarLong());
+            long firstValue = zigzag(in.varLong());
             if (int32) {
                 firstValue = (int) firstValue;
             }
@@ -192,9 +166,9 @@ final class DeltaCodec {
             if (left <= 0) {
                 throw new IllegalStateException("read past the values of a DELTA_BINARY_PACKED page");
             }
-            long minDelta = zigzag(readVarLong());
+            long minDelta = zigzag(in.varLong());
             for (int m = 0; m < miniblocks; m++) {
-                widths[m] = in[at++] & 0xff;
+                widths[m] = in.u8();
             }
             int n = Math.min(blockSize, left);
             int used = (n + mini - 1) / mini;
@@ -209,12 +183,10 @@ final class DeltaCodec {
                     continue;
                 }
                 BytePackerForLong p = PACKERS[w];
-                if (at + mini / 8 * w > in.length) {
-                    throw new IllegalStateException("DELTA_BINARY_PACKED page is truncated");
-                }
+                in.need((long) mini / 8 * w, "DELTA_BINARY_PACKED page");
                 for (int g = 0; g < mini; g += 8) {
-                    p.unpack8Values(in, at, values, m * mini + g);
-                    at += w;
+                    p.unpack8Values(in.buf, in.at, values, m * mini + g);
+                    in.at += w;
                 }
             }
             long v = last;
@@ -236,18 +208,6 @@ final class DeltaCodec {
 
         private static long zigzag(long v) {
             return (v >>> 1) ^ -(v & 1);
-        }
-
-        private long readVarLong() {
-            long v = 0;
-            int shift = 0;
-            long b;
-            do {
-                b = in[at++] & 0xff;
-                v |= (b & 0x7f) << shift;
-                shift += 7;
-            } while ((b & 0x80) != 0 && shift < 70);
-            return v;
         }
     }
 }

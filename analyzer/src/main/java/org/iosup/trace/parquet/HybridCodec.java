@@ -30,7 +30,7 @@ final class HybridCodec {
 
     /** Encodes values[0, n) with {@code width} bits each, without a length prefix. */
     static byte[] encode(int[] values, int n, int width) {
-        Out out = new Out(n * width / 8 + 16);
+        Bytes.Writer out = new Bytes.Writer(n * width / 8 + 16);
         BytePacker packer = PACKERS[width];
         int valueBytes = (width + 7) / 8;
         int packedFrom = 0;
@@ -45,32 +45,31 @@ final class HybridCodec {
             int start = i + ((8 - (i - packedFrom) % 8) % 8);
             if (end - start >= 16) {
                 writePacked(out, packer, width, values, packedFrom, start);
-                out.varInt((end - start) << 1);
+                out.varLong((long) (end - start) << 1);
                 for (int b = 0; b < valueBytes; b++) {
-                    out.put((byte) (v >>> (8 * b)));
+                    out.u8(v >>> (8 * b));
                 }
                 packedFrom = end;
             }
             i = end;
         }
         writePacked(out, packer, width, values, packedFrom, n);
-        return out.bytes();
+        return out.toArray();
     }
 
-    private static void writePacked(Out out, BytePacker packer, int width, int[] values, int from, int to) {
+    private static void writePacked(Bytes.Writer out, BytePacker packer, int width, int[] values, int from, int to) {
         if (to <= from) {
             return;
         }
         int groups = (to - from + 7) / 8;
-        out.varInt(groups << 1 | 1);
+        out.varLong((long) groups << 1 | 1);
         out.ensure(groups * width);
-        int[] tail = null;
         for (int g = 0; g < groups; g++) {
             int at = from + g * 8;
             if (at + 8 <= to) {
                 packer.pack8Values(values, at, out.buf, out.len);
             } else {
-                tail = new int[8];
+                int[] tail = new int[8];
                 System.arraycopy(values, at, tail, 0, to - at);
                 packer.pack8Values(tail, 0, out.buf, out.len);
             }
@@ -80,89 +79,38 @@ final class HybridCodec {
 
     /** Decodes {@code n} values of {@code width} bits from {@code buffer} into out[0, n). */
     static void decode(ByteBuffer buffer, int width, int n, int[] out) {
-        byte[] in;
-        int at;
-        if (buffer.hasArray()) {
-            in = buffer.array();
-            at = buffer.arrayOffset() + buffer.position();
-        } else {
-            in = new byte[buffer.remaining()];
-            buffer.duplicate().get(in);
-            at = 0;
-        }
+        Bytes.Reader in = new Bytes.Reader(buffer);
         BytePacker packer = PACKERS[width];
         int valueBytes = (width + 7) / 8;
-        int[] group = new int[8];
         int i = 0;
         while (i < n) {
-            int header = 0;
-            int shift = 0;
-            int b;
-            do {
-                b = in[at++] & 0xff;
-                header |= (b & 0x7f) << shift;
-                shift += 7;
-            } while ((b & 0x80) != 0 && shift < 35);
+            int header = in.varInt();
             if ((header & 1) == 0) {
                 int count = Math.min(header >>> 1, n - i);
                 int v = 0;
                 for (int k = 0; k < valueBytes; k++) {
-                    v |= (in[at++] & 0xff) << (8 * k);
+                    v |= in.u8() << (8 * k);
                 }
                 Arrays.fill(out, i, i + count, v);
                 i += count;
             } else {
                 int groups = header >>> 1;
-                if (at + (long) groups * width > in.length + width) {
-                    throw new IllegalStateException("bit-packed run is truncated");
+                int whole = Math.min(groups, (n - i) / 8);
+                in.need((long) whole * width, "bit-packed run");
+                for (int g = 0; g < whole; g++, i += 8, in.at += width) {
+                    packer.unpack8Values(in.buf, in.at, out, i);
                 }
-                int g = 0;
-                for (; g < groups && i + 8 <= n; g++, i += 8, at += width) {
-                    packer.unpack8Values(in, at, out, i);
+                if (whole < groups && i < n) {
+                    // The last values of the page: the group may be padded past n.
+                    int[] group = new int[8];
+                    packer.unpack8Values(Arrays.copyOfRange(in.buf, in.at, in.at + width), 0, group, 0);
+                    System.arraycopy(group, 0, out, i, Math.min(8, n - i));
+                    i = Math.min(n, i + 8);
+                    whole++;
+                    in.at += width;
                 }
-                if (g < groups && i < n) {
-                    byte[] last = Arrays.copyOfRange(in, at, at + width);
-                    packer.unpack8Values(last, 0, group, 0);
-                    System.arraycopy(group, 0, out, i, n - i);
-                    i = n;
-                    g++;
-                    at += width;
-                }
-                at += (groups - g) * width;
+                in.at += (groups - whole) * width;
             }
-        }
-    }
-
-    private static final class Out {
-        byte[] buf;
-        int len;
-
-        Out(int capacity) {
-            buf = new byte[Math.max(16, capacity)];
-        }
-
-        void ensure(int n) {
-            if (len + n > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
-            }
-        }
-
-        void put(byte b) {
-            ensure(1);
-            buf[len++] = b;
-        }
-
-        void varInt(int v) {
-            ensure(5);
-            while ((v & ~0x7f) != 0) {
-                buf[len++] = (byte) ((v & 0x7f) | 0x80);
-                v >>>= 7;
-            }
-            buf[len++] = (byte) v;
-        }
-
-        byte[] bytes() {
-            return Arrays.copyOf(buf, len);
         }
     }
 }

@@ -35,8 +35,7 @@ final class LevelCodec {
         private byte[] groups = new byte[1 << 12];
         private int rows;
         private int current;
-        private byte[] out = new byte[1 << 12];
-        private int outLen;
+        private final Bytes.Writer out = new Bytes.Writer(1 << 12);
 
         /** Adds the levels of rows [from, to) of a batch: 1 where {@code (present[i] & bit) != 0}. */
         void add(int[] present, int bit, int from, int to) {
@@ -95,7 +94,7 @@ final class LevelCodec {
                 }
                 groups[full] = (byte) current;
             }
-            outLen = 0;
+            out.clear();
             int packedStart = 0;
             int g = 0;
             while (g < full) {
@@ -107,8 +106,8 @@ final class LevelCodec {
                     }
                     if (end - g >= 2) {
                         writePacked(packedStart, g);
-                        writeVarInt((end - g) * 8 << 1);
-                        writeByte(v & 1);
+                        out.varLong((long) (end - g) * 8 << 1);
+                        out.u8(v & 1);
                         packedStart = end;
                     }
                     g = end;
@@ -117,35 +116,13 @@ final class LevelCodec {
                 }
             }
             writePacked(packedStart, nGroups);
-            return Arrays.copyOf(out, outLen);
+            return out.toArray();
         }
 
         private void writePacked(int from, int to) {
             if (to > from) {
-                writeVarInt((to - from) << 1 | 1);
-                ensure(to - from);
-                System.arraycopy(groups, from, out, outLen, to - from);
-                outLen += to - from;
-            }
-        }
-
-        private void writeVarInt(int v) {
-            ensure(5);
-            while ((v & ~0x7f) != 0) {
-                out[outLen++] = (byte) ((v & 0x7f) | 0x80);
-                v >>>= 7;
-            }
-            out[outLen++] = (byte) v;
-        }
-
-        private void writeByte(int v) {
-            ensure(1);
-            out[outLen++] = (byte) v;
-        }
-
-        private void ensure(int n) {
-            if (outLen + n > out.length) {
-                out = Arrays.copyOf(out, Math.max(out.length * 2, outLen + n));
+                out.varLong((long) (to - from) << 1 | 1);
+                out.bytes(groups, from, to - from);
             }
         }
 
@@ -157,22 +134,14 @@ final class LevelCodec {
 
     /** Decodes levels of bit width 1 into presence bits, run by run, across calls. */
     static final class Decoder {
-        private byte[] in;
-        private int at;
+        private final Bytes.Reader in = new Bytes.Reader();
         private int runLeft;
         private boolean rle;
         private boolean rleValue;
         private int packedBit;
 
         void init(ByteBuffer levels) {
-            if (levels.hasArray()) {
-                in = levels.array();
-                at = levels.arrayOffset() + levels.position();
-            } else {
-                in = new byte[levels.remaining()];
-                levels.duplicate().get(in);
-                at = 0;
-            }
+            in.reset(levels);
             runLeft = 0;
         }
 
@@ -186,7 +155,7 @@ final class LevelCodec {
             int shift = Integer.numberOfTrailingZeros(bit);
             int defined = 0;
             int i = from;
-            byte[] bytes = in;
+            byte[] bytes = in.buf;
             while (i < to) {
                 if (runLeft == 0) {
                     nextRun();
@@ -203,7 +172,7 @@ final class LevelCodec {
                 } else {
                     // Bit-packed: bit b of the run is bit (b % 8) of byte at + b / 8.
                     int b = packedBit;
-                    int base = at;
+                    int base = in.at;
                     for (int j = i; j < end; j++, b++) {
                         int level = bytes[base + (b >>> 3)] >>> (b & 7) & 1;
                         present[j] |= level << shift;
@@ -212,7 +181,7 @@ final class LevelCodec {
                     }
                     packedBit = b;
                     if (k == runLeft) {
-                        at += (packedBit + 7) >>> 3;
+                        in.at += (packedBit + 7) >>> 3;
                         packedBit = 0;
                     }
                 }
@@ -235,11 +204,11 @@ final class LevelCodec {
                     defined += rleValue ? k : 0;
                 } else {
                     for (int b = packedBit; b < packedBit + k; b++) {
-                        defined += in[at + (b >>> 3)] >>> (b & 7) & 1;
+                        defined += in.buf[in.at + (b >>> 3)] >>> (b & 7) & 1;
                     }
                     packedBit += k;
                     if (k == runLeft) {
-                        at += (packedBit + 7) >>> 3;
+                        in.at += (packedBit + 7) >>> 3;
                         packedBit = 0;
                     }
                 }
@@ -250,25 +219,16 @@ final class LevelCodec {
         }
 
         private void nextRun() {
-            int header = 0;
-            int shift = 0;
-            int b;
-            do {
-                b = in[at++] & 0xff;
-                header |= (b & 0x7f) << shift;
-                shift += 7;
-            } while ((b & 0x80) != 0 && shift < 35);
+            int header = in.varInt();
             if ((header & 1) == 0) {
                 rle = true;
                 runLeft = header >>> 1;
-                rleValue = (in[at++] & 1) != 0;
+                rleValue = (in.u8() & 1) != 0;
             } else {
                 rle = false;
                 runLeft = (header >>> 1) * 8;
                 packedBit = 0;
-                if (at + (runLeft >>> 3) > in.length) {
-                    throw new IllegalStateException("corrupt definition levels: bit-packed run is truncated");
-                }
+                in.need(runLeft >>> 3, "definition levels: a bit-packed run");
             }
             if (runLeft <= 0) {
                 throw new IllegalStateException("corrupt definition levels: empty run");
