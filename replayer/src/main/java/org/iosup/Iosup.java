@@ -5,6 +5,7 @@ import org.iosup.cli.Cli;
 import org.iosup.cli.ExportCommand;
 import org.iosup.cli.IngestCommand;
 import org.iosup.cli.InspectCommand;
+import org.iosup.cli.ReplayCommand;
 import org.iosup.cli.VersionProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             InspectCommand.class,
             ExportCommand.class,
+            ReplayCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -1,0 +1,174 @@
+package org.iosup.cli;
+
+import org.iosup.io.Hashes;
+import org.iosup.io.OutputFolder;
+import org.iosup.io.UserException;
+import org.iosup.model.CostModel;
+import org.iosup.model.guest.Paging;
+import org.iosup.model.vtd.IommuConfig;
+import org.iosup.model.xen.HypervisorProfile;
+import org.iosup.replay.Anomalies;
+import org.iosup.replay.PolicySpec;
+import org.iosup.replay.Replay;
+import org.iosup.replay.ReplayConfig;
+import org.iosup.replay.ReplayResult;
+import org.iosup.replay.report.ReplayReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code iosup replay}: one read of a trace, replayed under every policy given. */
+@Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = {
+            "Replay a Parquet trace against the model of Xen's page types, the VT-d IOMMU and IOTLB and the",
+            "guest's page-table pools, under each --policy, in one read. Writes OUTDIR/minutes.csv,",
+            "OUTDIR/summary.csv and OUTDIR/manifest.json (formats in schemas/) and prints a summary."
+        })
+public final class ReplayCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TRACE.parquet", description = "The trace to replay.")
+    Path trace;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTDIR",
+            description = "Folder for the outputs (created if needed).")
+    Path output;
+
+    @Option(names = "--policy", paramLabel = "SPEC",
+            description = {"A policy, repeatable; the first is the baseline. disabled | pre-enabled | dynamic@TIME |",
+                "quicklist[@TIME], with options ,name=N ,cap=PAGES ,shrink=on|off ,shrink-ratio=X ,shrink-total=PAGES",
+                "(quicklist: ,min= ,batch= ,fraction= ,free-pages= ,cpus=). Default: disabled, pre-enabled, dynamic@5m."})
+    List<String> policies = new ArrayList<>();
+
+    @Option(names = "--profile", defaultValue = "xen-4.2.1", paramLabel = "NAME",
+            description = "Hypervisor profile: xen-4.2.1 (the paper's), xen-4.2.4 or xen-4.14 (default: ${DEFAULT-VALUE}).")
+    String profile;
+
+    @Option(names = "--paging", paramLabel = "MODE",
+            description = "Guest paging: pae or x86-64 (default: the trace's iosup.paging metadata, else x86-64).")
+    String paging;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads running policies (default: the CPUs, at most the policies). Results do not depend on it.")
+    Integer threads;
+
+    @Option(names = "--strict", description = "Make the first event the model cannot accept fatal (exit code 2).")
+    boolean strict;
+
+    @Option(names = "--caching-mode", description = "The IOMMU caches non-present entries (emulated IOMMUs): map flushes are issued too.")
+    boolean cachingMode;
+
+    @Option(names = "--no-page-selective", description = "The IOMMU lacks page-selective invalidation: every flush is domain-selective.")
+    boolean noPageSelective;
+
+    @Option(names = "--max-address-mask", defaultValue = "9", paramLabel = "ORDER",
+            description = "Largest order of a page-selective flush (default: ${DEFAULT-VALUE}).")
+    int maxAddressMask;
+
+    @Option(names = "--iommu-units", defaultValue = "1", paramLabel = "N",
+            description = "IOMMU units serving the domain; each flush is one call per unit (default: ${DEFAULT-VALUE}).")
+    int units;
+
+    @Option(names = "--iotlb-entries", defaultValue = "64", paramLabel = "N",
+            description = "IOTLB entries (default: ${DEFAULT-VALUE}, about 256 KB of reach; MODEL.md §6).")
+    int iotlbEntries;
+
+    @Option(names = "--iotlb-ways", defaultValue = "8", paramLabel = "N",
+            description = "IOTLB associativity (default: ${DEFAULT-VALUE}; not public, an assumption).")
+    int iotlbWays;
+
+    @Option(names = "--cost", paramLabel = "NAME=NS",
+            description = "Override a CPU cost in ns, repeatable: buddy_alloc_ns, buddy_free_ns, pool_alloc_ns, pool_free_ns, "
+                    + "hypercall_ns, validate_entry_ns, iommu_op_ns, invalidation_ns, flush_call_ns, iotlb_miss_ns.")
+    Map<String, Long> costOverrides = new LinkedHashMap<>();
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        List<PolicySpec> specs = new ArrayList<>();
+        for (String p : policies.isEmpty() ? List.of("disabled", "pre-enabled", "dynamic@5m") : policies) {
+            specs.add(PolicySpec.parse(p));
+        }
+        Set<String> names = new HashSet<>();
+        for (PolicySpec p : specs) {
+            if (!names.add(p.name())) {
+                throw new UserException("two policies are named '" + p.name() + "'; give one a name=...");
+            }
+        }
+        HypervisorProfile hv = HypervisorProfile.named(profile);
+        Paging pg = paging == null ? null : Paging.parse(paging, "--paging");
+        IommuConfig iommu = new IommuConfig(cachingMode, !noPageSelective, maxAddressMask, units, iotlbEntries, iotlbWays);
+        CostModel costs = costs(costOverrides);
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1) {
+            throw new UserException("--threads must be at least 1, got " + n);
+        }
+        if (!Files.isRegularFile(trace)) {
+            throw new UserException(trace + ": no such file");
+        }
+        ReplayConfig config = new ReplayConfig(trace, specs, hv, pg, iommu, costs, n, strict);
+        PrintWriter err = spec.commandLine().getErr();
+        try (OutputFolder out = OutputFolder.open(output)) {
+            ReplayResult r = Replay.run(config, null);
+            ReplayReport.write(r, out, Hashes.sha256(trace));
+            out.commit();
+            if (!quiet) {
+                reportAnomalies(r.anomalies(), err);
+                PrintWriter o = spec.commandLine().getOut();
+                o.print(ReplayReport.table(r));
+                o.flush();
+                err.printf(Locale.ROOT, "iosup replay: %,d events, %d minutes, %d policies, profile %s, paging %s (%s), "
+                                + "%.2f s (%,.0f events/s) -> %s%n", r.events(), r.minutes(), specs.size(), hv.name(),
+                        r.paging().label(), r.pagingSource(), r.wallNanos() / 1e9,
+                        r.events() / Math.max(r.wallNanos() / 1e9, 1e-9), output);
+                err.flush();
+            }
+        }
+        return 0;
+    }
+
+    static CostModel costs(Map<String, Long> overrides) {
+        Map<String, Long> c = CostModel.DEFAULT.asMap();
+        for (var e : overrides.entrySet()) {
+            if (!c.containsKey(e.getKey())) {
+                throw new UserException("--cost " + e.getKey() + ": unknown cost (valid: " + String.join(", ", c.keySet()) + ")");
+            }
+            c.put(e.getKey(), e.getValue());
+        }
+        return new CostModel(c.get("buddy_alloc_ns"), c.get("buddy_free_ns"), c.get("pool_alloc_ns"),
+                c.get("pool_free_ns"), c.get("hypercall_ns"), c.get("validate_entry_ns"), c.get("iommu_op_ns"),
+                c.get("invalidation_ns"), c.get("flush_call_ns"), c.get("iotlb_miss_ns"));
+    }
+
+    private static void reportAnomalies(Anomalies a, PrintWriter err) {
+        if (a.total() == 0) {
+            return;
+        }
+        err.printf(Locale.ROOT, "iosup replay: %,d events the model could not accept were skipped:%n", a.total());
+        a.counts().forEach((k, v) -> {
+            if (v > 0) {
+                err.printf(Locale.ROOT, "  %-28s %,d  (%s)%n", k.column(), v, k.meaning());
+            }
+        });
+        for (Anomalies.Example e : a.examples()) {
+            err.printf(Locale.ROOT, "  row %d: %s%n", e.row(), e.message());
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package org.iosup.model.guest;
+
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2IntLinkedOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import org.iosup.replay.Anomalies;
+import org.iosup.replay.Metric;
+import org.iosup.trace.Column;
+import org.iosup.trace.EventBatch;
+import org.iosup.trace.EventKind;
+
+/**
+ * The Linux Xen PV guest's address spaces, followed from trace events and turned into
+ * {@link GuestOps} (MODEL.md §4; Linux {@code arch/x86/xen/mmu.c} of 3.2, read for this project):
+ *
+ * <ul>
+ *   <li>fork and exec build a new mm unpinned ({@code PROC_CREATE} / {@code PROC_EXEC}, then its
+ *   {@code PT_ALLOC}s), then pin it as a whole ({@code xen_dup_mmap} / {@code xen_activate_mm} →
+ *   {@code xen_pgd_pin}): every page-table page goes writable → L<i>x</i> at once. The build ends
+ *   at the first event that is neither a PT_ALLOC nor a PT_FREE of that pid;</li>
+ *   <li>a page-table page allocated into a pinned mm is pinned on allocation
+ *   ({@code xen_alloc_ptpage} with {@code pinned} set);</li>
+ *   <li>exit ({@code xen_exit_mmap} → {@code xen_pgd_unpin}) and exec (for the old mm) unpin the
+ *   whole mm and make every page writable again; the pages are freed by the PT_FREEs that follow;</li>
+ *   <li>a page freed while its mm is pinned ({@code xen_release_ptpage}, e.g. after munmap) is
+ *   unpinned and made writable then (the policy does that at FREE);</li>
+ *   <li>traces recorded on a PV guest carry {@code PT_PIN} / {@code PT_UNPIN} of a root
+ *   ({@code xen_mmu_pgd_pin/unpin}): from the first such event the model follows them instead of
+ *   deriving pins, pinning or unpinning the whole mm that owns the root;</li>
+ *   <li>a page-table page without a pid belongs to the kernel's own mm, always pinned; a pid first
+ *   seen in a PT_ALLOC or PROC_EXEC is a process that existed before the trace, already pinned.</li>
+ * </ul>
+ *
+ * This part is the same for every policy; what a pin, unpin or free costs, and whether a pool keeps
+ * the page, is the policy's. Events the model cannot accept are reported to {@link Anomalies} and
+ * skipped.
+ */
+public final class AddressSpaces {
+    private static final int KERNEL_PID = -1;
+
+    /** One address space: its pages (trace frame → level, in allocation order) and whether it is pinned. */
+    private static final class Mm {
+        final int pid;
+        final Long2IntLinkedOpenHashMap pages = new Long2IntLinkedOpenHashMap();
+        boolean pinned;
+
+        Mm(int pid, boolean pinned) {
+            this.pid = pid;
+            this.pinned = pinned;
+        }
+    }
+
+    private final Paging paging;
+    private final Anomalies anomalies;
+    private final Int2ObjectOpenHashMap<Mm> live = new Int2ObjectOpenHashMap<>();
+    private final Long2ObjectOpenHashMap<Mm> owner = new Long2ObjectOpenHashMap<>();
+    private Mm building;
+    private boolean explicitPins;
+    private long row;
+
+    public AddressSpaces(Paging paging, Anomalies anomalies) {
+        this.paging = paging;
+        this.anomalies = anomalies;
+    }
+
+    /** The columns this reads. */
+    public static java.util.Set<Column> columns() {
+        return java.util.EnumSet.of(Column.TS_NS, Column.KIND, Column.DOMAIN, Column.PID, Column.FRAME,
+                Column.LEVEL, Column.COUNT, Column.DEVICE, Column.ADDR, Column.BYTES);
+    }
+
+    /** Turns the rows of {@code b} into operations appended to {@code out}. */
+    public void translate(EventBatch b, GuestOps out) {
+        long[] ts = b.tsNs();
+        byte[] kind = b.kind();
+        int[] present = b.present();
+        int[] pid = b.pid();
+        long[] frame = b.frame();
+        int[] level = b.level();
+        for (int i = 0, n = b.size(); i < n; i++) {
+            row++;
+            int k = kind[i];
+            long t = ts[i];
+            boolean hasPid = (present[i] & Column.PID.bit()) != 0;
+            int p = hasPid ? pid[i] : KERNEL_PID;
+            if (building != null && !((k == EventKind.PT_ALLOC.ordinal() || k == EventKind.PT_FREE.ordinal())
+                    && hasPid && p == building.pid)) {
+                endBuild(t, out);
+            }
+            switch (EventKind.ofCode(k)) {
+                case DMA -> out.dma(t, b.domainOr0(i), b.device()[i], b.addr()[i], b.bytes()[i]);
+                case PT_ALLOC -> alloc(t, b.domainOr0(i), p, hasPid, frame[i], level[i], out);
+                case PT_FREE -> free(t, b.domainOr0(i), frame[i],
+                        (present[i] & Column.LEVEL.bit()) != 0 ? level[i] : 0, out);
+                case PROC_CREATE -> create(t, p, out);
+                case PROC_EXEC -> exec(t, b.domainOr0(i), p, out);
+                case PROC_EXIT -> exit(t, b.domainOr0(i), p, out);
+                case PT_PIN -> pinRoot(t, b.domainOr0(i), frame[i], true, out);
+                case PT_UNPIN -> pinRoot(t, b.domainOr0(i), frame[i], false, out);
+                case MMU_UPDATE -> out.count(t, Metric.MMU_UPDATE_ENTRIES.ordinal(), b.count()[i]);
+                case TYPE_CHANGE -> out.count(t, Metric.RECORDED_TYPE_CHANGES.ordinal(), 1);
+                case IOMMU_MAP -> out.count(t, Metric.RECORDED_MAPS.ordinal(), 1);
+                case IOMMU_UNMAP -> out.count(t, Metric.RECORDED_UNMAPS.ordinal(), 1);
+                case IOTLB_FLUSH -> out.count(t, Metric.RECORDED_FLUSHES.ordinal(), 1);
+            }
+        }
+    }
+
+    private void endBuild(long t, GuestOps out) {
+        Mm mm = building;
+        building = null;
+        if (!explicitPins && !mm.pinned && live.get(mm.pid) == mm) {
+            pinWhole(t, 0, mm, out);
+        }
+    }
+
+    private void pinWhole(long t, int domain, Mm mm, GuestOps out) {
+        mm.pinned = true;
+        for (var e : mm.pages.long2IntEntrySet()) {
+            out.page(GuestOps.PIN, t, domain, e.getLongKey(), e.getIntValue());
+        }
+    }
+
+    private void unpinWhole(long t, int domain, Mm mm, GuestOps out) {
+        mm.pinned = false;
+        for (var e : mm.pages.long2IntEntrySet()) {
+            out.page(GuestOps.UNPIN, t, domain, e.getLongKey(), e.getIntValue());
+        }
+    }
+
+    private void alloc(long t, int domain, int pid, boolean hasPid, long tf, int level, GuestOps out) {
+        if (level > paging.levels()) {
+            anomalies.report(Anomalies.Kind.LEVEL_OUT_OF_PAGING, row, "PT_ALLOC of frame " + tf + " at level " + level
+                    + ", but " + paging.label() + " paging has " + paging.levels() + " levels");
+            return;
+        }
+        if (owner.containsKey(tf)) {
+            anomalies.report(Anomalies.Kind.SECOND_ALLOC_OF_LIVE_FRAME, row, "PT_ALLOC of frame " + tf
+                    + ", already a live page-table page of pid " + owner.get(tf).pid);
+            return;
+        }
+        Mm mm = live.get(pid);
+        if (mm == null) {
+            // The kernel's own page tables, or a process that existed before the trace began.
+            mm = new Mm(pid, true);
+            live.put(pid, mm);
+        }
+        mm.pages.put(tf, level);
+        owner.put(tf, mm);
+        out.page(GuestOps.ALLOC, t, domain, tf, level);
+        if (mm.pinned) {
+            out.page(GuestOps.PIN, t, domain, tf, level);
+        }
+    }
+
+    private void free(long t, int domain, long tf, int level, GuestOps out) {
+        Mm mm = owner.remove(tf);
+        if (mm == null) {
+            anomalies.report(Anomalies.Kind.FREE_OF_UNKNOWN_FRAME, row, "PT_FREE of frame " + tf
+                    + ", which is not a live page-table page");
+            return;
+        }
+        int allocated = mm.pages.remove(tf);
+        if (level != 0 && level != allocated) {
+            anomalies.report(Anomalies.Kind.LEVEL_MISMATCH, row, "PT_FREE of frame " + tf + " at level " + level
+                    + ", allocated at level " + allocated);
+        }
+        out.page(GuestOps.FREE, t, domain, tf, allocated);
+    }
+
+    private void create(long t, int pid, GuestOps out) {
+        if (live.containsKey(pid)) {
+            anomalies.report(Anomalies.Kind.CREATE_OF_LIVE_PID, row, "PROC_CREATE of pid " + pid
+                    + ", whose address space is still live (no PROC_EXIT)");
+            return;
+        }
+        out.count(t, Metric.PROC_CREATES.ordinal(), 1);
+        Mm mm = new Mm(pid, false);
+        live.put(pid, mm);
+        building = mm;
+    }
+
+    private void exec(long t, int domain, int pid, GuestOps out) {
+        out.count(t, Metric.PROC_EXECS.ordinal(), 1);
+        Mm old = live.get(pid);
+        if (old != null && old.pinned && !explicitPins) {
+            unpinWhole(t, domain, old, out);
+        }
+        Mm mm = new Mm(pid, false);
+        live.put(pid, mm);
+        building = mm;
+    }
+
+    private void exit(long t, int domain, int pid, GuestOps out) {
+        Mm mm = live.remove(pid);
+        if (mm == null) {
+            anomalies.report(Anomalies.Kind.EXIT_OF_UNKNOWN_PID, row, "PROC_EXIT of pid " + pid
+                    + ", which has no address space in the trace");
+            return;
+        }
+        out.count(t, Metric.PROC_EXITS.ordinal(), 1);
+        if (mm.pinned && !explicitPins) {
+            unpinWhole(t, domain, mm, out);
+        }
+    }
+
+    private void pinRoot(long t, int domain, long tf, boolean pin, GuestOps out) {
+        explicitPins = true;
+        Mm mm = owner.get(tf);
+        if (mm == null) {
+            anomalies.report(Anomalies.Kind.PIN_OF_UNKNOWN_FRAME, row, (pin ? "PT_PIN" : "PT_UNPIN") + " of frame "
+                    + tf + ", which is not a live page-table page");
+            return;
+        }
+        if (pin && !mm.pinned) {
+            pinWhole(t, domain, mm, out);
+        } else if (!pin && mm.pinned) {
+            unpinWhole(t, domain, mm, out);
+        }
+    }
+
+    /** Ends a build still open when the trace ends (its mm is pinned at the last event's time). */
+    public void finish(long t, GuestOps out) {
+        if (building != null) {
+            endBuild(t, out);
+        }
+    }
+
+    /** Live page-table pages. */
+    public int livePages() {
+        return owner.size();
+    }
+
+    /** Rows seen. */
+    public long rows() {
+        return row;
+    }
+}

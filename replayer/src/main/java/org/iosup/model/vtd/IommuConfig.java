@@ -1,0 +1,37 @@
+package org.iosup.model.vtd;
+
+import org.iosup.io.UserException;
+
+/**
+ * The VT-d hardware as the model sees it.
+ *
+ * @param cachingMode     CAP.CM: the IOMMU may cache non-present entries (emulated IOMMUs), so
+ *                        flushes of non-present entries are issued too ({@code cap_caching_mode})
+ * @param pageSelective   page-selective invalidation supported ({@code cap_pgsel_inv}); if not,
+ *                        every flush falls back to domain-selective
+ * @param maxAddressMask  largest order a page-selective flush may cover ({@code cap_max_amask_val});
+ *                        a larger one falls back to domain-selective
+ * @param units           IOMMU units (DRHDs) serving the domain: each gets its own flush call
+ * @param iotlbEntries    IOTLB entries (default 64: about 256 KB of reach with 4 KB pages,
+ *                        Neugebauer et al., SIGCOMM 2018, MODEL.md §6)
+ * @param iotlbWays       IOTLB associativity (not public; a parameter, default 8)
+ */
+public record IommuConfig(boolean cachingMode, boolean pageSelective, int maxAddressMask, int units,
+                          int iotlbEntries, int iotlbWays) {
+
+    /** Defaults: real hardware (caching mode off), PSI supported, mask 9 (2 MB), one unit, 64 entries, 8 ways. */
+    public static final IommuConfig DEFAULT = new IommuConfig(false, true, 9, 1, 64, 8);
+
+    public IommuConfig {
+        if (maxAddressMask < 0 || maxAddressMask > 63) {
+            throw new UserException("--max-address-mask must be 0..63, got " + maxAddressMask);
+        }
+        if (units < 1) {
+            throw new UserException("--iommu-units must be at least 1, got " + units);
+        }
+        if (iotlbEntries < 1 || iotlbWays < 1 || iotlbEntries % iotlbWays != 0) {
+            throw new UserException("--iotlb-entries (" + iotlbEntries + ") must be a positive multiple of --iotlb-ways ("
+                    + iotlbWays + ")");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.iosup.replay;
+
+import org.iosup.io.UserException;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Durations as users write them: {@code 5m}, {@code 300s}, {@code 1h30m}, {@code 1500ms}, {@code 250us}, {@code 10ns}. */
+public final class Durations {
+    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)");
+
+    private Durations() {
+    }
+
+    /** Parses {@code text} into nanoseconds; {@code what} names the option in the error. */
+    public static long parseNanos(String text, String what) {
+        Matcher m = PART.matcher(text);
+        long total = 0;
+        int at = 0;
+        while (at < text.length() && m.find(at) && m.start() == at) {
+            double v = Double.parseDouble(m.group(1));
+            long unit = switch (m.group(2)) {
+                case "ns" -> 1L;
+                case "us" -> 1_000L;
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                default -> 3_600_000_000_000L;
+            };
+            total += Math.round(v * unit);
+            at = m.end();
+        }
+        if (at == 0 || at != text.length()) {
+            throw new UserException(what + ": bad duration '" + text + "' (a number with a unit: ns, us, ms, s, m, h; e.g. 5m, 300s, 1h30m)");
+        }
+        return total;
+    }
+
+    /** A short text for a duration in ns, as parsed back by {@link #parseNanos}. */
+    public static String format(long ns) {
+        if (ns % 60_000_000_000L == 0) {
+            return ns / 60_000_000_000L + "m";
+        }
+        if (ns % 1_000_000_000L == 0) {
+            return ns / 1_000_000_000L + "s";
+        }
+        if (ns % 1_000_000L == 0) {
+            return ns / 1_000_000L + "ms";
+        }
+        return ns + "ns";
+    }
+}

@@ -1,0 +1,25 @@
+package org.iosup.replay;
+
+import org.iosup.model.CostModel;
+import org.iosup.model.guest.Paging;
+import org.iosup.model.vtd.IommuConfig;
+import org.iosup.model.xen.HypervisorProfile;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything a replay needs.
+ *
+ * @param trace    the Parquet trace
+ * @param policies the policies, the first being the baseline of comparisons
+ * @param profile  the hypervisor profile
+ * @param paging   the guest's paging mode, or null to take it from the trace's metadata
+ * @param iommu    the IOMMU and IOTLB
+ * @param costs    CPU costs
+ * @param threads  threads that run policies (1: everything on the calling thread)
+ * @param strict   whether the first event the model cannot accept is fatal
+ */
+public record ReplayConfig(Path trace, List<PolicySpec> policies, HypervisorProfile profile, Paging paging,
+                           IommuConfig iommu, CostModel costs, int threads, boolean strict) {
+}

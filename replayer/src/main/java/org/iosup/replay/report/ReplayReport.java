@@ -1,0 +1,201 @@
+package org.iosup.replay.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.iosup.cli.VersionProvider;
+import org.iosup.io.AtomicOutput;
+import org.iosup.io.Hashes;
+import org.iosup.io.OutputFolder;
+import org.iosup.replay.Anomalies;
+import org.iosup.replay.Metric;
+import org.iosup.replay.MinuteSeries;
+import org.iosup.replay.PolicyModel;
+import org.iosup.replay.PolicySpec;
+import org.iosup.replay.ReplayResult;
+import org.iosup.report.CsvTable;
+import org.iosup.schema.FieldSpec;
+import org.iosup.schema.TableSchema;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes a replay's outputs: {@code minutes.csv}, {@code summary.csv} (formats in {@code schemas/})
+ * and {@code manifest.json}, all or none; and the short table printed on standard output.
+ */
+public final class ReplayReport {
+    public static final TableSchema MINUTES = TableSchema.load("replay-minutes");
+    public static final TableSchema SUMMARY = TableSchema.load("replay-summary");
+    /** The metrics compared against the baseline in summary.csv, in order. */
+    public static final List<Metric> COMPARED = List.of(Metric.FLUSH_CALLS, Metric.FLUSH_ISSUED, Metric.TYPE_CHANGES,
+            Metric.UNMAPS, Metric.MAPS, Metric.IOTLB_MISSES, Metric.CPU_NS_ALLOC, Metric.CPU_NS_FREE);
+
+    static {
+        List<String> expected = new ArrayList<>(List.of("minute", "policy"));
+        for (Metric m : Metric.values()) {
+            expected.add(m.column());
+        }
+        if (!MINUTES.fieldNames().equals(expected)) {
+            throw new IllegalStateException("schemas/replay-minutes.schema.json fields " + MINUTES.fieldNames()
+                    + " differ from the code's " + expected);
+        }
+    }
+
+    private ReplayReport() {
+    }
+
+    /** Writes the three files into {@code out} (the caller commits). */
+    public static void write(ReplayResult r, OutputFolder out, String inputSha256) {
+        AtomicOutput minutes = out.file("minutes.csv");
+        try (CsvTable t = CsvTable.create(MINUTES, minutes.temp())) {
+            for (PolicyModel p : r.policies()) {
+                MinuteSeries s = p.series();
+                for (int minute = 0; minute < r.minutes(); minute++) {
+                    t.row(new Object[] {minute, p.spec().name()}, s.row(minute));
+                }
+            }
+        }
+        AtomicOutput summary = out.file("summary.csv");
+        try (CsvTable t = CsvTable.create(SUMMARY, summary.temp())) {
+            PolicyModel base = r.policies().get(0);
+            for (PolicyModel p : r.policies()) {
+                t.row(summaryRow(r, p, base));
+            }
+        }
+        AtomicOutput manifest = out.file("manifest.json");
+        try {
+            Files.writeString(manifest.temp(), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(manifest(r, inputSha256)) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Object> summaryRow(ReplayResult r, PolicyModel p, PolicyModel base) {
+        List<Object> row = new ArrayList<>();
+        for (FieldSpec f : SUMMARY.fields()) {
+            String n = f.name();
+            switch (n) {
+                case "policy" -> row.add(p.spec().name());
+                case "spec" -> row.add(p.spec().spec());
+                case "baseline" -> row.add(base.spec().name());
+                case "minutes" -> row.add(r.minutes());
+                case "anomalies" -> row.add(r.anomalies().total());
+                default -> row.add(summaryValue(n, p.series(), base.series()));
+            }
+        }
+        return row;
+    }
+
+    private static Object summaryValue(String column, MinuteSeries s, MinuteSeries base) {
+        if (column.endsWith("_change_pct")) {
+            Metric m = Metric.valueOf(column.substring(0, column.length() - "_change_pct".length()).toUpperCase(Locale.ROOT));
+            return changePct(s.total(m), base.total(m));
+        }
+        if (column.endsWith("_peak")) {
+            return s.peak(Metric.valueOf(column.substring(0, column.length() - "_peak".length()).toUpperCase(Locale.ROOT)));
+        }
+        return s.total(Metric.valueOf(column.toUpperCase(Locale.ROOT)));
+    }
+
+    /** Change of {@code value} against {@code base} in percent; null when the base is 0 and the value is not. */
+    public static Double changePct(long value, long base) {
+        if (base == 0) {
+            return value == 0 ? 0.0 : null;
+        }
+        return (value - base) * 100.0 / base;
+    }
+
+    private static Map<String, Object> manifest(ReplayResult r, String sha256) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tool", Map.of("name", "iosup", "version", VersionProvider.version()));
+        m.put("command", "replay");
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("path", r.config().trace().toString());
+        input.put("sha256", sha256);
+        input.put("events", r.events());
+        input.put("metadata", new java.util.TreeMap<>(r.metadata()));
+        m.put("input", input);
+        Map<String, Object> params = new LinkedHashMap<>();
+        Map<String, Object> profile = new LinkedHashMap<>();
+        profile.put("name", r.config().profile().name());
+        profile.put("description", r.config().profile().description());
+        profile.put("unmap_flush_not_present", r.config().profile().unmapFlushNotPresent());
+        profile.put("multi_page_flush_is_domain_selective", r.config().profile().multiPageIsDomainFlush());
+        profile.put("premaps_domain_pages", r.config().profile().premapsDomainPages());
+        params.put("profile", profile);
+        params.put("paging", r.paging().label());
+        params.put("paging_source", r.pagingSource());
+        Map<String, Object> iommu = new LinkedHashMap<>();
+        iommu.put("caching_mode", r.config().iommu().cachingMode());
+        iommu.put("page_selective", r.config().iommu().pageSelective());
+        iommu.put("max_address_mask", r.config().iommu().maxAddressMask());
+        iommu.put("units", r.config().iommu().units());
+        iommu.put("iotlb_entries", r.config().iommu().iotlbEntries());
+        iommu.put("iotlb_ways", r.config().iommu().iotlbWays());
+        params.put("iommu", iommu);
+        params.put("costs_ns", r.config().costs().asMap());
+        params.put("strict", r.config().strict());
+        List<Object> policies = new ArrayList<>();
+        for (PolicySpec p : r.config().policies()) {
+            policies.add(p.describe());
+        }
+        params.put("policies", policies);
+        params.put("baseline", r.config().policies().get(0).name());
+        m.put("parameters", params);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("minutes", r.minutes());
+        Anomalies a = r.anomalies();
+        Map<String, Object> anomalies = new LinkedHashMap<>();
+        anomalies.put("total", a.total());
+        Map<String, Long> byKind = new LinkedHashMap<>();
+        a.counts().forEach((k, v) -> byKind.put(k.column(), v));
+        anomalies.put("by_kind", byKind);
+        List<Object> examples = new ArrayList<>();
+        for (Anomalies.Example e : a.examples()) {
+            examples.add(Map.of("kind", e.kind().column(), "row", e.row(), "message", e.message()));
+        }
+        anomalies.put("examples", examples);
+        results.put("anomalies", anomalies);
+        results.put("outputs", List.of("minutes.csv", "summary.csv", "manifest.json"));
+        m.put("results", results);
+        Map<String, Object> run = new LinkedHashMap<>();
+        double seconds = r.wallNanos() / 1e9;
+        run.put("threads", r.config().threads());
+        run.put("wall_seconds", Math.round(seconds * 1000) / 1000.0);
+        run.put("events_per_second", Math.round(r.events() / Math.max(seconds, 1e-9)));
+        m.put("run", run);
+        return m;
+    }
+
+    /** The short table for standard output. */
+    public static String table(ReplayResult r) {
+        StringBuilder b = new StringBuilder();
+        int w = Math.max(8, r.policies().stream().mapToInt(p -> p.spec().name().length()).max().orElse(8));
+        String fmt = "%-" + w + "s %12s %12s %10s %10s %10s %10s %12s %12s %11s%n";
+        b.append(String.format(Locale.ROOT, fmt, "policy", "flush_calls", "flush_issued", "unmaps", "maps",
+                "type_chg", "pool_peak", "cpu_alloc_ms", "cpu_free_ms", "calls_vs_1st"));
+        MinuteSeries base = r.policies().get(0).series();
+        for (PolicyModel p : r.policies()) {
+            MinuteSeries s = p.series();
+            Double change = changePct(s.total(Metric.FLUSH_CALLS), base.total(Metric.FLUSH_CALLS));
+            b.append(String.format(Locale.ROOT, fmt, p.spec().name(),
+                    String.format(Locale.ROOT, "%,d", s.total(Metric.FLUSH_CALLS)),
+                    String.format(Locale.ROOT, "%,d", s.total(Metric.FLUSH_ISSUED)),
+                    String.format(Locale.ROOT, "%,d", s.total(Metric.UNMAPS)),
+                    String.format(Locale.ROOT, "%,d", s.total(Metric.MAPS)),
+                    String.format(Locale.ROOT, "%,d", s.total(Metric.TYPE_CHANGES)),
+                    String.format(Locale.ROOT, "%,d", s.peak(Metric.POOL_PAGES)),
+                    String.format(Locale.ROOT, "%,.1f", s.total(Metric.CPU_NS_ALLOC) / 1e6),
+                    String.format(Locale.ROOT, "%,.1f", s.total(Metric.CPU_NS_FREE) / 1e6),
+                    change == null ? "n/a" : String.format(Locale.ROOT, "%+.1f%%", change)));
+        }
+        return b.toString();
+    }
+}
