@@ -117,8 +117,8 @@ public record PolicySpec(String spec, String name, boolean pools, long enableAtN
         if (!pools && (cap != Long.MAX_VALUE || shrink)) {
             throw new UserException(what + ": 'disabled' has no pools to cap or shrink");
         }
-        if (name.isEmpty() || name.contains(",") || name.contains("\"") || name.contains("\n")) {
-            throw new UserException(what + ": name must be non-empty, without commas, quotes or line breaks");
+        if (name.isBlank() || name.contains("\n") || name.contains("\r")) {
+            throw new UserException(what + ": name must be non-empty and on one line");
         }
         return new PolicySpec(text, name, pools, enableAt, cap, shrink, ratio, total, quicklist, qlMin, qlBatch,
                 qlFraction, qlFree, qlCpus);

@@ -1,0 +1,86 @@
+package org.iosup.replay;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.iosup.model.CostModel;
+import org.iosup.model.guest.Paging;
+import org.iosup.model.vtd.IommuConfig;
+import org.iosup.model.xen.HypervisorProfile;
+import org.iosup.testing.RandomWorkload;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReplayPropertiesTest {
+    private static final long MINUTE = 60_000_000_000L;
+
+    private static Path tempTrace() {
+        try {
+            Path f = Files.createTempFile("iosup-prop", ".parquet");
+            f.toFile().deleteOnExit();
+            Files.delete(f);
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ReplayResult replay(Path trace, List<String> policies, HypervisorProfile profile, int threads) {
+        List<PolicySpec> specs = policies.stream().map(PolicySpec::parse).toList();
+        return Replay.run(new ReplayConfig(trace, specs, profile, null, IommuConfig.DEFAULT, CostModel.DEFAULT,
+                threads, false), null);
+    }
+
+    @Property(tries = 25)
+    void builtInPoliciesKeepTheInvariants(@ForAll long seed, @ForAll @IntRange(min = 50, max = 3000) int steps,
+                                          @ForAll @IntRange(min = 0, max = 6) int switchMinute,
+                                          @ForAll boolean pae, @ForAll @IntRange(min = 0, max = 2) int profileIndex) {
+        Path trace = tempTrace();
+        RandomWorkload.write(trace, seed, steps, pae ? Paging.PAE : Paging.X86_64, 6 * MINUTE);
+        HypervisorProfile profile = HypervisorProfile.all().get(profileIndex);
+        String dynamic = "dynamic@" + switchMinute + "m";
+        List<String> policies = List.of("disabled", "pre-enabled", dynamic, "quicklist,free-pages=640",
+                "pre-enabled,cap=2,name=capped", "pre-enabled,shrink=on,shrink-total=4,name=shrinking");
+        ReplayResult r = replay(trace, policies, profile, 1);
+        assertThat(r.anomalies().total()).isZero();
+        MinuteSeries disabled = r.policies().get(0).series();
+        for (PolicyModel p : r.policies()) {
+            MinuteSeries s = p.series();
+            assertThat(s.total(Metric.VIOLATIONS)).as(p.spec().name()).isZero();
+            assertThat(s.total(Metric.TYPE_REFUSALS)).as(p.spec().name()).isZero();
+            assertThat(s.total(Metric.FLUSH_ISSUED)).isLessThanOrEqualTo(s.total(Metric.FLUSH_CALLS));
+            // Conservation: pages in use and in pools are exactly those taken from the allocator and not given back.
+            assertThat(p.pagesInUse() + p.pagesInPools()).as(p.spec().name())
+                    .isEqualTo(p.fromAllocator() - p.toAllocator());
+            assertThat(s.total(Metric.PT_ALLOCS)).isEqualTo(disabled.total(Metric.PT_ALLOCS));
+        }
+        MinuteSeries pre = r.policies().get(1).series();
+        assertThat(pre.total(Metric.TYPE_CHANGES)).isLessThanOrEqualTo(disabled.total(Metric.TYPE_CHANGES));
+        MinuteSeries dyn = r.policies().get(2).series();
+        for (int minute = 0; minute < Math.min(switchMinute, r.minutes()); minute++) {
+            assertThat(dyn.row(minute)).as("minute " + minute + " before the switch").containsExactly(disabled.row(minute));
+        }
+    }
+
+    @Property(tries = 8)
+    void resultsDoNotDependOnTheThreadCount(@ForAll long seed) {
+        Path trace = tempTrace();
+        RandomWorkload.write(trace, seed, 4000, Paging.PAE, 5 * MINUTE);
+        List<String> policies = List.of("disabled", "pre-enabled", "dynamic@2m", "quicklist", "pre-enabled,cap=1,name=c");
+        ReplayResult one = replay(trace, policies, HypervisorProfile.XEN_4_2_4, 1);
+        ReplayResult four = replay(trace, policies, HypervisorProfile.XEN_4_2_4, 4);
+        assertThat(four.minutes()).isEqualTo(one.minutes());
+        for (int p = 0; p < policies.size(); p++) {
+            for (int minute = 0; minute < one.minutes(); minute++) {
+                assertThat(four.policies().get(p).series().row(minute))
+                        .containsExactly(one.policies().get(p).series().row(minute));
+            }
+        }
+    }
+}
