@@ -5,6 +5,7 @@ import org.iosup.cli.Cli;
 import org.iosup.cli.ExportCommand;
 import org.iosup.cli.IngestCommand;
 import org.iosup.cli.InspectCommand;
+import org.iosup.cli.ReplayBenchCommand;
 import org.iosup.cli.ReplayCommand;
 import org.iosup.cli.VersionProvider;
 import picocli.CommandLine;
@@ -38,7 +39,10 @@ public final class Iosup implements Runnable {
 
     /** Builds the command line with iosup's error handling (used by {@link #main} and tests). */
     public static CommandLine commandLine() {
-        return Cli.configure(new CommandLine(new Iosup()));
+        CommandLine cl = new CommandLine(new Iosup());
+        // Benchmarks of the replayer join the analyzer's 'bench' command.
+        cl.getSubcommands().get("bench").addSubcommand(new ReplayBenchCommand());
+        return Cli.configure(cl);
     }
 
     public static void main(String[] args) {

@@ -64,7 +64,7 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Guest paging: pae or x86-64 (default: the trace's iosup.paging metadata, else x86-64).")
     String paging;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads running policies (default: the CPUs, at most the policies). Results do not depend on it.")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads: 1 runs everything in turn; 2 or more overlap reading with replaying (default: the CPUs). Results do not depend on it.")
     Integer threads;
 
     @Option(names = "--strict", description = "Make the first event the model cannot accept fatal (exit code 2).")

@@ -79,6 +79,29 @@ public final class MinuteSeries {
         return peaks[m.ordinal()];
     }
 
+    /**
+     * Adds the counters of {@code other}, a finished series of the same minutes, to this finished
+     * one (gauges are left alone).
+     */
+    public void addCounters(MinuteSeries other) {
+        if (other.rows.size() != rows.size()) {
+            throw new IllegalArgumentException(other.rows.size() + " minutes against " + rows.size());
+        }
+        for (int i = 0; i < N; i++) {
+            if (!Metric.ofOrdinal(i).isGauge()) {
+                for (int r = 0; r < rows.size(); r++) {
+                    rows.get(r)[i] += other.rows.get(r)[i];
+                }
+                totals[i] += other.totals[i];
+            }
+        }
+    }
+
+    /** The current minute's values, for hot loops that count directly (index = {@link Metric#ordinal()}). */
+    long[] current() {
+        return current;
+    }
+
     /** A copy of the row of a closed minute. */
     public long[] row(int minute) {
         return Arrays.copyOf(rows.get(minute), N);

@@ -7,9 +7,11 @@ import org.iosup.model.pool.PageTablePools;
 import org.iosup.model.vtd.InvalidationUnit;
 import org.iosup.model.vtd.IommuConfig;
 import org.iosup.model.vtd.Iotlb;
+import org.iosup.model.vtd.SharedIotlb;
 import org.iosup.model.xen.HypervisorProfile;
 import org.iosup.model.xen.PageTypeTable;
 import org.iosup.model.xen.TypeChangeListener;
+import org.iosup.trace.EventBatch;
 import org.iosup.trace.PageType;
 
 /**
@@ -24,21 +26,32 @@ import org.iosup.trace.PageType;
  * maps each trace frame to the model frame that serves it: a pooled page, or the trace's own frame
  * from the page allocator (a fresh frame beyond the trace's when that one is held by the model).
  */
-public final class PolicyModel implements TypeChangeListener {
+public final class PolicyModel implements TypeChangeListener, InvalidationUnit.Owner {
     /** First frame number of the frames the model makes up when a trace frame is taken. */
     static final long SYNTHETIC_FRAMES = 1L << 40;
     private static final long MINUTE_NS = 60_000_000_000L;
+    /** Bits of the counting filter of unmapped frames (a table of 2^bits counters). */
+    private static final int FILTER_BITS = 16;
+    private static final int STALE = Metric.IOTLB_STALE_HITS.ordinal();
+    private static final int MISSES = Metric.IOTLB_MISSES.ordinal();
+    private static final int MISS_NS = Metric.IOTLB_MISS_NS.ordinal();
+    private static final int FAULTS = Metric.DMA_FAULTS.ordinal();
 
     private final PolicySpec spec;
     private final HypervisorProfile profile;
     private final CostModel costs;
     private final PageTypeTable types = new PageTypeTable(this);
-    private final Iotlb iotlb;
+    private SharedIotlb iotlb;
     private final InvalidationUnit flusher;
     private final PageTablePools pools;
     private final MinuteSeries m = new MinuteSeries();
     private final Long2LongOpenHashMap modelFrame = new Long2LongOpenHashMap();
     private final long[] inUse = new long[5];
+    /** Counts of unmapped frames per filter slot: 0 means every frame of the slot is mapped. */
+    private final int[] unmapped = new int[1 << FILTER_BITS];
+    /** A bit per filter slot, set while its count is not 0: small enough to stay in the L1 cache. */
+    private final long[] maybeUnmapped = new long[(1 << FILTER_BITS) / 64];
+    private final long missNs;
     private long nextSynthetic = SYNTHETIC_FRAMES;
     private long fromAllocator;
     private long toAllocator;
@@ -50,8 +63,9 @@ public final class PolicyModel implements TypeChangeListener {
         this.spec = spec;
         this.profile = profile;
         this.costs = costs;
-        this.iotlb = new Iotlb(iommu.iotlbEntries(), iommu.iotlbWays());
-        this.flusher = new InvalidationUnit(profile, iommu, costs, iotlb);
+        this.missNs = costs.iotlbMissNs();
+        this.iotlb = SharedIotlb.of(new Iotlb(iommu.iotlbEntries(), iommu.iotlbWays()));
+        this.flusher = new InvalidationUnit(profile, iommu, costs, this);
         this.pools = new PageTablePools(spec);
         modelFrame.defaultReturnValue(-1);
     }
@@ -66,28 +80,33 @@ public final class PolicyModel implements TypeChangeListener {
 
     /** Replays a batch of operations. */
     public void apply(GuestOps ops) {
-        byte[] op = ops.op();
-        long[] ts = ops.ts();
-        long[] frame = ops.frame();
-        byte[] level = ops.level();
-        int[] dom = ops.domain();
         for (int i = 0, n = ops.size(); i < n; i++) {
-            long t = ts[i];
-            if (t >= minuteEnd) {
-                int minute = (int) (t / MINUTE_NS);
-                m.advanceTo(minute);
-                minuteEnd = (minute + 1) * MINUTE_NS;
-            }
-            domain = dom[i];
-            switch (op[i]) {
-                case GuestOps.ALLOC -> alloc(t, frame[i], level[i]);
-                case GuestOps.PIN -> pin(frame[i], level[i]);
-                case GuestOps.UNPIN -> unpin(t, frame[i], level[i]);
-                case GuestOps.FREE -> free(t, frame[i], level[i]);
-                case GuestOps.DMA -> dma(ops.aux()[i], ops.addr()[i], ops.bytes()[i]);
-                case GuestOps.COUNT -> m.add(Metric.ofOrdinal(ops.aux()[i]), ops.bytes()[i]);
-                default -> throw new IllegalStateException("unknown operation " + op[i]);
-            }
+            applyOne(ops, i);
+        }
+    }
+
+    /** Replays operation {@code i} of a batch. */
+    public void applyOne(GuestOps ops, int i) {
+        advance(ops.ts()[i]);
+        domain = ops.domain()[i];
+        long f = ops.frame()[i];
+        int level = ops.level()[i];
+        switch (ops.op()[i]) {
+            case GuestOps.ALLOC -> alloc(ops.ts()[i], f, level);
+            case GuestOps.PIN -> pin(f, level);
+            case GuestOps.UNPIN -> unpin(ops.ts()[i], f, level);
+            case GuestOps.FREE -> free(ops.ts()[i], f, level);
+            case GuestOps.DMA -> dma(ops.batch(), ops.aux()[i], ops.bytes()[i]);
+            default -> throw new IllegalStateException("unknown operation " + ops.op()[i]);
+        }
+    }
+
+    /** Moves the minute series to the minute of {@code t}. */
+    void advance(long t) {
+        if (t >= minuteEnd) {
+            int minute = (int) (t / MINUTE_NS);
+            m.advanceTo(minute);
+            minuteEnd = (minute + 1) * MINUTE_NS;
         }
     }
 
@@ -205,27 +224,92 @@ public final class PolicyModel implements TypeChangeListener {
         return mf;
     }
 
-    private void dma(int device, long addr, int bytes) {
-        m.inc(Metric.DMA_ACCESSES);
-        m.add(Metric.DMA_BYTES, bytes);
-        long first = addr >>> 12;
-        long last = (addr + Math.max(1, bytes) - 1) >>> 12;
-        for (long f = first; f <= last; f++) {
-            m.inc(Metric.IOTLB_LOOKUPS);
-            boolean mapped = types.isMapped(f);
-            if (!mapped && !iotlb.contains(domain, f)) {
-                m.inc(Metric.DMA_FAULTS);
-                continue;
-            }
-            if (iotlb.lookup(domain, f)) {
-                if (!mapped) {
-                    m.inc(Metric.IOTLB_STALE_HITS);
-                }
-            } else {
-                m.inc(Metric.IOTLB_MISSES);
-                m.add(Metric.IOTLB_MISS_NS, costs.iotlbMissNs());
+    /**
+     * IOTLB lookups of the pages of DMA rows {@code [from, to)} of a batch. A hit needs no I/O
+     * page-table walk, but is stale if the frame was unmapped without an invalidation; a miss walks
+     * the table (a fault if the frame is not mapped).
+     */
+    void dma(EventBatch b, int from, int to) {
+        long[] addr = b.addr();
+        int[] bytes = b.bytes();
+        for (int r = from; r < to; r++) {
+            int d = b.domainOr0(r);
+            long last = (addr[r] + Math.max(1, bytes[r]) - 1) >>> 12;
+            for (long f = addr[r] >>> 12; f <= last; f++) {
+                dmaPage(d, f);
             }
         }
+    }
+
+    /** One IOTLB lookup of a DMA page. */
+    void dmaPage(int d, long f) {
+        long[] c = m.current();
+        Iotlb tlb = ownIotlb();
+        if (tlb.lookup(d, f)) {
+            if (!isMapped(f)) {
+                c[STALE]++;
+            }
+        } else if (isMapped(f)) {
+            c[MISSES]++;
+            c[MISS_NS] += missNs;
+        } else {
+            tlb.drop(d, f);
+            c[FAULTS]++;
+        }
+    }
+
+    /** Counts an IOTLB miss of a mapped frame (a walk), for lookups done on a shared IOTLB. */
+    void countMiss() {
+        long[] c = m.current();
+        c[MISSES]++;
+        c[MISS_NS] += missNs;
+    }
+
+    @Override
+    public Iotlb iotlb() {
+        return iotlb.tlb();
+    }
+
+    @Override
+    public Iotlb ownIotlb() {
+        if (iotlb.isShared()) {
+            iotlb = iotlb.detach();
+        }
+        return iotlb.tlb();
+    }
+
+    /** Starts sharing {@code other}'s IOTLB (both must be in the same state: at the start). */
+    void shareIotlbWith(PolicyModel other) {
+        iotlb = other.iotlb.share();
+    }
+
+    /** The IOTLB holder, to group policies that share one. */
+    SharedIotlb sharedIotlb() {
+        return iotlb;
+    }
+
+    /** Whether a frame is mapped in the IOMMU: the filter's bit set answers most lookups without the table. */
+    boolean isMapped(long f) {
+        int slot = filterSlot(f);
+        return (maybeUnmapped[slot >>> 6] & (1L << slot)) == 0 || types.isMapped(f);
+    }
+
+    private void filterAdd(long frame) {
+        int slot = filterSlot(frame);
+        if (unmapped[slot]++ == 0) {
+            maybeUnmapped[slot >>> 6] |= 1L << slot;
+        }
+    }
+
+    private void filterRemove(long frame) {
+        int slot = filterSlot(frame);
+        if (--unmapped[slot] == 0) {
+            maybeUnmapped[slot >>> 6] &= ~(1L << slot);
+        }
+    }
+
+    private static int filterSlot(long f) {
+        return (int) ((f * 0x9E3779B97F4A7C15L) >>> (64 - FILTER_BITS));
     }
 
     /** The IOMMU hook of Xen's type change: old writable → unmap, new writable → map read+write. */
@@ -236,6 +320,7 @@ public final class PolicyModel implements TypeChangeListener {
         if (from == PageType.WRITABLE && to != PageType.WRITABLE) {
             if (types.isMapped(frame)) {
                 types.setMapped(frame, false);
+                filterAdd(frame);
                 m.inc(Metric.UNMAPS);
                 pendingNs += costs.iommuOpNs();
                 pendingNs += flusher.flush(domain, frame, 1, profile.unmapFlushNotPresent(), m);
@@ -243,6 +328,9 @@ public final class PolicyModel implements TypeChangeListener {
         } else if (to == PageType.WRITABLE && from != PageType.WRITABLE) {
             boolean wasMapped = types.isMapped(frame);
             types.setMapped(frame, true);
+            if (!wasMapped) {
+                filterRemove(frame);
+            }
             m.inc(Metric.MAPS);
             pendingNs += costs.iommuOpNs();
             if (!wasMapped) {

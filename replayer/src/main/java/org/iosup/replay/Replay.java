@@ -17,9 +17,11 @@ import java.util.function.LongConsumer;
 /**
  * The replay loop: reads the trace once, in columnar batches of only the columns the model uses;
  * turns each batch into guest operations ({@link AddressSpaces}, the same for every policy); and
- * feeds those operations to every policy's {@link PolicyModel}. With more than one thread, the
- * policies are split among threads and the next batch is read while they work on the current one;
- * each policy still sees every operation in order, so results do not depend on the thread count.
+ * feeds those operations to every policy's {@link PolicyModel}, the policies going in
+ * {@link Lockstep} so that they share IOTLB simulations while they are alike. On one thread all
+ * of this runs in turn; with two or more, reading and translating the next batch overlaps
+ * replaying the current one on another thread. Each policy sees every operation in order either
+ * way, so results do not depend on the thread count.
  */
 public final class Replay {
     private static final long MINUTE_NS = 60_000_000_000L;
@@ -49,62 +51,67 @@ public final class Replay {
             }
             Anomalies anomalies = new Anomalies(config.trace().toString(), config.strict());
             AddressSpaces guest = new AddressSpaces(paging, anomalies);
-            int threads = Math.max(1, Math.min(config.threads(), models.size()));
+            int threads = Math.max(1, config.threads());
             long lastTs = 0;
             long events = 0;
             EventBatch batch = new EventBatch();
             if (threads == 1) {
+                Lockstep lockstep = new Lockstep(models);
                 GuestOps ops = new GuestOps();
                 while (in.next(batch)) {
-                    ops.clear();
+                    ops.clear(batch);
                     guest.translate(batch, ops);
                     lastTs = batch.tsNs()[batch.size() - 1];
                     events += batch.size();
-                    for (PolicyModel m : models) {
-                        m.apply(ops);
-                    }
+                    lockstep.apply(ops);
                     report(progress, events);
                 }
-                ops.clear();
+                ops.clear(batch);
                 guest.finish(lastTs, ops);
-                for (PolicyModel m : models) {
-                    m.apply(ops);
-                }
+                lockstep.apply(ops);
             } else {
-                ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-                    Thread t = new Thread(r, "iosup-policy");
+                // Two stages: this thread reads and translates batch k+1 while another replays batch k.
+                ExecutorService stage = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "iosup-policies");
                     t.setDaemon(true);
                     return t;
                 });
                 try {
+                    Lockstep lockstep = new Lockstep(models);
                     GuestOps[] buffers = {new GuestOps(), new GuestOps()};
-                    List<Future<?>> running = List.of();
+                    EventBatch[] batches = {batch, new EventBatch()};
+                    Future<?> running = null;
                     int current = 0;
                     boolean more = true;
                     while (more) {
                         GuestOps ops = buffers[current];
-                        ops.clear();
-                        more = in.next(batch);
+                        EventBatch rows = batches[current];
+                        ops.clear(rows);
+                        more = in.next(rows);
                         if (more) {
-                            guest.translate(batch, ops);
-                            lastTs = batch.tsNs()[batch.size() - 1];
-                            events += batch.size();
+                            guest.translate(rows, ops);
+                            lastTs = rows.tsNs()[rows.size() - 1];
+                            events += rows.size();
                         } else {
                             guest.finish(lastTs, ops);
                         }
                         await(running);
-                        running = submit(pool, models, threads, ops);
+                        running = stage.submit(() -> lockstep.apply(ops));
                         current ^= 1;
                         report(progress, events);
                     }
                     await(running);
                 } finally {
-                    pool.shutdownNow();
+                    stage.shutdownNow();
                 }
             }
             int lastMinute = (int) (lastTs / MINUTE_NS);
+            int last = events == 0 ? -1 : lastMinute;
+            MinuteSeries counts = guest.counts();
+            counts.finish(last);
             for (PolicyModel m : models) {
-                m.finish(events == 0 ? -1 : lastMinute);
+                m.finish(last);
+                m.series().addCounters(counts);
             }
             return new ReplayResult(config, paging, pagingSource, models, anomalies, events == 0 ? 0 : lastMinute + 1,
                     events, System.nanoTime() - start, in.metadata());
@@ -117,32 +124,20 @@ public final class Replay {
         }
     }
 
-    private static List<Future<?>> submit(ExecutorService pool, List<PolicyModel> models, int threads, GuestOps ops) {
-        List<Future<?>> futures = new ArrayList<>(threads);
-        for (int t = 0; t < threads; t++) {
-            int group = t;
-            futures.add(pool.submit(() -> {
-                for (int i = group; i < models.size(); i += threads) {
-                    models.get(i).apply(ops);
-                }
-            }));
+    private static void await(Future<?> f) {
+        if (f == null) {
+            return;
         }
-        return futures;
-    }
-
-    private static void await(List<Future<?>> futures) {
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(e.getCause());
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
             }
+            throw new IllegalStateException(e.getCause());
         }
     }
 }

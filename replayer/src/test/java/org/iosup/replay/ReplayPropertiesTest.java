@@ -42,7 +42,7 @@ class ReplayPropertiesTest {
                                           @ForAll @IntRange(min = 0, max = 6) int switchMinute,
                                           @ForAll boolean pae, @ForAll @IntRange(min = 0, max = 2) int profileIndex) {
         Path trace = tempTrace();
-        RandomWorkload.write(trace, seed, steps, pae ? Paging.PAE : Paging.X86_64, 6 * MINUTE);
+        RandomWorkload.write(trace, seed, steps, pae ? Paging.PAE : Paging.X86_64, 6 * MINUTE, false);
         HypervisorProfile profile = HypervisorProfile.all().get(profileIndex);
         String dynamic = "dynamic@" + switchMinute + "m";
         List<String> policies = List.of("disabled", "pre-enabled", dynamic, "quicklist,free-pages=640",
@@ -68,10 +68,28 @@ class ReplayPropertiesTest {
         }
     }
 
+    @Property(tries = 10)
+    void sharingTheIotlbAmongPoliciesIsExact(@ForAll long seed, @ForAll @IntRange(min = 0, max = 2) int profileIndex,
+                                             @ForAll boolean dmaToPageTables) {
+        // With DMA to page-table frames too, policies must part (faults and stale hits differ).
+        Path trace = tempTrace();
+        RandomWorkload.write(trace, seed, 3000, Paging.PAE, 4 * MINUTE, dmaToPageTables);
+        HypervisorProfile profile = HypervisorProfile.all().get(profileIndex);
+        List<String> policies = List.of("disabled", "pre-enabled", "dynamic@1m", "pre-enabled,cap=1,name=c");
+        ReplayResult together = replay(trace, policies, profile, 1);
+        for (int p = 0; p < policies.size(); p++) {
+            ReplayResult alone = replay(trace, List.of(policies.get(p)), profile, 1);
+            for (int minute = 0; minute < together.minutes(); minute++) {
+                assertThat(together.policies().get(p).series().row(minute)).as(policies.get(p) + " minute " + minute)
+                        .containsExactly(alone.policies().get(0).series().row(minute));
+            }
+        }
+    }
+
     @Property(tries = 8)
     void resultsDoNotDependOnTheThreadCount(@ForAll long seed) {
         Path trace = tempTrace();
-        RandomWorkload.write(trace, seed, 4000, Paging.PAE, 5 * MINUTE);
+        RandomWorkload.write(trace, seed, 4000, Paging.PAE, 5 * MINUTE, true);
         List<String> policies = List.of("disabled", "pre-enabled", "dynamic@2m", "quicklist", "pre-enabled,cap=1,name=c");
         ReplayResult one = replay(trace, policies, HypervisorProfile.XEN_4_2_4, 1);
         ReplayResult four = replay(trace, policies, HypervisorProfile.XEN_4_2_4, 4);

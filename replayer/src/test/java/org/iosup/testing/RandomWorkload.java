@@ -32,8 +32,11 @@ public final class RandomWorkload {
         }
     }
 
-    /** Writes a workload of about {@code steps} steps to {@code file}; returns the last ts_ns. */
-    public static long write(Path file, long seed, int steps, Paging paging, long spanNs) {
+    /**
+     * Writes a workload of about {@code steps} steps to {@code file}; returns the last ts_ns. With
+     * {@code dmaToPageTables}, some DMA goes to frames that are (or were) page-table pages.
+     */
+    public static long write(Path file, long seed, int steps, Paging paging, long spanNs, boolean dmaToPageTables) {
         Random r = new Random(seed);
         LongArrayList free = new LongArrayList();
         long[] nextFrame = {10_000};
@@ -85,7 +88,9 @@ public final class RandomWorkload {
                     }
                 } else {
                     int i = b.add(ts, EventKind.DMA);
-                    b.setDevice(i, 256).setAddr(i, (1L << 32) + (long) r.nextInt(512) * 4096 + r.nextInt(4096))
+                    long page = dmaToPageTables && r.nextInt(4) == 0 ? 10_000 + r.nextInt((int) (nextFrame[0] - 9_999))
+                            : (1L << 20) + r.nextInt(512);
+                    b.setDevice(i, 256).setAddr(i, page * 4096 + r.nextInt(4096))
                             .setBytes(i, 64 + r.nextInt(3000)).setWrite(i, r.nextBoolean());
                 }
                 if (b.size() > 3000) {

@@ -266,6 +266,13 @@ abstract class ColumnDecoder {
             long max = spec.max();
             long[] longs = targetInt32 ? null : (long[]) b.array(column);
             int[] ints = targetInt32 ? (int[]) b.array(column) : null;
+            if (deltaPage) {
+                int bad = delta.readInto(longs, ints, rows, count, min, max);
+                if (bad >= 0) {
+                    fail(rows[bad], Long.toString(delta.badValue), "out of range " + spec.rangeText());
+                }
+                return;
+            }
             for (int k = 0; k < count; k++) {
                 long v = deltaPage ? delta.next() : dictionaryPage ? dictionaryValues[nextId()]
                         : fileInt32 ? values.readInteger() : values.readLong();

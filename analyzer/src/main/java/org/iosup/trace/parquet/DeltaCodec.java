@@ -128,6 +128,8 @@ final class DeltaCodec {
         private int filled;
         private long last;
         private boolean int32;
+        /** The first out-of-range value of the last {@link #readInto}. */
+        long badValue;
 
         /** Starts a page; {@code int32} when the column is INT32 (deltas wrap in 32 bits). */
         void init(ByteBuffer data, boolean int32) {
@@ -160,6 +162,48 @@ final class DeltaCodec {
             }
             left--;
             return values[pos++];
+        }
+
+        /**
+         * Reads the next {@code count} values into {@code longs[rows[k]]} (or {@code ints[rows[k]]}
+         * when {@code longs} is null), block by block.
+         *
+         * @return the index k of the first value outside [min, max], or -1
+         */
+        int readInto(long[] longs, int[] ints, int[] rows, int count, long min, long max) {
+            int bad = -1;
+            int k = 0;
+            while (k < count) {
+                if (pos == filled) {
+                    loadBlock();
+                }
+                int n = Math.min(count - k, filled - pos);
+                long[] v = values;
+                int p = pos;
+                if (longs != null) {
+                    for (int j = 0; j < n; j++) {
+                        long x = v[p + j];
+                        longs[rows[k + j]] = x;
+                        if ((x < min | x > max) && bad < 0) {
+                            bad = k + j;
+                            badValue = x;
+                        }
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        long x = v[p + j];
+                        ints[rows[k + j]] = (int) x;
+                        if ((x < min | x > max) && bad < 0) {
+                            bad = k + j;
+                            badValue = x;
+                        }
+                    }
+                }
+                pos += n;
+                left -= n;
+                k += n;
+            }
+            return bad;
         }
 
         private void loadBlock() {

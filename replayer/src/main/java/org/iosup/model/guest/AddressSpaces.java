@@ -5,6 +5,7 @@ import it.unimi.dsi.fastutil.longs.Long2IntLinkedOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import org.iosup.replay.Anomalies;
 import org.iosup.replay.Metric;
+import org.iosup.replay.MinuteSeries;
 import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
@@ -32,11 +33,13 @@ import org.iosup.trace.EventKind;
  * </ul>
  *
  * This part is the same for every policy; what a pin, unpin or free costs, and whether a pool keeps
- * the page, is the policy's. Events the model cannot accept are reported to {@link Anomalies} and
- * skipped.
+ * the page, is the policy's. So are the counts that no policy changes (processes, DMA accesses,
+ * bytes and page lookups, mmu_update entries, recorded hypervisor events): they are kept here, in
+ * {@link #counts()}. Events the model cannot accept are reported to {@link Anomalies} and skipped.
  */
 public final class AddressSpaces {
     private static final int KERNEL_PID = -1;
+    private static final long MINUTE_NS = 60_000_000_000L;
 
     /** One address space: its pages (trace frame → level, in allocation order) and whether it is pinned. */
     private static final class Mm {
@@ -54,6 +57,8 @@ public final class AddressSpaces {
     private final Anomalies anomalies;
     private final Int2ObjectOpenHashMap<Mm> live = new Int2ObjectOpenHashMap<>();
     private final Long2ObjectOpenHashMap<Mm> owner = new Long2ObjectOpenHashMap<>();
+    private final MinuteSeries counts = new MinuteSeries();
+    private long minuteEnd = MINUTE_NS;
     private Mm building;
     private boolean explicitPins;
     private long row;
@@ -66,7 +71,7 @@ public final class AddressSpaces {
     /** The columns this reads. */
     public static java.util.Set<Column> columns() {
         return java.util.EnumSet.of(Column.TS_NS, Column.KIND, Column.DOMAIN, Column.PID, Column.FRAME,
-                Column.LEVEL, Column.COUNT, Column.DEVICE, Column.ADDR, Column.BYTES);
+                Column.LEVEL, Column.COUNT, Column.ADDR, Column.BYTES);
     }
 
     /** Turns the rows of {@code b} into operations appended to {@code out}. */
@@ -77,10 +82,33 @@ public final class AddressSpaces {
         int[] pid = b.pid();
         long[] frame = b.frame();
         int[] level = b.level();
+        int dmaKind = EventKind.DMA.ordinal();
+        long[] addr = b.addr();
+        int[] bytes = b.bytes();
+        long dmaAccesses = 0;
+        long dmaBytes = 0;
+        long dmaPages = 0;
         for (int i = 0, n = b.size(); i < n; i++) {
             row++;
             int k = kind[i];
             long t = ts[i];
+            if (t >= minuteEnd) {
+                flushDma(dmaAccesses, dmaBytes, dmaPages);
+                dmaAccesses = 0;
+                dmaBytes = 0;
+                dmaPages = 0;
+                int minute = (int) (t / MINUTE_NS);
+                counts.advanceTo(minute);
+                minuteEnd = (minute + 1) * MINUTE_NS;
+            }
+            if (k == dmaKind && building == null) {
+                // The common case, kept short: a DMA outside an address-space build.
+                out.dma(t, i);
+                dmaPages += pages(addr[i], bytes[i]);
+                dmaAccesses++;
+                dmaBytes += bytes[i];
+                continue;
+            }
             boolean hasPid = (present[i] & Column.PID.bit()) != 0;
             int p = hasPid ? pid[i] : KERNEL_PID;
             if (building != null && !((k == EventKind.PT_ALLOC.ordinal() || k == EventKind.PT_FREE.ordinal())
@@ -88,7 +116,12 @@ public final class AddressSpaces {
                 endBuild(t, out);
             }
             switch (EventKind.ofCode(k)) {
-                case DMA -> out.dma(t, b.domainOr0(i), b.device()[i], b.addr()[i], b.bytes()[i]);
+                case DMA -> {
+                    out.dma(t, i);
+                    dmaPages += pages(addr[i], bytes[i]);
+                    dmaAccesses++;
+                    dmaBytes += bytes[i];
+                }
                 case PT_ALLOC -> alloc(t, b.domainOr0(i), p, hasPid, frame[i], level[i], out);
                 case PT_FREE -> free(t, b.domainOr0(i), frame[i],
                         (present[i] & Column.LEVEL.bit()) != 0 ? level[i] : 0, out);
@@ -97,13 +130,30 @@ public final class AddressSpaces {
                 case PROC_EXIT -> exit(t, b.domainOr0(i), p, out);
                 case PT_PIN -> pinRoot(t, b.domainOr0(i), frame[i], true, out);
                 case PT_UNPIN -> pinRoot(t, b.domainOr0(i), frame[i], false, out);
-                case MMU_UPDATE -> out.count(t, Metric.MMU_UPDATE_ENTRIES.ordinal(), b.count()[i]);
-                case TYPE_CHANGE -> out.count(t, Metric.RECORDED_TYPE_CHANGES.ordinal(), 1);
-                case IOMMU_MAP -> out.count(t, Metric.RECORDED_MAPS.ordinal(), 1);
-                case IOMMU_UNMAP -> out.count(t, Metric.RECORDED_UNMAPS.ordinal(), 1);
-                case IOTLB_FLUSH -> out.count(t, Metric.RECORDED_FLUSHES.ordinal(), 1);
+                case MMU_UPDATE -> counts.add(Metric.MMU_UPDATE_ENTRIES, b.count()[i]);
+                case TYPE_CHANGE -> counts.inc(Metric.RECORDED_TYPE_CHANGES);
+                case IOMMU_MAP -> counts.inc(Metric.RECORDED_MAPS);
+                case IOMMU_UNMAP -> counts.inc(Metric.RECORDED_UNMAPS);
+                case IOTLB_FLUSH -> counts.inc(Metric.RECORDED_FLUSHES);
             }
         }
+        flushDma(dmaAccesses, dmaBytes, dmaPages);
+    }
+
+    /** 4 KiB pages a DMA of {@code bytes} bytes at {@code addr} touches. */
+    public static long pages(long addr, int bytes) {
+        return ((addr + Math.max(1, bytes) - 1) >>> 12) - (addr >>> 12) + 1;
+    }
+
+    private void flushDma(long accesses, long bytes, long pages) {
+        counts.add(Metric.DMA_ACCESSES, accesses);
+        counts.add(Metric.DMA_BYTES, bytes);
+        counts.add(Metric.IOTLB_LOOKUPS, pages);
+    }
+
+    /** Counts that are the same for every policy, per minute. */
+    public MinuteSeries counts() {
+        return counts;
     }
 
     private void endBuild(long t, GuestOps out) {
@@ -174,14 +224,14 @@ public final class AddressSpaces {
                     + ", whose address space is still live (no PROC_EXIT)");
             return;
         }
-        out.count(t, Metric.PROC_CREATES.ordinal(), 1);
+        counts.inc(Metric.PROC_CREATES);
         Mm mm = new Mm(pid, false);
         live.put(pid, mm);
         building = mm;
     }
 
     private void exec(long t, int domain, int pid, GuestOps out) {
-        out.count(t, Metric.PROC_EXECS.ordinal(), 1);
+        counts.inc(Metric.PROC_EXECS);
         Mm old = live.get(pid);
         if (old != null && old.pinned && !explicitPins) {
             unpinWhole(t, domain, old, out);
@@ -198,7 +248,7 @@ public final class AddressSpaces {
                     + ", which has no address space in the trace");
             return;
         }
-        out.count(t, Metric.PROC_EXITS.ordinal(), 1);
+        counts.inc(Metric.PROC_EXITS);
         if (mm.pinned && !explicitPins) {
             unpinWhole(t, domain, mm, out);
         }

@@ -1,5 +1,7 @@
 package org.iosup.model.guest;
 
+import org.iosup.trace.EventBatch;
+
 import java.util.Arrays;
 
 /**
@@ -13,9 +15,12 @@ import java.util.Arrays;
  *   <li>{@link #UNPIN}: the page is unpinned and made writable (its mm is unpinned at exit or exec,
  *   or an explicit unpin);</li>
  *   <li>{@link #FREE}: the page is freed;</li>
- *   <li>{@link #DMA}: a device accesses {@code bytes} bytes at I/O address {@code addr};</li>
- *   <li>{@link #COUNT}: a trace event counted as is: metric ordinal in {@code aux}, amount in {@code bytes}.</li>
+ *   <li>{@link #DMA}: the DMA events in rows {@code [aux, bytes)} of {@link #batch()} (consecutive
+ *   DMA rows share one op; each touches the 4 KiB pages from {@code addr >>> 12} to
+ *   {@code (addr + bytes - 1) >>> 12}).</li>
  * </ul>
+ * Counts that do not depend on the policy (DMA bytes, processes, recorded hypervisor events) are
+ * kept by {@link AddressSpaces} once, not passed to every policy.
  */
 public final class GuestOps {
     public static final byte ALLOC = 1;
@@ -23,7 +28,6 @@ public final class GuestOps {
     public static final byte UNPIN = 3;
     public static final byte FREE = 4;
     public static final byte DMA = 5;
-    public static final byte COUNT = 6;
 
     private int size;
     private byte[] op = new byte[1 << 14];
@@ -32,11 +36,18 @@ public final class GuestOps {
     private byte[] level = new byte[1 << 14];
     private int[] domain = new int[1 << 14];
     private int[] aux = new int[1 << 14];
-    private long[] addr = new long[1 << 14];
     private int[] bytes = new int[1 << 14];
+    private EventBatch batch;
 
-    public void clear() {
+    /** Empties the operations; DMA operations will refer to rows of {@code source}. */
+    public void clear(EventBatch source) {
         size = 0;
+        batch = source;
+    }
+
+    /** The batch whose rows the DMA operations refer to. */
+    public EventBatch batch() {
+        return batch;
     }
 
     public int size() {
@@ -52,7 +63,6 @@ public final class GuestOps {
             level = Arrays.copyOf(level, n);
             domain = Arrays.copyOf(domain, n);
             aux = Arrays.copyOf(aux, n);
-            addr = Arrays.copyOf(addr, n);
             bytes = Arrays.copyOf(bytes, n);
         }
         int i = size++;
@@ -69,18 +79,17 @@ public final class GuestOps {
         level[i] = (byte) lvl;
     }
 
-    public void dma(long t, int dom, int device, long address, int length) {
+    /** Adds DMA row {@code row} of the batch: to the previous operation if it ends just before. */
+    public void dma(long t, int row) {
+        int last = size - 1;
+        if (last >= 0 && op[last] == DMA && bytes[last] == row) {
+            bytes[last] = row + 1;
+            ts[last] = t;
+            return;
+        }
         int i = next(DMA, t);
-        domain[i] = dom;
-        aux[i] = device;
-        addr[i] = address;
-        bytes[i] = length;
-    }
-
-    public void count(long t, int metricOrdinal, int amount) {
-        int i = next(COUNT, t);
-        aux[i] = metricOrdinal;
-        bytes[i] = amount;
+        aux[i] = row;
+        bytes[i] = row + 1;
     }
 
     public byte[] op() {
@@ -105,10 +114,6 @@ public final class GuestOps {
 
     public int[] aux() {
         return aux;
-    }
-
-    public long[] addr() {
-        return addr;
     }
 
     public int[] bytes() {

@@ -17,13 +17,36 @@ public final class InvalidationUnit {
     private final HypervisorProfile profile;
     private final IommuConfig config;
     private final CostModel costs;
-    private final Iotlb iotlb;
+    private final Owner owner;
+
+    /** Where the IOTLB to invalidate lives (it may be shared with other policies, copied on write). */
+    public interface Owner {
+        /** The IOTLB as it is now. */
+        Iotlb iotlb();
+
+        /** The IOTLB, made this policy's own (a copy if it was shared). */
+        Iotlb ownIotlb();
+    }
 
     public InvalidationUnit(HypervisorProfile profile, IommuConfig config, CostModel costs, Iotlb iotlb) {
+        this(profile, config, costs, new Owner() {
+            @Override
+            public Iotlb iotlb() {
+                return iotlb;
+            }
+
+            @Override
+            public Iotlb ownIotlb() {
+                return iotlb;
+            }
+        });
+    }
+
+    public InvalidationUnit(HypervisorProfile profile, IommuConfig config, CostModel costs, Owner owner) {
         this.profile = profile;
         this.config = config;
         this.costs = costs;
-        this.iotlb = iotlb;
+        this.owner = owner;
     }
 
     /**
@@ -46,12 +69,15 @@ public final class InvalidationUnit {
         m.add(pageSelective ? Metric.FLUSH_ISSUED_PAGE : Metric.FLUSH_ISSUED_DOMAIN, units);
         long ns = units * costs.invalidationNs();
         m.add(Metric.INVALIDATION_NS, ns);
+        // Only an invalidation that drops entries changes the cache (and needs it to be this policy's own).
         if (pageSelective) {
             int order = order(pages);
             long first = frame & -(1L << order);
-            iotlb.invalidatePages(domain, first, 1L << order);
-        } else {
-            iotlb.invalidateDomain(domain);
+            if (owner.iotlb().holdsAny(domain, first, 1L << order)) {
+                owner.ownIotlb().invalidatePages(domain, first, 1L << order);
+            }
+        } else if (owner.iotlb().holdsDomain(domain)) {
+            owner.ownIotlb().invalidateDomain(domain);
         }
         return ns;
     }

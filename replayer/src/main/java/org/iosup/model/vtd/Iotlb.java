@@ -17,7 +17,23 @@ public final class Iotlb {
     private final long[] lastUse;
     private long clock;
 
+    private Iotlb(Iotlb other) {
+        this.ways = other.ways;
+        this.sets = other.sets;
+        this.tags = other.tags.clone();
+        this.lastUse = other.lastUse.clone();
+        this.clock = other.clock;
+    }
+
+    /** An independent copy in the same state. */
+    public Iotlb copy() {
+        return new Iotlb(this);
+    }
+
     public Iotlb(int entries, int ways) {
+        if (ways > 256) {
+            throw new IllegalArgumentException("at most 256 ways, got " + ways);
+        }
         this.ways = ways;
         this.sets = entries / ways;
         this.tags = new long[entries];
@@ -30,8 +46,9 @@ public final class Iotlb {
     }
 
     private int setOf(long tag) {
-        long h = tag * 0x9E3779B97F4A7C15L;
-        return (int) Long.remainderUnsigned(h >>> 20, sets);
+        // Multiply-shift hashing, then a multiply to map onto [0, sets) without a division.
+        long h = (tag * 0x9E3779B97F4A7C15L) >>> 32;
+        return (int) ((h * sets) >>> 32);
     }
 
     /** Looks up a translation; fills it on a miss. @return true on a hit */
@@ -39,23 +56,34 @@ public final class Iotlb {
         long t = tag(domain, frame);
         int base = setOf(t) * ways;
         long now = ++clock;
-        int victim = base;
-        long oldest = Long.MAX_VALUE;
-        for (int i = base; i < base + ways; i++) {
-            long x = tags[i];
-            if (x == t) {
+        for (int i = base, end = base + ways; i < end; i++) {
+            if (tags[i] == t) {
                 lastUse[i] = now;
                 return true;
             }
-            long use = x == EMPTY ? Long.MIN_VALUE : lastUse[i];
-            if (use < oldest) {
-                oldest = use;
-                victim = i;
-            }
         }
+        // Miss: replace the least recently used way (empty ways have lastUse 0), without branches:
+        // the smallest (lastUse << 8 | way) names it.
+        long best = Long.MAX_VALUE;
+        for (int w = 0; w < ways; w++) {
+            best = Math.min(best, lastUse[base + w] << 8 | w);
+        }
+        int victim = base + (int) (best & 0xff);
         tags[victim] = t;
         lastUse[victim] = now;
         return false;
+    }
+
+    /** Removes a translation if cached (a lookup that faulted fills nothing). */
+    public void drop(int domain, long frame) {
+        long t = tag(domain, frame);
+        int base = setOf(t) * ways;
+        for (int i = base; i < base + ways; i++) {
+            if (tags[i] == t) {
+                tags[i] = EMPTY;
+                lastUse[i] = 0;
+            }
+        }
     }
 
     /** Whether a translation is cached, without touching the LRU order. */
@@ -64,6 +92,37 @@ public final class Iotlb {
         int base = setOf(t) * ways;
         for (int i = base; i < base + ways; i++) {
             if (tags[i] == t) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any entry of a domain's frames [first, first + pages) is cached. */
+    public boolean holdsAny(int domain, long first, long pages) {
+        if (pages <= ways * 4L) {
+            for (long f = first; f < first + pages; f++) {
+                if (contains(domain, f)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (long x : tags) {
+            if (x != EMPTY && (int) (x >>> DOMAIN_SHIFT) == domain) {
+                long f = x & ((1L << DOMAIN_SHIFT) - 1);
+                if (f >= first && f < first + pages) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether any entry of a domain is cached. */
+    public boolean holdsDomain(int domain) {
+        for (long x : tags) {
+            if (x != EMPTY && (int) (x >>> DOMAIN_SHIFT) == domain) {
                 return true;
             }
         }
@@ -80,6 +139,7 @@ public final class Iotlb {
                 for (int i = base; i < base + ways; i++) {
                     if (tags[i] == t) {
                         tags[i] = EMPTY;
+                        lastUse[i] = 0;
                         dropped++;
                     }
                 }
@@ -92,6 +152,7 @@ public final class Iotlb {
                 long f = x & ((1L << DOMAIN_SHIFT) - 1);
                 if (f >= first && f < first + pages) {
                     tags[i] = EMPTY;
+                    lastUse[i] = 0;
                     dropped++;
                 }
             }
@@ -105,6 +166,7 @@ public final class Iotlb {
         for (int i = 0; i < tags.length; i++) {
             if (tags[i] != EMPTY && (int) (tags[i] >>> DOMAIN_SHIFT) == domain) {
                 tags[i] = EMPTY;
+                lastUse[i] = 0;
                 dropped++;
             }
         }
@@ -117,6 +179,7 @@ public final class Iotlb {
         for (int i = 0; i < tags.length; i++) {
             if (tags[i] != EMPTY) {
                 tags[i] = EMPTY;
+                lastUse[i] = 0;
                 dropped++;
             }
         }
