@@ -1,10 +1,13 @@
 package org.iosup;
 
+import org.iosup.cli.AnalyzeCommand;
 import org.iosup.cli.BenchCommand;
 import org.iosup.cli.Cli;
+import org.iosup.cli.CompareCommand;
 import org.iosup.cli.ExportCommand;
 import org.iosup.cli.IngestCommand;
 import org.iosup.cli.InspectCommand;
+import org.iosup.cli.PlotCommand;
 import org.iosup.cli.ReplayBenchCommand;
 import org.iosup.cli.ReplayCommand;
 import org.iosup.cli.VersionProvider;
@@ -25,6 +28,9 @@ import picocli.CommandLine.Command;
             InspectCommand.class,
             ExportCommand.class,
             ReplayCommand.class,
+            AnalyzeCommand.class,
+            CompareCommand.class,
+            PlotCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })
@@ -46,6 +52,7 @@ public final class Iosup implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
         int code;
         try {
             code = commandLine().execute(args);

@@ -12,10 +12,12 @@ package org.iosup.schema;
  * @param dictionary  whether Parquet dictionary-encodes the column (low cardinality)
  * @param maxLength   longest allowed string, or {@code Integer.MAX_VALUE}
  * @param unit        unit of the values, or empty
+ * @param gauge       for per-minute tables: a level at the end of the minute ({@code "kind": "gauge"}),
+ *                    not a count within it
  * @param description what the field means
  */
 public record FieldSpec(String name, FieldType type, boolean required, long min, long max,
-                        String enumName, boolean dictionary, int maxLength, String unit,
+                        String enumName, boolean dictionary, int maxLength, String unit, boolean gauge,
                         String description) {
 
     /** Whether an integer value lies within [min, max]. */

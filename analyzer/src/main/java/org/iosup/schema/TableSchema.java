@@ -68,6 +68,7 @@ public final class TableSchema {
                     f.path("dictionary").asBoolean(false),
                     f.has("max_length") ? f.get("max_length").asInt() : Integer.MAX_VALUE,
                     f.path("unit").asText(""),
+                    "gauge".equals(f.path("kind").asText("")),
                     text(f, "description", source)));
         }
         Map<String, List<EnumValue>> enums = new LinkedHashMap<>();

@@ -10,6 +10,7 @@ import org.iosup.schema.EventSchema;
 public final class RowValidator {
     private final EventSchema schema = EventSchema.get();
     private final int loadedMask;
+    private final boolean checkOrder;
     private long lastTs = Long.MIN_VALUE;
 
     /** A broken rule: the column (or null) with its value, and the problem. */
@@ -24,13 +25,19 @@ public final class RowValidator {
      *                   columns not loaded are not checked)
      */
     public RowValidator(int loadedMask) {
+        this(loadedMask, true);
+    }
+
+    /** As {@link #RowValidator(int)}; without {@code checkOrder}, decreasing timestamps pass (for reports that count them). */
+    public RowValidator(int loadedMask, boolean checkOrder) {
         this.loadedMask = loadedMask;
+        this.checkOrder = checkOrder;
     }
 
     /** Checks row {@code i}; returns null when it is valid. */
     public Violation check(EventBatch b, int i) {
         long ts = b.tsNs()[i];
-        if ((loadedMask & Column.TS_NS.bit()) != 0) {
+        if (checkOrder && (loadedMask & Column.TS_NS.bit()) != 0) {
             if (ts < lastTs) {
                 return new Violation("ts_ns", Long.toString(ts),
                         "timestamps must not decrease (previous row has " + lastTs + ")");

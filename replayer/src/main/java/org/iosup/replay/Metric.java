@@ -1,5 +1,7 @@
 package org.iosup.replay;
 
+import org.iosup.analysis.MinuteSeries;
+
 import java.util.Locale;
 
 /**
@@ -8,7 +10,7 @@ import java.util.Locale;
  * the value at the end of the minute. Names, order and meaning are defined in
  * {@code schemas/replay-minutes.schema.json}, which is checked against this enum.
  */
-public enum Metric {
+public enum Metric implements MinuteSeries.Column {
     FLUSH_CALLS, FLUSH_ISSUED, UNMAPS, MAPS, TYPE_CHANGES, PT_ALLOCS, PT_FREES,
     POOL_PAGES_L1(true), POOL_PAGES_L2(true), POOL_PAGES_L3(true), POOL_PAGES_L4(true),
     IOTLB_LOOKUPS, IOTLB_MISSES, CPU_NS_ALLOC, CPU_NS_FREE, VIOLATIONS,
@@ -33,7 +35,7 @@ public enum Metric {
         this.gauge = gauge;
     }
 
-    /** Whether the value is a level at the end of the minute (true) or a count within it (false). */
+    @Override
     public boolean isGauge() {
         return gauge;
     }

@@ -1,5 +1,7 @@
 package org.iosup.replay;
 
+import org.iosup.analysis.MinuteSeries;
+
 import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
 import org.iosup.model.CostModel;
 import org.iosup.model.guest.GuestOps;
@@ -44,7 +46,7 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
     private SharedIotlb iotlb;
     private final InvalidationUnit flusher;
     private final PageTablePools pools;
-    private final MinuteSeries m = new MinuteSeries();
+    private final MinuteSeries<Metric> m = new MinuteSeries<>(Metric.class);
     private final Long2LongOpenHashMap modelFrame = new Long2LongOpenHashMap();
     private final long[] inUse = new long[5];
     /** Counts of unmapped frames per filter slot: 0 means every frame of the slot is mapped. */
@@ -74,7 +76,7 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
         return spec;
     }
 
-    public MinuteSeries series() {
+    public MinuteSeries<Metric> series() {
         return m;
     }
 

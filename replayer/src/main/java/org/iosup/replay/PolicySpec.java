@@ -1,5 +1,7 @@
 package org.iosup.replay;
 
+import org.iosup.analysis.Durations;
+
 import org.iosup.io.UserException;
 
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package org.iosup.replay;
 
+import org.iosup.analysis.MinuteSeries;
+
 import org.iosup.model.guest.AddressSpaces;
 import org.iosup.model.guest.GuestOps;
 import org.iosup.model.guest.Paging;
@@ -107,7 +109,7 @@ public final class Replay {
             }
             int lastMinute = (int) (lastTs / MINUTE_NS);
             int last = events == 0 ? -1 : lastMinute;
-            MinuteSeries counts = guest.counts();
+            MinuteSeries<Metric> counts = guest.counts();
             counts.finish(last);
             for (PolicyModel m : models) {
                 m.finish(last);

@@ -1,5 +1,7 @@
 package org.iosup.replay;
 
+import org.iosup.analysis.MinuteSeries;
+
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -49,9 +51,9 @@ class ReplayPropertiesTest {
                 "pre-enabled,cap=2,name=capped", "pre-enabled,shrink=on,shrink-total=4,name=shrinking");
         ReplayResult r = replay(trace, policies, profile, 1);
         assertThat(r.anomalies().total()).isZero();
-        MinuteSeries disabled = r.policies().get(0).series();
+        MinuteSeries<Metric> disabled = r.policies().get(0).series();
         for (PolicyModel p : r.policies()) {
-            MinuteSeries s = p.series();
+            MinuteSeries<Metric> s = p.series();
             assertThat(s.total(Metric.VIOLATIONS)).as(p.spec().name()).isZero();
             assertThat(s.total(Metric.TYPE_REFUSALS)).as(p.spec().name()).isZero();
             assertThat(s.total(Metric.FLUSH_ISSUED)).isLessThanOrEqualTo(s.total(Metric.FLUSH_CALLS));
@@ -60,9 +62,9 @@ class ReplayPropertiesTest {
                     .isEqualTo(p.fromAllocator() - p.toAllocator());
             assertThat(s.total(Metric.PT_ALLOCS)).isEqualTo(disabled.total(Metric.PT_ALLOCS));
         }
-        MinuteSeries pre = r.policies().get(1).series();
+        MinuteSeries<Metric> pre = r.policies().get(1).series();
         assertThat(pre.total(Metric.TYPE_CHANGES)).isLessThanOrEqualTo(disabled.total(Metric.TYPE_CHANGES));
-        MinuteSeries dyn = r.policies().get(2).series();
+        MinuteSeries<Metric> dyn = r.policies().get(2).series();
         for (int minute = 0; minute < Math.min(switchMinute, r.minutes()); minute++) {
             assertThat(dyn.row(minute)).as("minute " + minute + " before the switch").containsExactly(disabled.row(minute));
         }

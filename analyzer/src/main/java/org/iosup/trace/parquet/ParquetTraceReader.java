@@ -54,7 +54,7 @@ public final class ParquetTraceReader implements TraceSource {
     private long rowsLeftInGroup;
     private long rowsRead;
 
-    private ParquetTraceReader(Path path, Set<Column> wanted) {
+    private ParquetTraceReader(Path path, Set<Column> wanted, boolean checkOrder) {
         this.path = path;
         if (!Files.isRegularFile(path)) {
             throw new UserException(path + ": no such file");
@@ -98,7 +98,7 @@ public final class ParquetTraceReader implements TraceSource {
             }
             this.loadedMask = mask | wantedMask(wanted);
             reader.setRequestedSchema(new MessageType(fileSchema.getName(), requested));
-            this.validator = new RowValidator(loadedMask);
+            this.validator = new RowValidator(loadedMask, checkOrder);
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -115,7 +115,15 @@ public final class ParquetTraceReader implements TraceSource {
 
     /** Opens {@code path} to read the given columns (ts_ns and kind are always read). */
     public static ParquetTraceReader open(Path path, Set<Column> columns) {
-        return new ParquetTraceReader(path, columns.isEmpty() ? EnumSet.of(Column.TS_NS) : columns);
+        return new ParquetTraceReader(path, columns.isEmpty() ? EnumSet.of(Column.TS_NS) : columns, true);
+    }
+
+    /**
+     * Opens {@code path} to read the given columns, letting rows out of time order through (every
+     * other rule is still checked): for reports that count such rows instead of stopping at them.
+     */
+    public static ParquetTraceReader openAllowingDisorder(Path path, Set<Column> columns) {
+        return new ParquetTraceReader(path, columns.isEmpty() ? EnumSet.of(Column.TS_NS) : columns, false);
     }
 
     /** Opens {@code path} to read every column. */

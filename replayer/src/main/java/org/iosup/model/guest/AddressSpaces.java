@@ -5,7 +5,7 @@ import it.unimi.dsi.fastutil.longs.Long2IntLinkedOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import org.iosup.replay.Anomalies;
 import org.iosup.replay.Metric;
-import org.iosup.replay.MinuteSeries;
+import org.iosup.analysis.MinuteSeries;
 import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
@@ -57,7 +57,7 @@ public final class AddressSpaces {
     private final Anomalies anomalies;
     private final Int2ObjectOpenHashMap<Mm> live = new Int2ObjectOpenHashMap<>();
     private final Long2ObjectOpenHashMap<Mm> owner = new Long2ObjectOpenHashMap<>();
-    private final MinuteSeries counts = new MinuteSeries();
+    private final MinuteSeries<Metric> counts = new MinuteSeries<>(Metric.class);
     private long minuteEnd = MINUTE_NS;
     private Mm building;
     private boolean explicitPins;
@@ -152,7 +152,7 @@ public final class AddressSpaces {
     }
 
     /** Counts that are the same for every policy, per minute. */
-    public MinuteSeries counts() {
+    public MinuteSeries<Metric> counts() {
         return counts;
     }
 

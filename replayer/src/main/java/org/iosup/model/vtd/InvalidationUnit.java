@@ -3,7 +3,7 @@ package org.iosup.model.vtd;
 import org.iosup.model.CostModel;
 import org.iosup.model.xen.HypervisorProfile;
 import org.iosup.replay.Metric;
-import org.iosup.replay.MinuteSeries;
+import org.iosup.analysis.MinuteSeries;
 
 /**
  * Xen's VT-d IOTLB flush path for one domain: each flush is one call of {@code flush_iotlb_qi()}
@@ -56,7 +56,7 @@ public final class InvalidationUnit {
      *                   such (Xen 4.2.0–4.2.3 unmaps)
      * @return CPU time spent, in ns
      */
-    public long flush(int domain, long frame, long pages, boolean nonPresent, MinuteSeries m) {
+    public long flush(int domain, long frame, long pages, boolean nonPresent, MinuteSeries<Metric> m) {
         boolean pageSelective = pageSelective(frame, pages);
         boolean issued = !nonPresent || config.cachingMode();
         int units = config.units();

@@ -8,7 +8,7 @@ import org.iosup.io.Hashes;
 import org.iosup.io.OutputFolder;
 import org.iosup.replay.Anomalies;
 import org.iosup.replay.Metric;
-import org.iosup.replay.MinuteSeries;
+import org.iosup.analysis.MinuteSeries;
 import org.iosup.replay.PolicyModel;
 import org.iosup.replay.PolicySpec;
 import org.iosup.replay.ReplayResult;
@@ -55,7 +55,7 @@ public final class ReplayReport {
         AtomicOutput minutes = out.file("minutes.csv");
         try (CsvTable t = CsvTable.create(MINUTES, minutes.temp())) {
             for (PolicyModel p : r.policies()) {
-                MinuteSeries s = p.series();
+                MinuteSeries<Metric> s = p.series();
                 for (int minute = 0; minute < r.minutes(); minute++) {
                     t.row(new Object[] {minute, p.spec().name()}, s.row(minute));
                 }
@@ -93,7 +93,7 @@ public final class ReplayReport {
         return row;
     }
 
-    private static Object summaryValue(String column, MinuteSeries s, MinuteSeries base) {
+    private static Object summaryValue(String column, MinuteSeries<Metric> s, MinuteSeries<Metric> base) {
         if (column.endsWith("_change_pct")) {
             Metric m = Metric.valueOf(column.substring(0, column.length() - "_change_pct".length()).toUpperCase(Locale.ROOT));
             return changePct(s.total(m), base.total(m));
@@ -181,9 +181,9 @@ public final class ReplayReport {
         String fmt = "%-" + w + "s %12s %12s %10s %10s %10s %10s %12s %12s %11s%n";
         b.append(String.format(Locale.ROOT, fmt, "policy", "flush_calls", "flush_issued", "unmaps", "maps",
                 "type_chg", "pool_peak", "cpu_alloc_ms", "cpu_free_ms", "calls_vs_1st"));
-        MinuteSeries base = r.policies().get(0).series();
+        MinuteSeries<Metric> base = r.policies().get(0).series();
         for (PolicyModel p : r.policies()) {
-            MinuteSeries s = p.series();
+            MinuteSeries<Metric> s = p.series();
             Double change = changePct(s.total(Metric.FLUSH_CALLS), base.total(Metric.FLUSH_CALLS));
             b.append(String.format(Locale.ROOT, fmt, p.spec().name(),
                     String.format(Locale.ROOT, "%,d", s.total(Metric.FLUSH_CALLS)),

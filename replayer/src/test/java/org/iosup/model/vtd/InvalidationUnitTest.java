@@ -3,13 +3,13 @@ package org.iosup.model.vtd;
 import org.iosup.model.CostModel;
 import org.iosup.model.xen.HypervisorProfile;
 import org.iosup.replay.Metric;
-import org.iosup.replay.MinuteSeries;
+import org.iosup.analysis.MinuteSeries;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class InvalidationUnitTest {
-    private final MinuteSeries m = new MinuteSeries();
+    private final MinuteSeries<Metric> m = new MinuteSeries<>(Metric.class);
 
     private InvalidationUnit unit(HypervisorProfile p, IommuConfig c, Iotlb tlb) {
         return new InvalidationUnit(p, c, CostModel.DEFAULT, tlb);

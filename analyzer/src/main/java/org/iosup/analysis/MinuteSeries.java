@@ -1,35 +1,57 @@
-package org.iosup.replay;
+package org.iosup.analysis;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * One policy's metrics minute by minute (minute = floor(ts_ns / 60 s), from 0): counters of the
+ * Metrics minute by minute (minute = floor(ts_ns / 60 s), from 0), a column each: counters of the
  * current minute and gauges carried over, closed into a row when time passes into a later minute.
  * Minutes without events still get a row (zero counters, gauges carried). Also keeps totals of the
- * counters and peaks of the gauges.
+ * counters and peaks of the gauges. Columns are given by an enum whose constants say which are
+ * gauges.
+ *
+ * @param <M> the enum of the columns
  */
-public final class MinuteSeries {
-    private static final int N = Metric.count();
-    private final long[] current = new long[N];
-    private final long[] totals = new long[N];
-    private final long[] peaks = new long[N];
+public final class MinuteSeries<M extends Enum<M> & MinuteSeries.Column> {
+    /** A column of a series. */
+    public interface Column {
+        /** Whether the value is a level at the end of the minute (true) or a count within it (false). */
+        boolean isGauge();
+    }
+
+    private final int n;
+    private final boolean[] gauge;
+    private final long[] current;
+    private final long[] totals;
+    private final long[] peaks;
     private final List<long[]> rows = new ArrayList<>();
     private int minute;
 
+    public MinuteSeries(Class<M> columns) {
+        M[] all = columns.getEnumConstants();
+        n = all.length;
+        gauge = new boolean[n];
+        for (M c : all) {
+            gauge[c.ordinal()] = c.isGauge();
+        }
+        current = new long[n];
+        totals = new long[n];
+        peaks = new long[n];
+    }
+
     /** Adds to a counter of the current minute. */
-    public void add(Metric m, long n) {
+    public void add(M m, long n) {
         current[m.ordinal()] += n;
     }
 
     /** Increments a counter of the current minute. */
-    public void inc(Metric m) {
+    public void inc(M m) {
         current[m.ordinal()]++;
     }
 
     /** Sets a gauge. */
-    public void set(Metric m, long value) {
+    public void set(M m, long value) {
         current[m.ordinal()] = value;
         int i = m.ordinal();
         if (value > peaks[i]) {
@@ -37,7 +59,7 @@ public final class MinuteSeries {
         }
     }
 
-    public long get(Metric m) {
+    public long get(M m) {
         return current[m.ordinal()];
     }
 
@@ -50,8 +72,8 @@ public final class MinuteSeries {
 
     private void closeMinute() {
         rows.add(current.clone());
-        for (int i = 0; i < N; i++) {
-            if (!Metric.ofOrdinal(i).isGauge()) {
+        for (int i = 0; i < n; i++) {
+            if (!gauge[i]) {
                 totals[i] += current[i];
                 current[i] = 0;
             }
@@ -59,7 +81,7 @@ public final class MinuteSeries {
         minute++;
     }
 
-    /** Closes the current minute if it had anything, and returns every row. */
+    /** Closes every minute up to {@code lastMinute} (-1: none), and returns every row. */
     public List<long[]> finish(int lastMinute) {
         advanceTo(lastMinute + 1);
         return rows;
@@ -69,13 +91,18 @@ public final class MinuteSeries {
         return minute;
     }
 
+    /** Closed minutes. */
+    public int minutes() {
+        return rows.size();
+    }
+
     /** Total of a counter over the closed minutes. */
-    public long total(Metric m) {
+    public long total(M m) {
         return totals[m.ordinal()];
     }
 
     /** Largest value a gauge reached. */
-    public long peak(Metric m) {
+    public long peak(M m) {
         return peaks[m.ordinal()];
     }
 
@@ -83,12 +110,12 @@ public final class MinuteSeries {
      * Adds the counters of {@code other}, a finished series of the same minutes, to this finished
      * one (gauges are left alone).
      */
-    public void addCounters(MinuteSeries other) {
+    public void addCounters(MinuteSeries<M> other) {
         if (other.rows.size() != rows.size()) {
             throw new IllegalArgumentException(other.rows.size() + " minutes against " + rows.size());
         }
-        for (int i = 0; i < N; i++) {
-            if (!Metric.ofOrdinal(i).isGauge()) {
+        for (int i = 0; i < n; i++) {
+            if (!gauge[i]) {
                 for (int r = 0; r < rows.size(); r++) {
                     rows.get(r)[i] += other.rows.get(r)[i];
                 }
@@ -97,13 +124,13 @@ public final class MinuteSeries {
         }
     }
 
-    /** The current minute's values, for hot loops that count directly (index = {@link Metric#ordinal()}). */
-    long[] current() {
+    /** The current minute's values, for hot loops that count directly (index = the column's ordinal). */
+    public long[] current() {
         return current;
     }
 
     /** A copy of the row of a closed minute. */
     public long[] row(int minute) {
-        return Arrays.copyOf(rows.get(minute), N);
+        return Arrays.copyOf(rows.get(minute), n);
     }
 }

@@ -1,4 +1,4 @@
-package org.iosup.replay;
+package org.iosup.analysis;
 
 import org.iosup.io.UserException;
 

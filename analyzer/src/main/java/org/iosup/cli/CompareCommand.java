@@ -1,0 +1,93 @@
+package org.iosup.cli;
+
+import org.iosup.analysis.Compare;
+import org.iosup.io.OutputFolder;
+import org.iosup.io.UserException;
+import org.iosup.report.CsvTable;
+import org.iosup.schema.TableSchema;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code iosup compare}: replay outputs side by side. */
+@Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
+            "Compare replay outputs side by side: per run (a replay's output folder, e.g. one per profile),",
+            "policy and metric, the total and the mean per minute after the warm-up, with the change and",
+            "ratio against the baseline policy. Writes OUTDIR/compare.csv (schemas/compare.schema.json) and",
+            "prints an aligned table."
+        })
+public final class CompareCommand implements Callable<Integer> {
+    public static final TableSchema COMPARE = TableSchema.load("compare");
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "Replay output folders.")
+    List<Path> runs = new ArrayList<>();
+
+    @Option(names = "--baseline", paramLabel = "POLICY", description = "The policy to compare against (default: each run's first).")
+    String baseline;
+
+    @Option(names = "--warmup", defaultValue = "5m", paramLabel = "TIME",
+            description = "Minutes left out of the means, from the start (default: ${DEFAULT-VALUE}; whole minutes).")
+    String warmup;
+
+    @Option(names = "--metric", paramLabel = "COLUMN",
+            description = "A column of replay's minutes.csv to compare, repeatable (default: flush_calls, flush_issued, "
+                    + "unmaps, maps, type_changes, iotlb_misses, cpu_ns_alloc, cpu_ns_free, pool_pages).")
+    List<String> metrics = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTDIR", description = "Folder for compare.csv.")
+    Path output;
+
+    @Override
+    public Integer call() {
+        int warm = warmupMinutes(warmup);
+        List<Compare.Run> read = runs.stream().map(Compare::read).toList();
+        List<Compare.Row> rows = Compare.compare(read, baseline, warm, metrics.isEmpty() ? Compare.DEFAULT_METRICS : metrics);
+        try (OutputFolder out = OutputFolder.open(output)) {
+            try (CsvTable t = CsvTable.create(COMPARE, out.file("compare.csv").temp())) {
+                for (Compare.Row r : rows) {
+                    t.row(Arrays.asList(r.run(), r.profile(), r.policy(), r.metric(), r.total(), r.minutesAfterWarmup(),
+                            r.mean(), r.baseline(), r.baselineMean(), r.change(), r.changePct(), r.ratio()));
+                }
+            }
+            out.commit();
+        }
+        print(rows, warm, spec.commandLine().getOut());
+        return 0;
+    }
+
+    static int warmupMinutes(String text) {
+        long ns = org.iosup.analysis.Durations.parseNanos(text, "--warmup");
+        if (ns % 60_000_000_000L != 0) {
+            throw new UserException("--warmup " + text + ": must be whole minutes (e.g. 5m, 300s)");
+        }
+        return (int) (ns / 60_000_000_000L);
+    }
+
+    private static void print(List<Compare.Row> rows, int warm, PrintWriter out) {
+        int wr = Math.max(3, rows.stream().mapToInt(r -> r.run().length()).max().orElse(3));
+        int wp = Math.max(6, rows.stream().mapToInt(r -> r.policy().length()).max().orElse(6));
+        String fmt = "%-" + wr + "s  %-" + wp + "s  %-14s %16s %18s %10s %8s%n";
+        out.printf(Locale.ROOT, fmt, "run", "policy", "metric", "total", "per min after " + warm + "m", "change", "ratio");
+        for (Compare.Row r : rows) {
+            out.printf(Locale.ROOT, fmt, r.run(), r.policy(), r.metric(), String.format(Locale.ROOT, "%,d", r.total()),
+                    r.mean() == null ? "-" : String.format(Locale.ROOT, "%,.1f", r.mean()),
+                    r.changePct() == null ? "-" : String.format(Locale.ROOT, "%+.1f%%", r.changePct()),
+                    r.ratio() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.ratio()));
+        }
+        out.flush();
+    }
+}

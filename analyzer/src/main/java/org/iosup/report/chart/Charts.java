@@ -1,0 +1,136 @@
+package org.iosup.report.chart;
+
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.RangeType;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+import javax.imageio.ImageIO;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.Stroke;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Charts drawn with JFreeChart, headless, in one style: white background, grey grid, a title, axis
+ * labels with units, a legend, lines two pixels wide. Written as PNG.
+ */
+public final class Charts {
+    /** Dash patterns, to tell series of one colour apart (e.g. levels of one policy). */
+    private static final float[][] DASHES = {null, {10f, 6f}, {2f, 4f}, {12f, 4f, 2f, 4f}};
+
+    private Charts() {
+    }
+
+    /** One line of a line chart. */
+    public record Line(String name, double[] y, Color color, int dash) {
+    }
+
+    /** A line chart of values by minute. */
+    public static JFreeChart lines(String title, String xLabel, String yLabel, List<Line> lines) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Line l : lines) {
+            XYSeries s = new XYSeries(l.name(), false, true);
+            for (int x = 0; x < l.y().length; x++) {
+                s.add(x, l.y()[x]);
+            }
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
+                true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+        for (int i = 0; i < lines.size(); i++) {
+            r.setSeriesPaint(i, lines.get(i).color());
+            r.setSeriesStroke(i, stroke(lines.get(i).dash()));
+        }
+        plot.setRenderer(r);
+        ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        NumberAxis range = (NumberAxis) plot.getRangeAxis();
+        range.setAutoRangeIncludesZero(true);
+        range.setRangeType(RangeType.POSITIVE);
+        range.setAutoRangeMinimumSize(1.0);
+        style(chart);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
+    /** A grouped bar chart: one bar per series (in its colour) in each category. */
+    public static JFreeChart bars(String title, String categoryLabel, String valueLabel, List<String> series,
+                                  List<Color> colors, List<String> categories, double[][] values) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (int s = 0; s < series.size(); s++) {
+            for (int c = 0; c < categories.size(); c++) {
+                data.addValue(values[s][c], series.get(s), categories.get(c));
+            }
+        }
+        JFreeChart chart = ChartFactory.createBarChart(title, categoryLabel, valueLabel, data,
+                PlotOrientation.VERTICAL, true, false, false);
+        CategoryPlot plot = chart.getCategoryPlot();
+        BarRenderer r = (BarRenderer) plot.getRenderer();
+        r.setBarPainter(new StandardBarPainter());
+        r.setShadowVisible(false);
+        for (int s = 0; s < series.size(); s++) {
+            r.setSeriesPaint(s, colors.get(s));
+        }
+        style(chart);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        return chart;
+    }
+
+    private static Stroke stroke(int dash) {
+        float[] d = DASHES[dash % DASHES.length];
+        return d == null ? new BasicStroke(2f) : new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, d, 0f);
+    }
+
+    private static void style(JFreeChart chart) {
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 22));
+        chart.setAntiAlias(true);
+        chart.setTextAntiAlias(true);
+    }
+
+    /** Draws charts side by side into one PNG of {@code width} × {@code height}. */
+    public static void writePng(Path file, int width, int height, JFreeChart... charts) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            double w = (double) width / charts.length;
+            for (int i = 0; i < charts.length; i++) {
+                charts[i].draw(g, new Rectangle2D.Double(i * w, 0, w, height));
+            }
+        } finally {
+            g.dispose();
+        }
+        try {
+            if (!ImageIO.write(img, "png", file.toFile())) {
+                throw new IllegalStateException("no PNG writer");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

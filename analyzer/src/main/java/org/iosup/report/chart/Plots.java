@@ -1,0 +1,210 @@
+package org.iosup.report.chart;
+
+import org.iosup.analysis.Compare;
+import org.iosup.cli.AnalyzeCommand;
+import org.iosup.io.OutputFolder;
+import org.iosup.io.UserException;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.jfree.chart.JFreeChart;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The figures: from a replay's output, the paper's Figure 5 (flush calls per minute per policy,
+ * with flushes issued beside it), Figure 6 (CPU time per minute of the allocation and free paths
+ * per level), Figures 7 and 8 (pool pages, in all and per level) and IOTLB misses per minute; from
+ * an analyze output, the rates the trace recorded.
+ */
+public final class Plots {
+    private static final String MINUTE = "minute of trace time";
+
+    private Plots() {
+    }
+
+    /** Plots what {@code dir} holds into {@code out}; returns the files written. */
+    public static List<String> plot(Path dir, OutputFolder out, int width, int height, int warmupMinutes) {
+        Path minutes = dir.resolve("minutes.csv");
+        if (!Files.isRegularFile(minutes)) {
+            throw new UserException(dir + ": no minutes.csv (plot takes the output folder of replay or analyze)");
+        }
+        List<String> header = header(minutes);
+        if (header.equals(Compare.REPLAY_MINUTES.fieldNames())) {
+            return replay(Compare.read(dir), out, width, height, warmupMinutes);
+        }
+        if (header.equals(AnalyzeCommand.MINUTES.fieldNames())) {
+            return recorded(minutes, out, width, height);
+        }
+        throw new UserException(minutes + " line 1: neither replay's nor analyze's minutes.csv format (see schemas/)");
+    }
+
+    private static List<String> header(Path csv) {
+        try (Reader r = Files.newBufferedReader(csv);
+             CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
+            return p.getHeaderNames();
+        } catch (IOException | RuntimeException e) {
+            throw new UserException(csv + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static double[] series(long[] v, double scale) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i] * scale;
+        }
+        return d;
+    }
+
+    private static List<Charts.Line> perPolicy(Compare.Run run, PolicyColors colors, String metric, double scale) {
+        List<Charts.Line> lines = new ArrayList<>();
+        for (var p : run.policies().entrySet()) {
+            lines.add(new Charts.Line(p.getKey(), series(p.getValue().get(metric), scale), colors.of(p.getKey()), 0));
+        }
+        return lines;
+    }
+
+    private static String suffix(Compare.Run run) {
+        return run.profile().isEmpty() ? "" : " (" + run.profile() + ")";
+    }
+
+    private static List<String> replay(Compare.Run run, OutputFolder out, int w, int h, int warmup) {
+        PolicyColors colors = new PolicyColors(new ArrayList<>(run.policies().keySet()));
+        String s = suffix(run);
+        List<String> files = new ArrayList<>();
+
+        JFreeChart calls = Charts.lines("IOTLB flush calls per minute" + s, MINUTE, "flush_iotlb_qi calls per minute",
+                perPolicy(run, colors, "flush_calls", 1));
+        JFreeChart issued = Charts.lines("IOTLB invalidations issued per minute" + s, MINUTE,
+                "invalidations issued per minute", perPolicy(run, colors, "flush_issued", 1));
+        Charts.writePng(out.file("flushes.png").temp(), w, h, calls, issued);
+        files.add("flushes.png");
+
+        int levels = 0;
+        for (Map<String, long[]> m : run.policies().values()) {
+            for (int l = 1; l <= 4; l++) {
+                if (Compare.total(m.get("cpu_ns_alloc_l" + l), false) > 0 || Compare.total(m.get("cpu_ns_free_l" + l), false) > 0) {
+                    levels = Math.max(levels, l);
+                }
+            }
+        }
+        levels = Math.max(levels, 3);
+        List<String> categories = new ArrayList<>();
+        for (String path : new String[] {"alloc", "free"}) {
+            for (int l = levels; l >= 1; l--) {
+                categories.add(path + " L" + l);
+            }
+        }
+        List<String> names = new ArrayList<>(run.policies().keySet());
+        double[][] values = new double[names.size()][categories.size()];
+        int from = warmup < run.minutes() ? warmup : 0;
+        for (int p = 0; p < names.size(); p++) {
+            Map<String, long[]> m = run.policies().get(names.get(p));
+            int c = 0;
+            for (String path : new String[] {"alloc", "free"}) {
+                for (int l = levels; l >= 1; l--) {
+                    Double mean = Compare.mean(m.get("cpu_ns_" + path + "_l" + l), from);
+                    values[p][c++] = mean == null ? 0 : mean / 1e6;
+                }
+            }
+        }
+        JFreeChart cpu = Charts.bars("CPU time of page-table allocation and free per minute" + s
+                        + (from > 0 ? ", after minute " + from : ""), "path and level", "ms per minute (modelled)",
+                names, names.stream().map(colors::of).toList(), categories, values);
+        Charts.writePng(out.file("cpu.png").temp(), w, h, cpu);
+        files.add("cpu.png");
+
+        JFreeChart pool = Charts.lines("Page-table pool pages" + s, MINUTE, "pages in the pools (end of minute)",
+                perPolicy(run, colors, "pool_pages", 1));
+        Charts.writePng(out.file("pool-pages.png").temp(), w, h, pool);
+        files.add("pool-pages.png");
+
+        List<Charts.Line> byLevel = new ArrayList<>();
+        for (var p : run.policies().entrySet()) {
+            if (Compare.total(p.getValue().get("pool_pages"), true) == 0) {
+                continue;
+            }
+            for (int l = levels; l >= 1; l--) {
+                byLevel.add(new Charts.Line(p.getKey() + " " + levelName(l, levels), series(p.getValue().get("pool_pages_l" + l), 1),
+                        colors.of(p.getKey()), levels - l));
+            }
+        }
+        JFreeChart levelsChart = Charts.lines("Page-table pool pages per level" + s, MINUTE,
+                "pages in the pool (end of minute)", byLevel);
+        Charts.writePng(out.file("pool-pages-by-level.png").temp(), w, h, levelsChart);
+        files.add("pool-pages-by-level.png");
+
+        JFreeChart misses = Charts.lines("IOTLB misses per minute" + s, MINUTE, "IOTLB misses per minute",
+                perPolicy(run, colors, "iotlb_misses", 1));
+        Charts.writePng(out.file("iotlb-misses.png").temp(), w, h, misses);
+        files.add("iotlb-misses.png");
+        return files;
+    }
+
+    /** PGD, PUD/PMD and PTE names of a level, for legends. */
+    static String levelName(int level, int levels) {
+        return switch (level) {
+            case 1 -> "PTE (L1)";
+            case 2 -> "PMD (L2)";
+            case 3 -> levels == 3 ? "PGD (L3)" : "PUD (L3)";
+            default -> "PGD (L4)";
+        };
+    }
+
+    private static List<String> recorded(Path minutes, OutputFolder out, int w, int h) {
+        Map<String, List<Long>> cols = new LinkedHashMap<>();
+        try (Reader r = Files.newBufferedReader(minutes);
+             CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
+            for (String name : p.getHeaderNames()) {
+                cols.put(name, new ArrayList<>());
+            }
+            for (CSVRecord rec : p) {
+                for (String name : cols.keySet()) {
+                    try {
+                        cols.get(name).add(Long.parseLong(rec.get(name)));
+                    } catch (NumberFormatException e) {
+                        throw new UserException(minutes + " line " + (rec.getRecordNumber() + 1) + ": column '" + name
+                                + "' value '" + rec.get(name) + "': not an integer");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UserException(minutes + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        Color[] palette = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728)};
+        JFreeChart guest = Charts.lines("Processes and page tables per minute (recorded)", MINUTE, "events per minute",
+                lines(cols, palette, "proc_creates", "proc_exits", "pt_allocs", "pt_frees"));
+        JFreeChart hv = Charts.lines("Hypervisor and IOMMU events per minute (recorded)", MINUTE, "events per minute",
+                lines(cols, palette, "type_changes", "iommu_unmaps", "iommu_maps", "iotlb_flushes"));
+        Charts.writePng(out.file("recorded.png").temp(), w, h, guest, hv);
+        JFreeChart dma = Charts.lines("DMA per minute (recorded)", MINUTE, "MB per minute",
+                List.of(new Charts.Line("dma_bytes", scaled(cols.get("dma_bytes"), 1e-6), palette[0], 0),
+                        new Charts.Line("dma_write_bytes", scaled(cols.get("dma_write_bytes"), 1e-6), palette[1], 1)));
+        Charts.writePng(out.file("recorded-dma.png").temp(), w, h, dma);
+        return List.of("recorded.png", "recorded-dma.png");
+    }
+
+    private static List<Charts.Line> lines(Map<String, List<Long>> cols, Color[] palette, String... names) {
+        List<Charts.Line> out = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            out.add(new Charts.Line(names[i], scaled(cols.get(names[i]), 1), palette[i % palette.length], 0));
+        }
+        return out;
+    }
+
+    private static double[] scaled(List<Long> v, double scale) {
+        double[] d = new double[v.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = v.get(i) * scale;
+        }
+        return d;
+    }
+}
