@@ -10,6 +10,7 @@ import org.iosup.cli.InspectCommand;
 import org.iosup.cli.PlotCommand;
 import org.iosup.cli.ReplayBenchCommand;
 import org.iosup.cli.ReplayCommand;
+import org.iosup.cli.SynthCommand;
 import org.iosup.cli.VersionProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             InspectCommand.class,
             ExportCommand.class,
+            SynthCommand.class,
             ReplayCommand.class,
             AnalyzeCommand.class,
             CompareCommand.class,

@@ -1,0 +1,184 @@
+package org.iosup.cli;
+
+import org.iosup.analysis.Durations;
+import org.iosup.io.AtomicOutput;
+import org.iosup.io.UserException;
+import org.iosup.model.guest.Paging;
+import org.iosup.synth.SynthParams;
+import org.iosup.synth.SyntheticTrace;
+import org.iosup.trace.BatchPipe;
+import org.iosup.trace.csv.CsvTraceWriter;
+import org.iosup.trace.parquet.ParquetTraceWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code iosup synth}: the paper's settings as seeded, streaming traces. */
+@Command(name = "synth", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+        description = {
+            "Synthesize a trace of the paper's idle or busy setting (or idle then busy): processes with their",
+            "page-table pages (MODEL.md §4), mmu_update batches, NIC and disk DMA. Seeded and deterministic:",
+            "the same parameters and seed give the same file. Every default and its source: --describe."
+        })
+public final class SynthCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--preset", required = true, paramLabel = "NAME", description = "idle, busy or boot-busy.")
+    String preset;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT.parquet", description = "The trace to write (its folder must exist).")
+    Path output;
+
+    @Option(names = "--describe", description = "Print every parameter in effect with its source, and write nothing.")
+    boolean describe;
+
+    @Option(names = "--csv", description = "Write CSV (the events schema) instead of Parquet.")
+    boolean csv;
+
+    @Option(names = "--codec", defaultValue = "zstd", description = "Parquet compression (default: ${DEFAULT-VALUE}).")
+    String codec;
+
+    @Option(names = "--minutes", paramLabel = "N", description = "Trace length in minutes (default 30).")
+    Double minutes;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Random seed (default 1).")
+    Long seed;
+
+    @Option(names = "--paging", paramLabel = "MODE", description = "pae (default, the paper's) or x86-64.")
+    String paging;
+
+    @Option(names = "--creations-per-min", paramLabel = "X", description = "busy: process creations a minute (default 542.14).")
+    Double creationsPerMin;
+
+    @Option(names = "--iteration-min", paramLabel = "X", description = "busy: minutes per iteration of the stress loop (default 5).")
+    Double iterationMin;
+
+    @Option(names = "--lifetime-exponent", paramLabel = "K", description = "busy: k of P(lifetime > t) ~ t^k (default -1).")
+    Double lifetimeExponent;
+
+    @Option(names = "--min-lifetime-s", paramLabel = "X", description = "Shortest child lifetime in seconds (default 0.05).")
+    Double minLifetimeS;
+
+    @Option(names = "--exec-share", paramLabel = "X", description = "Share of children that exec (default 0.8).")
+    Double execShare;
+
+    @Option(names = "--browser-mb", paramLabel = "X", description = "busy: browser memory at the end of an iteration, MB (default 284.1).")
+    Double browserMb;
+
+    @Option(names = "--boot-processes", paramLabel = "N", description = "idle: processes of the boot burst (default 150).")
+    Integer bootProcesses;
+
+    @Option(names = "--daemons", paramLabel = "N", description = "idle: daemons that stay (default 25).")
+    Integer daemons;
+
+    @Option(names = "--decay-min", paramLabel = "X", description = "idle: time constant of the churn's decay, minutes (default 2).")
+    Double decayMin;
+
+    @Option(names = "--busy-after", paramLabel = "TIME", description = "boot-busy: idle time before the busy loop (default 10m).")
+    String busyAfter;
+
+    @Option(names = "--nic-gbps", paramLabel = "X", description = "NIC throughput in Gb/s; 0 turns NIC DMA off (default 1).")
+    Double nicGbps;
+
+    @Option(names = "--packet-bytes", paramLabel = "N", description = "Bytes per packet (default 1514).")
+    Integer packetBytes;
+
+    @Option(names = "--rx-share", paramLabel = "X", description = "Share of packets received (default 0.5).")
+    Double rxShare;
+
+    @Option(names = "--ring-entries", paramLabel = "N", description = "NIC buffers per ring (default 256).")
+    Integer ringEntries;
+
+    @Option(names = "--disk-mbps", paramLabel = "X", description = "Disk throughput in MB/s; 0 turns disk DMA off (default 8).")
+    Double diskMbps;
+
+    @Option(names = "--disk-request-kb", paramLabel = "N", description = "KiB per disk request (default 64).")
+    Integer diskRequestKb;
+
+    @Option(names = "--cpus", paramLabel = "N", description = "Guest CPUs (default 4).")
+    Integer cpus;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing on success.")
+    boolean quiet;
+
+    /** The parameters in effect: the preset's defaults, overridden by the options given. */
+    public SynthParams params() {
+        SynthParams d = SynthParams.defaults(preset);
+        return new SynthParams(preset, or(minutes, d.minutes()), seed == null ? d.seed() : seed,
+                paging == null ? d.paging() : Paging.parse(paging, "--paging"),
+                or(creationsPerMin, d.creationsPerMin()), or(iterationMin, d.iterationMin()),
+                or(lifetimeExponent, d.lifetimeExponent()), or(minLifetimeS, d.minLifetimeS()),
+                or(execShare, d.execShare()), or(browserMb, d.browserMb()),
+                bootProcesses == null ? d.bootProcesses() : bootProcesses, daemons == null ? d.daemons() : daemons,
+                or(decayMin, d.decayMin()),
+                busyAfter == null ? d.busyAfterMin() : Durations.parseNanos(busyAfter, "--busy-after") / 60e9,
+                or(nicGbps, d.nicGbps()), packetBytes == null ? d.packetBytes() : packetBytes, or(rxShare, d.rxShare()),
+                ringEntries == null ? d.ringEntries() : ringEntries, or(diskMbps, d.diskMbps()),
+                diskRequestKb == null ? d.diskRequestKb() : diskRequestKb, cpus == null ? d.cpus() : cpus).validate();
+    }
+
+    private static double or(Double v, double d) {
+        return v == null ? d : v;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        SynthParams p = params();
+        PrintWriter out = spec.commandLine().getOut();
+        if (describe) {
+            out.printf(Locale.ROOT, "%-18s %-10s %s%n", "parameter", "value", "source");
+            for (SynthParams.Described d : p.describe()) {
+                out.printf(Locale.ROOT, "%-18s %-10s %s%n", d.name(), d.value(), d.source());
+            }
+            out.flush();
+            return 0;
+        }
+        if (output == null) {
+            throw new UserException("-o OUT.parquet is required (or --describe)");
+        }
+        long start = System.nanoTime();
+        long rows;
+        try (SyntheticTrace trace = new SyntheticTrace(p)) {
+            if (csv) {
+                try (AtomicOutput file = AtomicOutput.create(output)) {
+                    try (CsvTraceWriter w = new CsvTraceWriter(new BufferedWriter(
+                            Files.newBufferedWriter(file.temp(), StandardCharsets.UTF_8), 1 << 16), trace.metadata())) {
+                        long[] n = {0};
+                        BatchPipe.copy(trace, b -> {
+                            w.write(b);
+                            n[0] += b.size();
+                        });
+                        rows = n[0];
+                    }
+                    file.commit();
+                }
+            } else {
+                try (ParquetTraceWriter w = ParquetTraceWriter.create(output, ParquetTraceWriter.codec(codec), trace.metadata())) {
+                    BatchPipe.copy(trace, w::write);
+                    w.commit();
+                    rows = w.rows();
+                }
+            }
+            if (!quiet) {
+                double s = (System.nanoTime() - start) / 1e9;
+                spec.commandLine().getErr().printf(Locale.ROOT,
+                        "iosup synth: %s, %s min, seed %d: %,d events (%,d processes created, %,d exited) -> %s in %.2f s (%,.0f events/s)%n",
+                        p.preset(), SynthParams.fmtMinutes(p.minutes()), p.seed(), rows, trace.created(), trace.exited(), output,
+                        s, rows / Math.max(s, 1e-9));
+                spec.commandLine().getErr().flush();
+            }
+        }
+        return 0;
+    }
+}

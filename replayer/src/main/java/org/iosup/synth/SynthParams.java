@@ -1,0 +1,146 @@
+package org.iosup.synth;
+
+import org.iosup.io.UserException;
+import org.iosup.model.guest.Paging;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every parameter of the synthesizer, with its default and where the default comes from.
+ *
+ * @param preset           idle, busy or boot-busy
+ * @param minutes          trace length
+ * @param seed             random seed
+ * @param paging           the guest's paging mode
+ * @param creationsPerMin  busy: process creations per minute
+ * @param iterationMin     busy: minutes per browser iteration
+ * @param lifetimeExponent busy: k of P(lifetime > t) ∝ t^k (truncated Pareto)
+ * @param minLifetimeS     busy: shortest child lifetime, seconds
+ * @param execShare        share of children that exec another program soon after fork
+ * @param browserMb        busy: memory of the browser process at the end of an iteration, MB
+ * @param bootProcesses    idle: processes started by the boot burst
+ * @param daemons          idle: of those, daemons that live on
+ * @param decayMin         idle: time constant of the decay of process churn, minutes
+ * @param busyAfterMin     boot-busy: minutes of idle before the busy loop starts
+ * @param nicGbps          NIC throughput, Gb/s (0: no NIC DMA)
+ * @param packetBytes      bytes per NIC packet (a full Ethernet frame)
+ * @param rxShare          share of NIC packets received (device writes memory)
+ * @param ringEntries      NIC ring buffers per direction
+ * @param diskMbps         disk throughput, MB/s (0: no disk DMA)
+ * @param diskRequestKb    bytes per disk request, KiB
+ * @param cpus             CPUs of the guest
+ */
+public record SynthParams(String preset, double minutes, long seed, Paging paging, double creationsPerMin,
+                          double iterationMin, double lifetimeExponent, double minLifetimeS, double execShare,
+                          double browserMb, int bootProcesses, int daemons, double decayMin, double busyAfterMin,
+                          double nicGbps, int packetBytes, double rxShare, int ringEntries, double diskMbps,
+                          int diskRequestKb, int cpus) {
+
+    /** The paper's busy rate: 542.14 process creations a minute (PAPER.md). */
+    public static final double PAPER_CREATIONS_PER_MIN = 542.14;
+
+    /** A parameter with its value and the source of its default, for --describe. */
+    public record Described(String name, String value, String source) {
+    }
+
+    public static SynthParams defaults(String preset) {
+        if (!List.of("idle", "busy", "boot-busy").contains(preset)) {
+            throw new UserException("unknown preset '" + preset + "' (valid: idle, busy, boot-busy)");
+        }
+        return new SynthParams(preset, 30, 1, Paging.PAE, PAPER_CREATIONS_PER_MIN, 5, -1, 0.05, 0.8, 284.1,
+                150, 25, 2, 10, 1, 1514, 0.5, 256, 8, 64, 4);
+    }
+
+    /** Fails with a user error naming the first parameter out of its range. */
+    public SynthParams validate() {
+        positive("--minutes", minutes);
+        positive("--creations-per-min", creationsPerMin);
+        positive("--iteration-min", iterationMin);
+        if (!(lifetimeExponent < 0)) {
+            throw new UserException("--lifetime-exponent must be negative (P(lifetime > t) falls with t), got " + lifetimeExponent);
+        }
+        positive("--min-lifetime-s", minLifetimeS);
+        share("--exec-share", execShare);
+        notNegative("--browser-mb", browserMb);
+        if (bootProcesses < 0 || daemons < 0 || daemons > bootProcesses) {
+            throw new UserException("--boot-processes and --daemons must be >= 0 with daemons <= boot processes, got "
+                    + bootProcesses + " and " + daemons);
+        }
+        positive("--decay-min", decayMin);
+        notNegative("--busy-after-min", busyAfterMin);
+        notNegative("--nic-gbps", nicGbps);
+        if (packetBytes < 64 || packetBytes > 65_536) {
+            throw new UserException("--packet-bytes must be 64..65536, got " + packetBytes);
+        }
+        share("--rx-share", rxShare);
+        if (ringEntries < 1 || ringEntries > 65_536) {
+            throw new UserException("--ring-entries must be 1..65536, got " + ringEntries);
+        }
+        notNegative("--disk-mbps", diskMbps);
+        if (diskRequestKb < 4 || diskRequestKb > 4096) {
+            throw new UserException("--disk-request-kb must be 4..4096, got " + diskRequestKb);
+        }
+        if (cpus < 1 || cpus > 1024) {
+            throw new UserException("--cpus must be 1..1024, got " + cpus);
+        }
+        return this;
+    }
+
+    private static void positive(String name, double v) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new UserException(name + " must be positive, got " + v);
+        }
+    }
+
+    private static void notNegative(String name, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new UserException(name + " must not be negative, got " + v);
+        }
+    }
+
+    private static void share(String name, double v) {
+        if (!(v >= 0 && v <= 1)) {
+            throw new UserException(name + " must be within 0..1, got " + v);
+        }
+    }
+
+    /** Every parameter with its value and the source of its default. */
+    public List<Described> describe() {
+        List<Described> d = new ArrayList<>();
+        d.add(new Described("preset", preset, "--preset"));
+        d.add(new Described("minutes", fmt(minutes), "trace length; the paper's figures cover 30 minutes (PAPER.md, Figure 5)"));
+        d.add(new Described("seed", Long.toString(seed), "random seed"));
+        d.add(new Described("paging", paging.label(), "the paper's dom0: 32-bit PAE, 3 levels (PAPER.md, Setup)"));
+        d.add(new Described("creations-per-min", fmt(creationsPerMin), "busy: 542.14 creations a minute (PAPER.md, busy setting)"));
+        d.add(new Described("iteration-min", fmt(iterationMin), "busy: one iteration of the stress tool takes 5 minutes (PAPER.md)"));
+        d.add(new Described("lifetime-exponent", fmt(lifetimeExponent),
+                "busy: P(lifetime > t) ~ t^-1 for process lifetimes (Harchol-Balter & Downey, SIGMETRICS 1996/TOCS 1997)"));
+        d.add(new Described("min-lifetime-s", fmt(minLifetimeS), "assumption: shortest child lifetime, where the power law starts"));
+        d.add(new Described("exec-share", fmt(execShare), "assumption: most children of a browser or shell exec another program"));
+        d.add(new Described("browser-mb", fmt(browserMb), "busy: 284.1 MB of memory on average per iteration (PAPER.md); "
+                + "one PTE page maps 2 MB (PAE and x86-64)"));
+        d.add(new Described("boot-processes", Integer.toString(bootProcesses), "idle: assumption: a Ubuntu 12.04 boot starts ~150 processes"));
+        d.add(new Described("daemons", Integer.toString(daemons), "idle: assumption: daemons that stay (sshd, cron, udev, getty...)"));
+        d.add(new Described("decay-min", fmt(decayMin), "idle: churn falls as e^(-t/decay): near zero within ~10 minutes (PAPER.md, idle setting)"));
+        d.add(new Described("busy-after-min", fmt(busyAfterMin), "boot-busy: idle first, until the flush rate is zero (PAPER.md: within 10 minutes)"));
+        d.add(new Described("nic-gbps", fmt(nicGbps), "the paper's netperf link: 1 Gb/s (PAPER.md); 0 turns NIC DMA off"));
+        d.add(new Described("packet-bytes", Integer.toString(packetBytes), "a full Ethernet frame: 1500 bytes of MTU + 14 of header"));
+        d.add(new Described("rx-share", fmt(rxShare), "assumption: packets received vs sent"));
+        d.add(new Described("ring-entries", Integer.toString(ringEntries), "assumption: 256 descriptors per ring (a common e1000e/igb default)"));
+        d.add(new Described("disk-mbps", fmt(diskMbps), "assumption: light disk traffic of a desktop"));
+        d.add(new Described("disk-request-kb", Integer.toString(diskRequestKb), "assumption: 64 KiB read-ahead requests"));
+        d.add(new Described("cpus", Integer.toString(cpus), "the paper's Core i5-3470 has 4 cores (PAPER.md)"));
+        return d;
+    }
+
+    /** Minutes as a short text. */
+    public static String fmtMinutes(double minutes) {
+        return fmt(minutes);
+    }
+
+    static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%s", v);
+    }
+}

@@ -1,0 +1,420 @@
+package org.iosup.synth;
+
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+import org.iosup.model.guest.Paging;
+import org.iosup.trace.EventBatch;
+import org.iosup.trace.EventKind;
+import org.iosup.trace.TraceSource;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * A synthesized trace of the paper's settings, produced as a stream in time order (see
+ * docs/synthesizer.md). Processes are born, exec, grow and shrink their page tables and exit
+ * (MODEL.md §4's footprints), with the page-table frames from a {@link FrameAllocator}; a NIC and a
+ * disk do DMA at their rates. Events follow the replay's contract: a fork's or exec's page-table
+ * build directly follows its PROC_CREATE / PROC_EXEC, every free frees a live frame with its
+ * level, and every process is created before anything else of it happens.
+ *
+ * <ul>
+ *   <li>busy: iterations of {@code iterationMin} minutes; each starts a browser (created, exec'd,
+ *   growing to {@code browserMb} of memory) and children arriving evenly at the creation rate,
+ *   with lifetimes from a truncated Pareto distribution (P(L > t) ∝ t^k, cut at the iteration's
+ *   end); everything exits when the iteration ends.</li>
+ *   <li>idle: a boot burst whose churn decays as e^(-t / decay), and daemons that stay.</li>
+ *   <li>boot-busy: idle until {@code busyAfterMin}, then busy.</li>
+ * </ul>
+ *
+ * Memory holds the live processes and their pages only, never the trace.
+ */
+public final class SyntheticTrace implements TraceSource {
+    private static final long MS = 1_000_000L;
+    private static final long S = 1_000_000_000L;
+    private static final long MIN = 60 * S;
+    /** First page-table frame: 1 GiB into machine memory. */
+    static final long PT_FRAMES = 0x40000;
+    /** NIC ring buffers: 2 GiB in, 2 KiB each (two per page). */
+    static final long NIC_FRAMES = 0x80000;
+    /** Disk buffers: 3 GiB in. */
+    static final long DISK_FRAMES = 0xC0000;
+    /** Pages the disk cycles its requests through. */
+    static final int DISK_PAGES = 4096;
+    /** PCI requester ids: the NIC at 01:00.0, the disk controller at 00:1f.2. */
+    public static final int NIC = 0x0100;
+    public static final int DISK = 0x00fa;
+    /** Entries an MMU_UPDATE writes per level-1 page of a build (an assumption). */
+    static final int ENTRIES_PER_PTE_PAGE = 128;
+
+    private static final String[] CHILD_COMMS = {"plugin-containe", "Web Content", "sh", "xdg-open", "dbus-send"};
+    private static final String[] EXEC_COMMS = {"lsb_release", "gconftool-2", "uname", "grep", "sed"};
+    private static final String[] BOOT_COMMS = {"udevd", "sh", "run-parts", "modprobe", "ifup", "cron", "getty", "sshd"};
+
+    private enum Due { EXEC, GROW, SHRINK, EXIT }
+
+    /** Something a process does later; {@code proc} {@link #DAEMON} with no {@code what} is a daemon's birth. */
+    private record Pending(long ts, long seq, Proc proc, Due what) implements Comparable<Pending> {
+        @Override
+        public int compareTo(Pending o) {
+            int c = Long.compare(ts, o.ts);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    private static final class Proc {
+        final int pid;
+        final int cpu;
+        final LongArrayList frames = new LongArrayList();
+        final IntArrayList levels = new IntArrayList();
+        boolean exited;
+
+        Proc(int pid, int cpu) {
+            this.pid = pid;
+            this.cpu = cpu;
+        }
+    }
+
+    private static final Proc DAEMON = new Proc(-1, 0);
+
+    private final SynthParams p;
+    private final Paging paging;
+    private final long endNs;
+    private final SplittableRandom procRandom;
+    private final SplittableRandom dmaRandom;
+    private final FrameAllocator frames;
+    private final PriorityQueue<Pending> queue = new PriorityQueue<>();
+    private long seq;
+    private int nextPid = 2;
+    // Arrivals of new processes.
+    private long nextArrival;
+    private int iteration = -1;
+    private long iterationEnd;
+    private long arrivalGap;
+    private int idleArrivals;
+    private int idleArrivalsMade;
+    private boolean idleArrivalNext;
+    // Devices.
+    private final long nicGap;
+    private final long diskGap;
+    private long nextNic;
+    private long nextDisk;
+    private int rxIndex;
+    private int txIndex;
+    private Proc session;
+    private long created;
+    private long exited;
+
+    public SyntheticTrace(SynthParams params) {
+        this.p = params.validate();
+        this.paging = p.paging();
+        this.endNs = (long) (p.minutes() * MIN);
+        SplittableRandom root = new SplittableRandom(p.seed());
+        this.procRandom = root.split();
+        this.dmaRandom = root.split();
+        this.frames = new FrameAllocator(p.cpus(), PT_FRAMES);
+        double packetsPerS = p.nicGbps() * 1e9 / (p.packetBytes() * 8.0);
+        this.nicGap = packetsPerS > 0 ? Math.max(1, Math.round(S / packetsPerS)) : Long.MAX_VALUE;
+        double requestsPerS = p.diskMbps() * 1e6 / (p.diskRequestKb() * 1024.0);
+        this.diskGap = requestsPerS > 0 ? Math.max(1, Math.round(S / requestsPerS)) : Long.MAX_VALUE;
+        this.nextNic = nicGap == Long.MAX_VALUE ? Long.MAX_VALUE : jitter(dmaRandom, nicGap);
+        this.nextDisk = diskGap == Long.MAX_VALUE ? Long.MAX_VALUE : jitter(dmaRandom, diskGap);
+        this.nextArrival = 0;
+        if (!p.preset().equals("busy")) {
+            idleArrivals = Math.max(0, p.bootProcesses() - p.daemons());
+        }
+    }
+
+    /** A gap of mean {@code mean}: uniform in [mean / 2, 3 mean / 2), so rates are kept without a log. */
+    private static long jitter(SplittableRandom r, long mean) {
+        return mean / 2 + (long) (r.nextDouble() * mean);
+    }
+
+    private long busyStart() {
+        return p.preset().equals("busy") ? 0 : (long) (p.busyAfterMin() * MIN);
+    }
+
+    @Override
+    public boolean next(EventBatch b) {
+        b.clear();
+        if (session == null) {
+            start(b);
+        }
+        while (b.size() < b.capacity() - 512) {
+            long tProc = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().ts();
+            long tArr = nextArrivalTime();
+            long t = Math.min(Math.min(nextNic, nextDisk), Math.min(tProc, tArr));
+            if (t >= endNs) {
+                break;
+            }
+            if (t == nextNic) {
+                nic(b);
+            } else if (t == nextDisk) {
+                disk(b);
+            } else if (t == tArr) {
+                arrive(b, t);
+            } else {
+                due(b, queue.poll());
+            }
+        }
+        return !b.isEmpty();
+    }
+
+    /** t = 0: init and the session that is the parent of everything else. */
+    private void start(EventBatch b) {
+        Proc init = new Proc(1, 0);
+        fork(b, 0, init, 0, "init");
+        session = new Proc(nextPid++, 0);
+        fork(b, 0, session, 1, "bash");
+        if (!p.preset().equals("busy")) {
+            // The daemons of the boot burst, in its first 30 seconds, live to the end.
+            for (int d = 0; d < p.daemons(); d++) {
+                queue.add(new Pending(30 * S * d / Math.max(1, p.daemons()), seq++, DAEMON, null));
+            }
+        }
+    }
+
+    /** When the next process arrives (the idle churn's, or the busy loop's), or MAX_VALUE. */
+    private long nextArrivalTime() {
+        idleArrivalNext = false;
+        boolean busyPart = !p.preset().equals("idle");
+        if (!p.preset().equals("busy") && idleArrivalsMade < idleArrivals) {
+            // Idle churn of rate r(t) ∝ e^(-t/decay): arrival n where the rate's integral reaches n.
+            double tau = p.decayMin() * MIN;
+            double x = (idleArrivalsMade + 0.5) / (idleArrivals + 1.0);
+            long t = (long) (-tau * Math.log(1 - x));
+            if (!busyPart || t < busyStart()) {
+                idleArrivalNext = true;
+                return t;
+            }
+            idleArrivalsMade = idleArrivals;
+        }
+        return busyPart ? Math.max(nextArrival, busyStart()) : Long.MAX_VALUE;
+    }
+
+    private void arrive(EventBatch b, long t) {
+        if (idleArrivalNext) {
+            idleArrivalsMade++;
+            child(b, t, session, t + 60 * S, BOOT_COMMS);
+            return;
+        }
+        long iterNs = (long) (p.iterationMin() * MIN);
+        int it = (int) ((t - busyStart()) / iterNs);
+        if (it != iteration) {
+            // A new iteration: start the browser; children then arrive evenly until its end.
+            iteration = it;
+            iterationEnd = busyStart() + (it + 1) * iterNs;
+            double childrenPerMin = Math.max(p.creationsPerMin() - 1 / p.iterationMin(), 1e-9);
+            arrivalGap = Math.max(1, (long) (MIN / childrenPerMin));
+            browser(b, t);
+        } else {
+            child(b, t, session, iterationEnd - MS, CHILD_COMMS);
+        }
+        nextArrival = Math.min(t + jitter(procRandom, arrivalGap), iterationEnd);
+    }
+
+    private void browser(EventBatch b, long t) {
+        Proc br = new Proc(nextPid++, procRandom.nextInt(p.cpus()));
+        fork(b, t, br, session.pid, "firefox");
+        queue.add(new Pending(t + 5 * MS, seq++, br, Due.EXEC));
+        // Growth: one PTE page per 2 MB of the browser's memory, spread over the iteration.
+        int grow = (int) Math.ceil(p.browserMb() / 2);
+        long span = iterationEnd - MS - t;
+        for (int g = 1; g <= grow; g++) {
+            queue.add(new Pending(t + 10 * MS + span * g / (grow + 1), seq++, br, Due.GROW));
+        }
+        queue.add(new Pending(iterationEnd - MS, seq++, br, Due.EXIT));
+    }
+
+    private void child(EventBatch b, long t, Proc parent, long latestEnd, String[] comms) {
+        Proc c = new Proc(nextPid++, procRandom.nextInt(p.cpus()));
+        fork(b, t, c, parent.pid, comms[procRandom.nextInt(comms.length)]);
+        long life = lifetime(Math.max(1, latestEnd - t));
+        long end = t + life;
+        if (procRandom.nextDouble() < p.execShare() && life > 2 * MS) {
+            queue.add(new Pending(t + MS + procRandom.nextLong(Math.min(4 * MS, life / 2)), seq++, c, Due.EXEC));
+        }
+        int grows = procRandom.nextInt(4);
+        for (int g = 0; g < grows; g++) {
+            queue.add(new Pending(t + 3 * MS + (long) (procRandom.nextDouble() * Math.max(1, life - 4 * MS)), seq++, c, Due.GROW));
+        }
+        if (procRandom.nextInt(10) < 3) {
+            queue.add(new Pending(t + 3 * MS + (long) (procRandom.nextDouble() * Math.max(1, life - 4 * MS)), seq++, c, Due.SHRINK));
+        }
+        queue.add(new Pending(end, seq++, c, Due.EXIT));
+    }
+
+    /** A lifetime from the truncated Pareto distribution P(L > t) ∝ t^k on [min, max]. */
+    long lifetime(long maxNs) {
+        double min = p.minLifetimeS() * S;
+        double max = maxNs;
+        if (max <= min) {
+            return (long) (procRandom.nextDouble() * max);
+        }
+        double a = -p.lifetimeExponent();
+        double u = procRandom.nextDouble();
+        // Inverse of the truncated Pareto CDF F(t) = (1 - (min/t)^a) / (1 - (min/max)^a).
+        double tail = 1 - u * (1 - Math.pow(min / max, a));
+        return (long) Math.min(max, min / Math.pow(tail, 1 / a));
+    }
+
+    private void due(EventBatch b, Pending d) {
+        Proc c = d.proc();
+        long t = d.ts();
+        if (c == DAEMON) {
+            fork(b, t, new Proc(nextPid++, procRandom.nextInt(p.cpus())), 1, BOOT_COMMS[procRandom.nextInt(BOOT_COMMS.length)]);
+            return;
+        }
+        if (c.exited) {
+            return;
+        }
+        switch (d.what()) {
+            case EXEC -> exec(b, t, c);
+            case GROW -> grow(b, t, c);
+            case SHRINK -> shrink(b, t, c);
+            case EXIT -> exit(b, t, c);
+        }
+    }
+
+    private void fork(EventBatch b, long t, Proc c, int ppid, String comm) {
+        int i = b.add(t, EventKind.PROC_CREATE);
+        b.setPid(i, c.pid).setPpid(i, ppid).setComm(i, comm).setCpu(i, c.cpu);
+        created++;
+        build(b, t, c);
+    }
+
+    private void exec(EventBatch b, long t, Proc c) {
+        int i = b.add(t, EventKind.PROC_EXEC);
+        b.setPid(i, c.pid).setComm(i, EXEC_COMMS[procRandom.nextInt(EXEC_COMMS.length)]).setCpu(i, c.cpu);
+        freeAll(b, t, c);
+        build(b, t, c);
+    }
+
+    /** A new address space: MODEL.md §4's page-table footprint, then one MMU_UPDATE batch. */
+    private void build(EventBatch b, long t, Proc c) {
+        int ptes;
+        if (paging == Paging.PAE) {
+            alloc(b, t, c, 3);
+            for (int k = 0; k < 4; k++) {
+                alloc(b, t, c, 2);
+            }
+            ptes = 3 + procRandom.nextInt(4);
+        } else {
+            alloc(b, t, c, 4);
+            alloc(b, t, c, 4);
+            alloc(b, t, c, 3);
+            alloc(b, t, c, 3);
+            for (int k = 0, n = 2 + procRandom.nextInt(3); k < n; k++) {
+                alloc(b, t, c, 2);
+            }
+            ptes = 4 + procRandom.nextInt(5);
+        }
+        for (int k = 0; k < ptes; k++) {
+            alloc(b, t, c, 1);
+        }
+        int i = b.add(t, EventKind.MMU_UPDATE);
+        b.setPid(i, c.pid).setCount(i, ptes * ENTRIES_PER_PTE_PAGE).setCpu(i, c.cpu);
+    }
+
+    private void grow(EventBatch b, long t, Proc c) {
+        alloc(b, t, c, 1);
+        if (paging == Paging.X86_64 && procRandom.nextInt(16) == 0) {
+            alloc(b, t, c, 2);
+        }
+        int i = b.add(t, EventKind.MMU_UPDATE);
+        b.setPid(i, c.pid).setCount(i, 16).setCpu(i, c.cpu);
+    }
+
+    private void shrink(EventBatch b, long t, Proc c) {
+        for (int k = c.frames.size() - 1; k >= 0; k--) {
+            if (c.levels.getInt(k) == 1) {
+                freeOne(b, t, c, k);
+                return;
+            }
+        }
+    }
+
+    private void exit(EventBatch b, long t, Proc c) {
+        int i = b.add(t, EventKind.PROC_EXIT);
+        b.setPid(i, c.pid).setCpu(i, c.cpu);
+        c.exited = true;
+        exited++;
+        freeAll(b, t, c);
+    }
+
+    private void alloc(EventBatch b, long t, Proc c, int level) {
+        long f = frames.allocate(c.cpu);
+        int i = b.add(t, EventKind.PT_ALLOC);
+        b.setPid(i, c.pid).setFrame(i, f).setLevel(i, level).setCpu(i, c.cpu);
+        c.frames.add(f);
+        c.levels.add(level);
+    }
+
+    private void freeAll(EventBatch b, long t, Proc c) {
+        for (int k = c.frames.size() - 1; k >= 0; k--) {
+            freeOne(b, t, c, k);
+        }
+    }
+
+    private void freeOne(EventBatch b, long t, Proc c, int k) {
+        long f = c.frames.getLong(k);
+        int level = c.levels.getInt(k);
+        int i = b.add(t, EventKind.PT_FREE);
+        b.setPid(i, c.pid).setFrame(i, f).setLevel(i, level).setCpu(i, c.cpu);
+        frames.free(c.cpu, f);
+        c.frames.removeLong(k);
+        c.levels.removeInt(k);
+    }
+
+    private void nic(EventBatch b) {
+        long t = nextNic;
+        boolean rx = dmaRandom.nextDouble() < p.rxShare();
+        int idx = rx ? rxIndex++ % p.ringEntries() : p.ringEntries() + txIndex++ % p.ringEntries();
+        int i = b.add(t, EventKind.DMA);
+        b.setDevice(i, NIC).setAddr(i, (NIC_FRAMES << 12) + idx * 2048L).setBytes(i, Math.min(p.packetBytes(), 2048))
+                .setWrite(i, rx);
+        nextNic = t + jitter(dmaRandom, nicGap);
+    }
+
+    private void disk(EventBatch b) {
+        long t = nextDisk;
+        int pages = p.diskRequestKb() / 4;
+        long page = dmaRandom.nextInt(Math.max(1, DISK_PAGES / pages)) * (long) pages;
+        boolean read = dmaRandom.nextInt(10) < 8; // a read from disk: the device writes memory
+        int i = b.add(t, EventKind.DMA);
+        b.setDevice(i, DISK).setAddr(i, (DISK_FRAMES + page) << 12).setBytes(i, p.diskRequestKb() * 1024).setWrite(i, read);
+        nextDisk = t + jitter(dmaRandom, diskGap);
+    }
+
+    /** Processes created so far. */
+    public long created() {
+        return created;
+    }
+
+    /** Processes exited so far. */
+    public long exited() {
+        return exited;
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(Paging.META_KEY, paging.label());
+        m.put("iosup.source", "synth");
+        for (SynthParams.Described d : p.describe()) {
+            m.put("iosup.synth." + d.name(), d.value());
+        }
+        return m;
+    }
+
+    @Override
+    public String name() {
+        return "synth(" + p.preset() + ")";
+    }
+
+    @Override
+    public void close() {
+    }
+}
