@@ -10,6 +10,7 @@ import org.iosup.cli.InspectCommand;
 import org.iosup.cli.PlotCommand;
 import org.iosup.cli.ReplayBenchCommand;
 import org.iosup.cli.ReplayCommand;
+import org.iosup.cli.SynthBenchCommand;
 import org.iosup.cli.SynthCommand;
 import org.iosup.cli.VersionProvider;
 import picocli.CommandLine;
@@ -50,6 +51,7 @@ public final class Iosup implements Runnable {
         CommandLine cl = new CommandLine(new Iosup());
         // Benchmarks of the replayer join the analyzer's 'bench' command.
         cl.getSubcommands().get("bench").addSubcommand(new ReplayBenchCommand());
+        cl.getSubcommands().get("bench").addSubcommand(new SynthBenchCommand());
         return Cli.configure(cl);
     }
 

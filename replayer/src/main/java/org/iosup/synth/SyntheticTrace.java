@@ -150,7 +150,7 @@ public final class SyntheticTrace implements TraceSource {
                 break;
             }
             if (t == nextNic) {
-                nic(b);
+                nic(b, Math.min(Math.min(nextDisk, tProc), Math.min(tArr, endNs)));
             } else if (t == nextDisk) {
                 disk(b);
             } else if (t == tArr) {
@@ -368,14 +368,50 @@ public final class SyntheticTrace implements TraceSource {
         c.levels.removeInt(k);
     }
 
-    private void nic(EventBatch b) {
+    /** NIC packets until {@code until} (the next other event) or the batch is nearly full, in a tight loop. */
+    private void nic(EventBatch b, long until) {
         long t = nextNic;
-        boolean rx = dmaRandom.nextDouble() < p.rxShare();
-        int idx = rx ? rxIndex++ % p.ringEntries() : p.ringEntries() + txIndex++ % p.ringEntries();
-        int i = b.add(t, EventKind.DMA);
-        b.setDevice(i, NIC).setAddr(i, (NIC_FRAMES << 12) + idx * 2048L).setBytes(i, Math.min(p.packetBytes(), 2048))
-                .setWrite(i, rx);
-        nextNic = t + jitter(dmaRandom, nicGap);
+        int i = b.size();
+        int limit = b.capacity() - 512;
+        long[] ts = b.tsNs();
+        byte[] kind = b.kind();
+        int[] present = b.present();
+        int[] device = b.device();
+        long[] addr = b.addr();
+        int[] bytes = b.bytes();
+        boolean[] write = b.write();
+        int mask = org.iosup.trace.Column.TS_NS.bit() | org.iosup.trace.Column.KIND.bit()
+                | org.iosup.trace.Column.DEVICE.bit() | org.iosup.trace.Column.ADDR.bit()
+                | org.iosup.trace.Column.BYTES.bit() | org.iosup.trace.Column.WRITE.bit();
+        byte dma = EventKind.DMA.code();
+        int ring = p.ringEntries();
+        int length = Math.min(p.packetBytes(), 2048);
+        double rxShare = p.rxShare();
+        long base = NIC_FRAMES << 12;
+        SplittableRandom r = dmaRandom;
+        long gap = nicGap;
+        do {
+            boolean rx = r.nextDouble() < rxShare;
+            int idx;
+            if (rx) {
+                idx = rxIndex;
+                rxIndex = rxIndex + 1 == ring ? 0 : rxIndex + 1;
+            } else {
+                idx = ring + txIndex;
+                txIndex = txIndex + 1 == ring ? 0 : txIndex + 1;
+            }
+            ts[i] = t;
+            kind[i] = dma;
+            present[i] = mask;
+            device[i] = NIC;
+            addr[i] = base + idx * 2048L;
+            bytes[i] = length;
+            write[i] = rx;
+            i++;
+            t += gap / 2 + (long) (r.nextDouble() * gap);
+        } while (t < until && i < limit);
+        b.setSize(i);
+        nextNic = t;
     }
 
     private void disk(EventBatch b) {

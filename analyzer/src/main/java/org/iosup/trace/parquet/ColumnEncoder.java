@@ -90,16 +90,29 @@ abstract class ColumnEncoder {
         return Arrays.stream(values).map(Enum::name).toArray(String[]::new);
     }
 
-    /** Encodes rows [from, to) of {@code b}. */
-    final void write(EventBatch b, int from, int to) {
+    /**
+     * Encodes rows [from, to) of {@code b}; {@code anyMask} and {@code allMask} are the OR and the
+     * AND of the rows' presence masks, which let absent (and always present) columns skip the
+     * row-by-row work.
+     */
+    final void write(EventBatch b, int from, int to, int anyMask, int allMask) {
         int[] present = b.present();
         int i = from;
         while (i < to) {
             int end = Math.min(to, i + PAGE_ROWS - pageRows);
             int count;
-            if (optional) {
+            if (optional && (anyMask & bit) == 0) {
+                levels.addSame(false, end - i);
+                count = 0;
+            } else if (optional && (allMask & bit) == 0) {
                 levels.add(present, bit, i, end);
                 count = LevelCodec.presentRows(present, bit, i, end, rows);
+            } else if (optional) {
+                levels.addSame(true, end - i);
+                count = 0;
+                for (int r = i; r < end; r++) {
+                    rows[count++] = r;
+                }
             } else {
                 count = 0;
                 for (int r = i; r < end; r++) {

@@ -68,6 +68,30 @@ final class LevelCodec {
             }
         }
 
+        /** Adds {@code n} rows that all have (or all lack) a value. */
+        void addSame(boolean defined, int n) {
+            int v = defined ? 1 : 0;
+            int k = 0;
+            while (k < n && (rows & 7) != 0) {
+                addOne(v, 0);
+                k++;
+            }
+            int whole = (n - k) >>> 3;
+            if (whole > 0) {
+                int g = rows >>> 3;
+                if (g + whole > groups.length) {
+                    groups = Arrays.copyOf(groups, Math.max(groups.length * 2, g + whole));
+                }
+                Arrays.fill(groups, g, g + whole, (byte) (defined ? 0xff : 0));
+                rows += whole * 8;
+                k += whole * 8;
+            }
+            while (k < n) {
+                addOne(v, 0);
+                k++;
+            }
+        }
+
         private void addOne(int present, int shift) {
             current |= (present >>> shift & 1) << (rows & 7);
             if ((++rows & 7) == 0) {

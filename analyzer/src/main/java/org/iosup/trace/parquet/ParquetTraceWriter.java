@@ -117,10 +117,17 @@ public final class ParquetTraceWriter implements AutoCloseable {
     public void write(EventBatch batch) {
         int n = batch.size();
         int from = 0;
+        int[] present = batch.present();
         while (from < n) {
             int to = (int) Math.min(n, from + (rowGroupRows - groupRows));
+            int any = 0;
+            int all = -1;
+            for (int r = from; r < to; r++) {
+                any |= present[r];
+                all &= present[r];
+            }
             for (ColumnEncoder e : encoders) {
-                e.write(batch, from, to);
+                e.write(batch, from, to, any, all);
             }
             groupRows += to - from;
             rows += to - from;
