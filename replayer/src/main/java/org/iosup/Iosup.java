@@ -4,6 +4,7 @@ import org.iosup.cli.AnalyzeCommand;
 import org.iosup.cli.BenchCommand;
 import org.iosup.cli.Cli;
 import org.iosup.cli.CompareCommand;
+import org.iosup.cli.DemoCommand;
 import org.iosup.cli.ExportCommand;
 import org.iosup.cli.IngestCommand;
 import org.iosup.cli.InspectCommand;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
             "VT-d turn into IOTLB flushes, and of what a page-table cache (IOSUP) or another policy changes."
         },
         subcommands = {
+            DemoCommand.class,
             IngestCommand.class,
             InspectCommand.class,
             ExportCommand.class,

@@ -54,8 +54,13 @@ public final class Compare {
     private Compare() {
     }
 
-    /** Reads a replay output folder. */
+    /** Reads a replay output folder, named as given. */
     public static Run read(Path dir) {
+        return read(dir, dir.toString());
+    }
+
+    /** Reads a replay output folder, to be named {@code name} in reports. */
+    public static Run read(Path dir, String name) {
         Path minutes = dir.resolve("minutes.csv");
         if (!Files.isRegularFile(minutes)) {
             throw new UserException(dir + ": not a replay output folder (no minutes.csv)");
@@ -105,7 +110,7 @@ public final class Compare {
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new UserException(minutes + ": malformed CSV (" + e.getMessage() + ")", e);
         }
-        return new Run(dir.toString(), profile, policies, maxMinute + 1);
+        return new Run(name, profile, policies, maxMinute + 1);
     }
 
     private static int parseInt(String v, Path file, CSVRecord r, String column) {

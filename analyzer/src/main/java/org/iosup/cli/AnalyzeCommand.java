@@ -59,31 +59,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TraceAnalysis a = new TraceAnalysis();
-        try (ParquetTraceReader in = ParquetTraceReader.openAllowingDisorder(trace, TraceAnalysis.columns())) {
-            EventBatch b = new EventBatch();
-            while (in.next(b)) {
-                a.add(b);
-            }
-        }
-        a.finish();
-        try (OutputFolder out = OutputFolder.open(output)) {
-            try (CsvTable t = CsvTable.create(MINUTES, out.file("minutes.csv").temp())) {
-                MinuteSeries<RecordedMetric> s = a.series();
-                for (int m = 0; m < s.minutes(); m++) {
-                    t.row(new Object[] {m}, s.row(m));
-                }
-            }
-            try (CsvTable t = CsvTable.create(DEVICES, out.file("devices.csv").temp())) {
-                for (long[] r : a.deviceRows()) {
-                    t.row(List.of(r[0], r[1], bdf((int) r[1]), r[2], r[3], r[4]));
-                }
-            }
-            try (CsvTable t = CsvTable.create(VALIDATION, out.file("validation.csv").temp())) {
-                for (TraceAnalysis.Finding f : a.findings()) {
-                    t.row(List.of(f.check().column(), f.count(), rows(f.firstRows()), f.check().description()));
-                }
-            }
+        TraceAnalysis a;
+        try (OutputFolder out = OutputFolder.open(output);
+             Progress progress = Progress.start("analyze", ParquetTraceReader.rowCount(trace), "events", quiet)) {
+            a = analyze(trace, out, progress);
             out.commit();
         }
         if (!quiet) {
@@ -96,6 +75,38 @@ public final class AnalyzeCommand implements Callable<Integer> {
             o.flush();
         }
         return 0;
+    }
+
+    /** Analyzes {@code trace} and writes minutes.csv, devices.csv and validation.csv into {@code out} (not committed). */
+    public static TraceAnalysis analyze(Path trace, OutputFolder out, java.util.function.LongConsumer progress) {
+        TraceAnalysis a = new TraceAnalysis();
+        try (ParquetTraceReader in = ParquetTraceReader.openAllowingDisorder(trace, TraceAnalysis.columns())) {
+            EventBatch b = new EventBatch();
+            long rows = 0;
+            while (in.next(b)) {
+                a.add(b);
+                rows += b.size();
+                progress.accept(rows);
+            }
+        }
+        a.finish();
+        try (CsvTable t = CsvTable.create(MINUTES, out.file("minutes.csv").temp())) {
+            MinuteSeries<RecordedMetric> s = a.series();
+            for (int m = 0; m < s.minutes(); m++) {
+                t.row(new Object[] {m}, s.row(m));
+            }
+        }
+        try (CsvTable t = CsvTable.create(DEVICES, out.file("devices.csv").temp())) {
+            for (long[] r : a.deviceRows()) {
+                t.row(List.of(r[0], r[1], bdf((int) r[1]), r[2], r[3], r[4]));
+            }
+        }
+        try (CsvTable t = CsvTable.create(VALIDATION, out.file("validation.csv").temp())) {
+            for (TraceAnalysis.Finding f : a.findings()) {
+                t.row(List.of(f.check().column(), f.count(), rows(f.firstRows()), f.check().description()));
+            }
+        }
+        return a;
     }
 
     private static String rows(List<Long> rows) {

@@ -57,19 +57,25 @@ public final class CompareCommand implements Callable<Integer> {
         List<Compare.Run> read = runs.stream().map(Compare::read).toList();
         List<Compare.Row> rows = Compare.compare(read, baseline, warm, metrics.isEmpty() ? Compare.DEFAULT_METRICS : metrics);
         try (OutputFolder out = OutputFolder.open(output)) {
-            try (CsvTable t = CsvTable.create(COMPARE, out.file("compare.csv").temp())) {
-                for (Compare.Row r : rows) {
-                    t.row(Arrays.asList(r.run(), r.profile(), r.policy(), r.metric(), r.total(), r.minutesAfterWarmup(),
-                            r.mean(), r.baseline(), r.baselineMean(), r.change(), r.changePct(), r.ratio()));
-                }
-            }
+            write(rows, out);
             out.commit();
         }
         print(rows, warm, spec.commandLine().getOut());
         return 0;
     }
 
-    static int warmupMinutes(String text) {
+    /** Writes compare.csv into {@code out} (not committed). */
+    public static void write(List<Compare.Row> rows, OutputFolder out) {
+        try (CsvTable t = CsvTable.create(COMPARE, out.file("compare.csv").temp())) {
+            for (Compare.Row r : rows) {
+                t.row(Arrays.asList(r.run(), r.profile(), r.policy(), r.metric(), r.total(), r.minutesAfterWarmup(),
+                        r.mean(), r.baseline(), r.baselineMean(), r.change(), r.changePct(), r.ratio()));
+            }
+        }
+    }
+
+    /** Whole minutes of a duration text such as {@code 5m}. */
+    public static int warmupMinutes(String text) {
         long ns = org.iosup.analysis.Durations.parseNanos(text, "--warmup");
         if (ns % 60_000_000_000L != 0) {
             throw new UserException("--warmup " + text + ": must be whole minutes (e.g. 5m, 300s)");

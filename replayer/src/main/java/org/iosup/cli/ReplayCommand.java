@@ -13,6 +13,7 @@ import org.iosup.replay.Replay;
 import org.iosup.replay.ReplayConfig;
 import org.iosup.replay.ReplayResult;
 import org.iosup.replay.report.ReplayReport;
+import org.iosup.trace.parquet.ParquetTraceReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -125,8 +126,9 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         ReplayConfig config = new ReplayConfig(trace, specs, hv, pg, iommu, costs, n, strict);
         PrintWriter err = spec.commandLine().getErr();
-        try (OutputFolder out = OutputFolder.open(output)) {
-            ReplayResult r = Replay.run(config, null);
+        try (OutputFolder out = OutputFolder.open(output);
+             Progress progress = Progress.start("replay", ParquetTraceReader.rowCount(trace), "events", quiet)) {
+            ReplayResult r = Replay.run(config, progress);
             ReplayReport.write(r, out, Hashes.sha256(trace));
             out.commit();
             if (!quiet) {

@@ -223,6 +223,13 @@ public final class ParquetTraceReader implements TraceSource {
         return rowsLeftInGroup > 0 || nextRowGroup();
     }
 
+    /** Rows in a trace file, from its footer (a user error if it is not a readable Parquet file). */
+    public static long rowCount(Path path) {
+        try (ParquetTraceReader r = new ParquetTraceReader(path, EnumSet.of(Column.TS_NS), true)) {
+            return r.rowCount();
+        }
+    }
+
     /** Rows in the file, from its footer. */
     public long rowCount() {
         return reader.getRecordCount();

@@ -50,8 +50,13 @@ public final class ReplayReport {
     private ReplayReport() {
     }
 
-    /** Writes the three files into {@code out} (the caller commits). */
+    /** Writes the three files into {@code out} (the caller commits); the manifest names the input as given. */
     public static void write(ReplayResult r, OutputFolder out, String inputSha256) {
+        write(r, out, inputSha256, r.config().trace().toString());
+    }
+
+    /** As {@link #write(ReplayResult, OutputFolder, String)}, naming the input {@code inputName} in the manifest. */
+    public static void write(ReplayResult r, OutputFolder out, String inputSha256, String inputName) {
         AtomicOutput minutes = out.file("minutes.csv");
         try (CsvTable t = CsvTable.create(MINUTES, minutes.temp())) {
             for (PolicyModel p : r.policies()) {
@@ -71,7 +76,7 @@ public final class ReplayReport {
         AtomicOutput manifest = out.file("manifest.json");
         try {
             Files.writeString(manifest.temp(), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(manifest(r, inputSha256)) + "\n");
+                    .writeValueAsString(manifest(r, inputSha256, inputName)) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -112,12 +117,12 @@ public final class ReplayReport {
         return (value - base) * 100.0 / base;
     }
 
-    private static Map<String, Object> manifest(ReplayResult r, String sha256) {
+    private static Map<String, Object> manifest(ReplayResult r, String sha256, String inputName) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tool", Map.of("name", "iosup", "version", VersionProvider.version()));
         m.put("command", "replay");
         Map<String, Object> input = new LinkedHashMap<>();
-        input.put("path", r.config().trace().toString());
+        input.put("path", inputName);
         input.put("sha256", sha256);
         input.put("events", r.events());
         input.put("metadata", new java.util.TreeMap<>(r.metadata()));

@@ -1,0 +1,96 @@
+package org.iosup.cli;
+
+import org.iosup.demo.Demo;
+import org.iosup.io.UserException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code iosup demo}: the main job, the paper's experiments from embedded defaults. */
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
+            "The main job, no arguments needed: synthesize the paper's busy and idle settings (seeded, 30 minutes,",
+            "PAE, NIC at the paper's 88 Mb/s), replay the groups cache-disabled, cache-pre-enabled and",
+            "cache-dynamic-enabled (pools on at minute 5) under xen-4.2.1 (the paper's) and xen-4.2.4 (XSA-78 fixed),",
+            "analyze, compare and plot, and print the key numbers. Writes OUTDIR/summary.csv, manifest.json,",
+            "traces/, busy/ and idle/ (formats in schemas/)."
+        })
+public final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "out", paramLabel = "OUTDIR",
+            description = "Output folder (default: ${DEFAULT-VALUE}); replaced if it holds an earlier demo's output.")
+    Path output;
+
+    @Option(names = "--minutes", defaultValue = "30", paramLabel = "N", description = "Minutes of each setting (default: ${DEFAULT-VALUE}).")
+    double minutes;
+
+    @Option(names = "--nic-gbps", defaultValue = "0.088", paramLabel = "X",
+            description = "NIC throughput of the traces, Gb/s (default: ${DEFAULT-VALUE}, the paper's netperf).")
+    double nicGbps;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Replay threads (default: the CPUs).")
+    Integer threads;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        if (minutes < 1) {
+            throw new UserException("--minutes must be at least 1, got " + minutes);
+        }
+        if (nicGbps < 0) {
+            throw new UserException("--nic-gbps must not be negative, got " + nicGbps);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        long start = System.nanoTime();
+        Demo.Options o = new Demo.Options(minutes, nicGbps, seed,
+                threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+        List<Demo.Line> lines = Demo.run(output, o, s -> {
+            if (!quiet) {
+                err.printf(Locale.ROOT, "iosup demo: %-28s (%.1f s)%n", s, (System.nanoTime() - start) / 1e9);
+                err.flush();
+            }
+        });
+        if (!quiet) {
+            print(lines, spec.commandLine().getOut());
+            err.printf(Locale.ROOT, "iosup demo: done in %.1f s -> %s (figures: %s/busy/xen-4.2.1/flushes.png, cpu.png, ...)%n",
+                    (System.nanoTime() - start) / 1e9, output, output);
+            err.flush();
+        }
+        return 0;
+    }
+
+    private static void print(List<Demo.Line> lines, PrintWriter out) {
+        String fmt = "%-5s %-10s %-22s %12s %12s %12s %9s %10s %9s %9s%n";
+        out.printf(Locale.ROOT, fmt, "", "", "", "flush calls/min", "", "issued/min", "pool", "cpu ms/min", "alloc", "free");
+        out.printf(Locale.ROOT, fmt, "set", "profile", "group", "min 0-4", "min 5+", "min 5+", "peak", "alloc+free", "vs dis.", "vs dis.");
+        for (Demo.Line l : lines) {
+            out.printf(Locale.ROOT, fmt, l.setting(), l.profile(), l.group(), num(l.callsBefore()), num(l.callsAfter()),
+                    num(l.issuedAfter()), l.poolPeak(),
+                    l.allocMs() == null ? "-" : String.format(Locale.ROOT, "%.1f", l.allocMs() + l.freeMs()),
+                    pct(l.allocChange()), pct(l.freeChange()));
+        }
+        out.flush();
+    }
+
+    private static String num(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String pct(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%+.1f%%", v);
+    }
+}

@@ -1,0 +1,111 @@
+package org.iosup.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.iosup.cli.DemoCommand;
+import org.iosup.replay.report.ReplayReport;
+import org.iosup.testing.CliRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DemoCommandTest {
+    @TempDir
+    Path dir;
+
+    private static List<CSVRecord> read(Path csv) throws IOException {
+        try (Reader r = Files.newBufferedReader(csv)) {
+            return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(r).getRecords();
+        }
+    }
+
+    private static List<String> header(Path csv) throws IOException {
+        try (Stream<String> lines = Files.lines(csv)) {
+            return List.of(lines.findFirst().orElseThrow().split(","));
+        }
+    }
+
+    private static void assertChart(Path png) throws IOException {
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img).as(png.toString()).isNotNull();
+        assertThat(img.getWidth()).isEqualTo(1600);
+        assertThat(img.getHeight()).isEqualTo(900);
+        Set<Integer> colours = new HashSet<>();
+        for (int y = 0; y < 900; y += 4) {
+            for (int x = 0; x < 1600; x += 4) {
+                colours.add(img.getRGB(x, y) & 0xffffff);
+            }
+        }
+        assertThat(colours.size()).as(png + " colours").isGreaterThan(20);
+    }
+
+    @Test
+    void theDemoEndToEndInAShortConfiguration() throws IOException {
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.run(new DemoCommand(), "-o", out.toString(), "--minutes", "8", "--nic-gbps", "0.002");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.out).contains("cache-disabled").contains("cache-pre-enabled").contains("cache-dynamic-enabled");
+
+        List<CSVRecord> summary = read(out.resolve("summary.csv"));
+        assertThat(header(out.resolve("summary.csv"))).isEqualTo(Demo.SUMMARY.fieldNames());
+        assertThat(summary).extracting(x -> x.get("setting") + " " + x.get("profile") + " " + x.get("group")).containsExactly(
+                "busy xen-4.2.1 cache-disabled", "busy xen-4.2.1 cache-pre-enabled", "busy xen-4.2.1 cache-dynamic-enabled",
+                "busy xen-4.2.4 cache-disabled", "busy xen-4.2.4 cache-pre-enabled", "busy xen-4.2.4 cache-dynamic-enabled",
+                "idle xen-4.2.1 cache-disabled", "idle xen-4.2.1 cache-pre-enabled", "idle xen-4.2.1 cache-dynamic-enabled");
+        CSVRecord disabled421 = summary.get(0);
+        CSVRecord dynamic421 = summary.get(2);
+        CSVRecord disabled424 = summary.get(3);
+        double calls = Double.parseDouble(disabled421.get("flush_calls_per_min_after"));
+        assertThat(calls).isGreaterThan(10_000);
+        // Xen 4.2.1: called, never issued; 4.2.4: the unmaps (half of the calls) are issued.
+        assertThat(Double.parseDouble(disabled421.get("flush_issued_per_min_after"))).isZero();
+        assertThat(Double.parseDouble(disabled424.get("flush_issued_per_min_after"))).isBetween(0.4 * calls, 0.6 * calls);
+        // The dynamic group follows the disabled one before its switch, then drops.
+        assertThat(dynamic421.get("flush_calls_per_min_before")).isEqualTo(disabled421.get("flush_calls_per_min_before"));
+        assertThat(Double.parseDouble(dynamic421.get("flush_calls_per_min_after"))).isLessThan(calls / 20);
+        assertThat(Long.parseLong(summary.get(1).get("pool_pages_peak"))).isPositive();
+
+        for (String run : new String[] {"busy/xen-4.2.1", "busy/xen-4.2.4", "idle/xen-4.2.1"}) {
+            Path d = out.resolve(run);
+            assertThat(header(d.resolve("minutes.csv"))).isEqualTo(ReplayReport.MINUTES.fieldNames());
+            assertThat(read(d.resolve("minutes.csv"))).hasSize(3 * 8);
+            for (String png : new String[] {"flushes.png", "cpu.png", "pool-pages.png", "pool-pages-by-level.png", "iotlb-misses.png"}) {
+                assertChart(d.resolve(png));
+            }
+        }
+        assertChart(out.resolve("busy/analysis/recorded.png"));
+        assertThat(read(out.resolve("busy/analysis/validation.csv"))).allMatch(x -> x.get("check").startsWith("pages_live")
+                || x.get("check").startsWith("processes_live") || x.get("count").equals("0"));
+        assertThat(read(out.resolve("busy/compare.csv"))).isNotEmpty();
+        JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+        assertThat(manifest.at("/command").asText()).isEqualTo("demo");
+        assertThat(manifest.at("/inputs/busy/sha256").asText()).hasSize(64);
+
+        // Running again replaces the earlier output; a folder that is not a demo's is left alone.
+        assertThat(CliRun.run(new DemoCommand(), "-o", out.toString(), "--minutes", "1", "--nic-gbps", "0", "-q").exitCode).isZero();
+        assertThat(read(out.resolve("busy/xen-4.2.1/minutes.csv"))).hasSize(3);
+        Files.createDirectories(dir.resolve("mine"));
+        Files.writeString(dir.resolve("mine/notes.txt"), "keep me");
+        CliRun refused = CliRun.run(new DemoCommand(), "-o", dir.resolve("mine").toString(), "--minutes", "1", "-q");
+        assertThat(refused.exitCode).isEqualTo(2);
+        assertThat(refused.err).contains("exists and is not a demo output");
+        assertThat(Files.readString(dir.resolve("mine/notes.txt"))).isEqualTo("keep me");
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("out", "mine");
+        }
+    }
+}
