@@ -6,9 +6,11 @@ import org.iosup.cli.Cli;
 import org.iosup.cli.CompareCommand;
 import org.iosup.cli.DemoCommand;
 import org.iosup.cli.ExportCommand;
+import org.iosup.cli.ImportCommand;
 import org.iosup.cli.IngestCommand;
 import org.iosup.cli.InspectCommand;
 import org.iosup.cli.PlotCommand;
+import org.iosup.cli.RecordCommand;
 import org.iosup.cli.ReplayBenchCommand;
 import org.iosup.cli.ReplayCommand;
 import org.iosup.cli.SynthBenchCommand;
@@ -31,6 +33,8 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             InspectCommand.class,
             ExportCommand.class,
+            ImportCommand.class,
+            RecordCommand.class,
             SynthCommand.class,
             ReplayCommand.class,
             AnalyzeCommand.class,

@@ -123,7 +123,8 @@ class IngestCommandTest {
             decreasing timestamp  | ts_ns,kind,pid\\n5,PROC_EXIT,1\\n4,PROC_EXIT,2\\n    | line 3: column 'ts_ns' value '4': timestamps must not decrease (previous row has 5)
             missing required      | ts_ns,kind,frame,level\\n1,PT_ALLOC,10,\\n           | line 2: column 'level': required for kind PT_ALLOC but empty
             empty ts_ns           | ts_ns,kind,pid\\n,PROC_EXIT,1\\n                     | line 2: column 'ts_ns': required but empty
-            negative timestamp    | ts_ns,kind,pid\\n-1,PROC_EXIT,1\\n                   | line 2: column 'ts_ns' value '-1': out of range 0 or more
+            negative timestamp    | ts_ns,kind,pid\\n-1,PROC_EXIT,1\\n                   | line 2: column 'ts_ns' value '-1': out of range 0..31622400000000000
+            timestamp past a year | ts_ns,kind,pid\\n31622400000000001,PROC_EXIT,1\\n    | line 2: column 'ts_ns' value '31622400000000001': out of range 0..31622400000000000
             int32 overflow        | ts_ns,kind,pid\\n1,PROC_EXIT,4294967296\\n           | line 2: column 'pid' value '4294967296': out of range 0..2147483647
             bad boolean           | ts_ns,kind,device,addr,bytes,write\\n1,DMA,1,0,8,yes\\n | line 2: column 'write' value 'yes': not a boolean (true, false, 1 or 0)
             short row             | ts_ns,kind,pid\\n1,PROC_EXIT\\n                      | line 2: expected 3 fields as in the header, found 2

@@ -1,0 +1,285 @@
+package org.iosup.cli;
+
+import org.iosup.analysis.Durations;
+import org.iosup.io.AtomicOutput;
+import org.iosup.io.UserException;
+import org.iosup.trace.perf.PerfImport;
+import org.iosup.trace.perf.XenLevels;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** {@code iosup record}: records a workload with perf, system-wide, and imports it. */
+@Command(name = "record", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
+            "Run COMMAND under 'perf record -a' with the tracepoints the model needs (process fork/exec/exit, page",
+            "allocations with bounded kernel call chains, page frees, and xen:/iommu: ones where the kernel has them),",
+            "keep recording for --tail after it ends (page-table frees come late, from RCU), then 'perf script' into",
+            "the importer: OUT.parquet and OUT.import.json. Needs perf and the right to record system-wide (root)."
+        })
+public final class RecordCommand implements Callable<Integer> {
+    static final String[] BASE_EVENTS = {"sched:sched_process_fork", "sched:sched_process_exec", "sched:sched_process_exit",
+        "kmem:mm_page_free", "kmem:mm_page_free_batched"};
+    static final String[] OPTIONAL_EVENTS = {"xen:xen_mmu_alloc_ptpage", "xen:xen_mmu_release_ptpage",
+        "xen:xen_mmu_pgd_pin", "xen:xen_mmu_pgd_unpin", "iommu:map", "iommu:unmap"};
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.parquet", description = "The trace to write.")
+    Path output;
+
+    @Option(names = "--calibrate", description = "Record a short run of a known command and check that page-table allocations are found on this kernel.")
+    boolean calibrate;
+
+    @Option(names = "--keep-perf-data", description = "Keep perf's own recording, as OUT.perf.data.")
+    boolean keepPerfData;
+
+    @Option(names = "--tail", defaultValue = "1s", paramLabel = "TIME", description = "Recording after COMMAND ends (at least 1s; default: ${DEFAULT-VALUE}).")
+    String tail;
+
+    @Option(names = "--max-stack", defaultValue = "16", paramLabel = "N", description = "Kernel call-chain depth of page allocations (default: ${DEFAULT-VALUE}).")
+    int maxStack;
+
+    @Option(names = "--perf", defaultValue = "perf", paramLabel = "PATH", description = "The perf program (default: ${DEFAULT-VALUE}).")
+    String perf;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors and COMMAND's own output.")
+    boolean quiet;
+
+    @Parameters(paramLabel = "COMMAND", description = "The workload, after --.")
+    List<String> command = new ArrayList<>();
+
+    /** The short workload of {@code --calibrate}: forks, execs and a little memory. */
+    static final List<String> CALIBRATION = List.of("sh", "-c",
+            "for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true; ls / >/dev/null; done");
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        long tailNs = Durations.parseNanos(tail, "--tail");
+        if (tailNs < 1_000_000_000L) {
+            throw new UserException("--tail must be at least 1s (page-table frees arrive late), got " + tail);
+        }
+        if (maxStack < 4 || maxStack > 127) {
+            throw new UserException("--max-stack must be 4..127, got " + maxStack);
+        }
+        if (!calibrate && command.isEmpty()) {
+            throw new UserException("give the workload after --, e.g.: iosup record -o out.parquet -- make -j2");
+        }
+        Path target = output.toAbsolutePath().normalize();
+        AtomicOutput.checkWritableTarget(output, target, target.getParent());
+        checkPerf();
+        if (calibrate) {
+            if (command.isEmpty()) {
+                calibrate(target, tailNs);
+                return 0;
+            }
+            // Calibrate into a scratch file first, then record the workload.
+            Path scratch = Files.createTempDirectory(target.getParent(), ".iosup-calibrate.");
+            try {
+                calibrate(scratch.resolve("calibrate.parquet"), tailNs);
+            } finally {
+                for (String n : new String[] {"calibrate.parquet", "calibrate.import.json"}) {
+                    Files.deleteIfExists(scratch.resolve(n));
+                }
+                Files.deleteIfExists(scratch);
+            }
+        }
+        return record(command, target, tailNs, keepPerfData) == 0 ? 0 : 1;
+    }
+
+    private void calibrate(Path out, long tailNs) throws IOException, InterruptedException {
+        record(CALIBRATION, out, tailNs, false);
+        PerfImport.ImportReport r = lastReport;
+        long found = r.allocs(1) + r.allocs(2) + r.allocs(3) + r.allocs(4);
+        Map<String, Object> m = r.asMap();
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf(Locale.ROOT, "iosup record --calibrate: %d page-table allocations found by call chain %s; "
+                        + "%s of them had gfp_flags GFP_KERNEL_ACCOUNT|__GFP_ZERO|__GFP_COMP, as did %s other allocations%n",
+                found, m.get("pt_allocs_by_level"), m.get("pt_allocations_with_pt_gfp_flags"),
+                m.get("other_allocations_with_pt_gfp_flags"));
+        err.flush();
+        if (found == 0 || r.allocs(1) == 0) {
+            throw new UserException("calibration found no " + (found == 0 ? "" : "PTE-level ") + "page-table allocation in "
+                    + "the kernel call chains (pgd_alloc, __pud_alloc, __pmd_alloc, pte_alloc_one): this kernel may lack "
+                    + "frame pointers or the allocators may be inlined; see " + ImportCommand.sidecar(out));
+        }
+    }
+
+    private PerfImport.ImportReport lastReport;
+
+    /** Records {@code workload} system-wide into {@code out}; returns the workload's exit code. */
+    private int record(List<String> workload, Path out, long tailNs, boolean keep) throws IOException, InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        Path data = Files.createTempFile(out.getParent(), "." + out.getFileName() + ".", ".perf.data");
+        Path scriptErr = Files.createTempFile(out.getParent(), "." + out.getFileName() + ".", ".perf-script.err");
+        Process recorder = null;
+        try {
+            List<String> rec = new ArrayList<>(List.of(perf, "record", "-q", "-a", "-o", data.toString()));
+            for (String e : BASE_EVENTS) {
+                rec.add("-e");
+                rec.add(e);
+            }
+            rec.add("-e");
+            rec.add("kmem:mm_page_alloc/call-graph=fp,max-stack=" + maxStack + "/");
+            List<String> present = available();
+            for (String e : OPTIONAL_EVENTS) {
+                if (present.contains(e)) {
+                    rec.add("-e");
+                    rec.add(e);
+                }
+            }
+            recorder = new ProcessBuilder(rec).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.PIPE).start();
+            Thread.sleep(500);
+            if (!recorder.isAlive()) {
+                throw new UserException("perf record failed: " + new String(recorder.getErrorStream().readAllBytes(),
+                        StandardCharsets.UTF_8).strip().replace('\n', ' '));
+            }
+            long start = System.nanoTime();
+            Process work;
+            try {
+                work = new ProcessBuilder(workload).inheritIO().start();
+            } catch (IOException e) {
+                throw new UserException("cannot run " + workload.get(0) + ": " + e.getMessage());
+            }
+            int exit = work.waitFor();
+            double ran = (System.nanoTime() - start) / 1e9;
+            Thread.sleep(tailNs / 1_000_000);
+            new ProcessBuilder("kill", "-INT", Long.toString(recorder.pid())).start().waitFor();
+            if (!recorder.waitFor(120, TimeUnit.SECONDS)) {
+                throw new UserException("perf record did not stop within 120 s of SIGINT");
+            }
+            if (!quiet) {
+                err.printf(Locale.ROOT, "iosup record: %s ran %.2f s, exit code %d; recorded %.1f MB; importing%n",
+                        String.join(" ", workload), ran, exit, Files.size(data) / 1e6);
+                err.flush();
+            }
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("iosup.record.command", String.join(" ", workload));
+            meta.put("iosup.record.kernel", kernel());
+            meta.put("iosup.record.perf", version());
+            meta.put("iosup.record.date", Instant.now().toString());
+            Process script = new ProcessBuilder(perf, "script", "-i", data.toString(), "--ns", "-F",
+                    "comm,pid,tid,cpu,time,event,trace,ip,sym").redirectError(scriptErr.toFile()).start();
+            long importStart = System.nanoTime();
+            PerfImport.ImportReport r;
+            try (InputStream in = script.getInputStream()) {
+                r = ImportCommand.importPerf("perf script of " + out.getFileName(), in, out, false, false, XenLevels.P4D,
+                        "zstd", meta, () -> {
+                            int code = waitFor(script);
+                            if (code != 0) {
+                                throw new UserException("perf script failed (exit code " + code + "): "
+                                        + Files.readString(scriptErr).strip().replace('\n', ' '));
+                            }
+                        });
+            }
+            if (keep) {
+                Files.move(data, out.resolveSibling(stem(out) + ".perf.data"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (!quiet) {
+                ImportCommand.summarize(r, out, importStart, err);
+            }
+            lastReport = r;
+            return exit;
+        } finally {
+            if (recorder != null && recorder.isAlive()) {
+                recorder.destroyForcibly();
+            }
+            Files.deleteIfExists(data);
+            Files.deleteIfExists(scriptErr);
+        }
+    }
+
+    private static int waitFor(Process p) {
+        try {
+            return p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserException("interrupted while waiting for perf script");
+        }
+    }
+
+    private static String stem(Path p) {
+        String n = p.getFileName().toString();
+        return n.endsWith(".parquet") ? n.substring(0, n.length() - ".parquet".length()) : n;
+    }
+
+    private void checkPerf() throws IOException, InterruptedException {
+        Process v;
+        try {
+            v = new ProcessBuilder(perf, "--version").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new UserException("perf is not installed (Debian: apt-get install linux-perf)");
+        }
+        v.getInputStream().readAllBytes();
+        if (v.waitFor() != 0) {
+            throw new UserException("'" + perf + " --version' failed; install perf (Debian: apt-get install linux-perf)");
+        }
+        Path probe = Files.createTempFile("iosup-perf-probe", ".data");
+        try {
+            Process p = new ProcessBuilder(perf, "record", "-q", "-a", "-e", "sched:sched_process_exit", "-o", probe.toString(),
+                    "--", "true").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                String paranoid = readOr(Path.of("/proc/sys/kernel/perf_event_paranoid"), "?");
+                throw new UserException("perf may not record system-wide here (perf_event_paranoid=" + paranoid.strip()
+                        + "): run as root, or allow it with 'sysctl kernel.perf_event_paranoid=-1' and make "
+                        + "/sys/kernel/tracing readable; perf said: " + out.strip().replace('\n', ' '));
+            }
+        } finally {
+            Files.deleteIfExists(probe);
+        }
+    }
+
+    private List<String> available() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(perf, "list", "--raw-dump", "tracepoint").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return List.of(out.split("\\s+"));
+    }
+
+    private String version() {
+        try {
+            Process p = new ProcessBuilder(perf, "--version").redirectErrorStream(true).start();
+            String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor();
+            return v;
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    private static String kernel() {
+        return readOr(Path.of("/proc/sys/kernel/osrelease"), "unknown").strip();
+    }
+
+    private static String readOr(Path p, String dflt) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return dflt;
+        }
+    }
+}

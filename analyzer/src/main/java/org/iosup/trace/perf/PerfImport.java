@@ -1,0 +1,714 @@
+package org.iosup.trace.perf;
+
+import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+import org.iosup.io.UserException;
+import org.iosup.trace.EventBatch;
+import org.iosup.trace.EventKind;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Turns the text of {@code perf script} (its default layout, or {@code -F
+ * comm,pid,tid,cpu,time,event,trace,ip,sym}) into trace events, streaming:
+ *
+ * <ul>
+ *   <li>{@code sched:sched_process_fork/exec/exit} → PROC_CREATE (child pid, parent, child comm),
+ *   PROC_EXEC, PROC_EXIT;</li>
+ *   <li>{@code kmem:mm_page_alloc} whose kernel call chain holds a page-table allocator
+ *   ({@code pte_alloc_one} → 1, {@code __pmd_alloc} / {@code preallocate_pmds} → 2,
+ *   {@code __pud_alloc} → 3, {@code __p4d_alloc} and {@code pgd_alloc} → 4, or 3 under PAE; the
+ *   innermost wins) → PT_ALLOC of each of its 2^order pages, with the allocating task's pid;</li>
+ *   <li>{@code kmem:mm_page_free} / {@code mm_page_free_batched} of a live page-table pfn →
+ *   PT_FREE with that page's level and allocating pid (frees come late, from RCU callbacks in
+ *   other tasks: the freeing task's pid is ignored);</li>
+ *   <li>{@code xen:xen_mmu_alloc_ptpage / release_ptpage / pgd_pin / pgd_unpin} (a PV guest) →
+ *   PT_ALLOC, PT_FREE, PT_PIN, PT_UNPIN, the raw {@code enum pt_level} translated for the kernel's
+ *   numbering (see {@link XenLevels});</li>
+ *   <li>{@code iommu:map / unmap} → IOMMU_MAP / IOMMU_UNMAP (Linux's own IOMMU API).</li>
+ * </ul>
+ *
+ * A pfn allocated again while it is a live page-table page (its free was not recorded) gets an
+ * implicit PT_FREE first, and is counted. Events leave through a reorder window of
+ * {@link #WINDOW_NS}, so they come out in time order even if perf's output is slightly out of
+ * order; {@code ts_ns} counts from the first event written.
+ */
+public final class PerfImport {
+    /** How far back in time an event may arrive and still be put in order. */
+    public static final long WINDOW_NS = 1_000_000_000L;
+    private static final int FIRST_LINES = 5;
+
+    private static final byte[] FORK = PerfLine.ascii("sched:sched_process_fork");
+    private static final byte[] EXEC = PerfLine.ascii("sched:sched_process_exec");
+    private static final byte[] EXIT = PerfLine.ascii("sched:sched_process_exit");
+    private static final byte[] ALLOC = PerfLine.ascii("kmem:mm_page_alloc");
+    private static final byte[] FREE = PerfLine.ascii("kmem:mm_page_free");
+    private static final byte[] FREE_BATCHED = PerfLine.ascii("kmem:mm_page_free_batched");
+    private static final byte[] XEN_ALLOC = PerfLine.ascii("xen:xen_mmu_alloc_ptpage");
+    private static final byte[] XEN_RELEASE = PerfLine.ascii("xen:xen_mmu_release_ptpage");
+    private static final byte[] XEN_PIN = PerfLine.ascii("xen:xen_mmu_pgd_pin");
+    private static final byte[] XEN_UNPIN = PerfLine.ascii("xen:xen_mmu_pgd_unpin");
+    private static final byte[] IOMMU_MAP = PerfLine.ascii("iommu:map");
+    private static final byte[] IOMMU_UNMAP = PerfLine.ascii("iommu:unmap");
+    /** The tracepoints the importer knows, in the order of {@link #KNOWN}; {@code T_*} index them. */
+    static final String[] TRACEPOINTS = {"kmem:mm_page_alloc", "kmem:mm_page_free", "kmem:mm_page_free_batched",
+        "sched:sched_process_fork", "sched:sched_process_exec", "sched:sched_process_exit", "xen:xen_mmu_alloc_ptpage",
+        "xen:xen_mmu_release_ptpage", "xen:xen_mmu_pgd_pin", "xen:xen_mmu_pgd_unpin", "iommu:map", "iommu:unmap"};
+    private static final byte[][] KNOWN = {ALLOC, FREE, FREE_BATCHED, FORK, EXEC, EXIT, XEN_ALLOC, XEN_RELEASE, XEN_PIN,
+        XEN_UNPIN, IOMMU_MAP, IOMMU_UNMAP};
+    private static final int T_ALLOC = 0;
+    private static final int T_FREE = 1;
+    private static final int T_FREE_BATCHED = 2;
+    private static final int T_FORK = 3;
+    private static final int T_EXEC = 4;
+    private static final int T_EXIT = 5;
+    private static final int T_XEN_ALLOC = 6;
+    private static final int T_XEN_RELEASE = 7;
+    private static final int T_XEN_PIN = 8;
+    private static final int T_XEN_UNPIN = 9;
+    private static final int T_IOMMU_MAP = 10;
+    private static final int T_IOMMU_UNMAP = 11;
+    private static final byte[] PFN = PerfLine.ascii("pfn=");
+    private static final byte[] ORDER = PerfLine.ascii("order=");
+    private static final byte[] PID = PerfLine.ascii("pid=");
+    private static final byte[] CHILD_PID = PerfLine.ascii("child_pid=");
+    private static final byte[] CHILD_COMM = PerfLine.ascii("child_comm=");
+    private static final byte[] CHILD_PID_STOP = PerfLine.ascii(" child_pid=");
+    private static final byte[] GFP = PerfLine.ascii("gfp_flags=");
+    private static final byte[] PT_GFP = PerfLine.ascii("GFP_KERNEL_ACCOUNT|__GFP_ZERO|__GFP_COMP");
+    private static final byte[] IOVA = PerfLine.ascii("iova=");
+    private static final byte[] SIZE = PerfLine.ascii("size=");
+    private static final byte[] MM = PerfLine.ascii("mm");
+    private static final byte[] XPFN = PerfLine.ascii("pfn");
+    private static final byte[] LEVEL = PerfLine.ascii("level");
+    private static final long NO_POINTER = Long.MIN_VALUE;
+
+    /** Page-table allocators in call chains, and the level they allocate (0: the PGD). */
+    private static final Map<String, Integer> ALLOCATORS = Map.ofEntries(
+            Map.entry("pte_alloc_one", 1), Map.entry("pte_alloc_one_kernel", 1), Map.entry("__pte_alloc", 1),
+            Map.entry("__pte_alloc_kernel", 1), Map.entry("__pmd_alloc", 2), Map.entry("pmd_alloc_one", 2),
+            Map.entry("preallocate_pmds", 2), Map.entry("__pud_alloc", 3), Map.entry("pud_alloc_one", 3),
+            Map.entry("__p4d_alloc", 4), Map.entry("p4d_alloc_one", 4), Map.entry("pgd_alloc", 0), Map.entry("_pgd_alloc", 0));
+
+    /** An event waiting in the reorder window; a fork's page tables get their child's pid while they wait. */
+    private static final class Ev implements Comparable<Ev> {
+        final long ts;
+        final long seq;
+        final byte kind;
+        int pid;
+        final int ppid;
+        final String comm;
+        final long frame;
+        final int level;
+        final int count;
+        final int cpu;
+
+        Ev(long ts, long seq, byte kind, int pid, int ppid, String comm, long frame, int level, int count, int cpu) {
+            this.ts = ts;
+            this.seq = seq;
+            this.kind = kind;
+            this.pid = pid;
+            this.ppid = ppid;
+            this.comm = comm;
+            this.frame = frame;
+            this.level = level;
+            this.count = count;
+            this.cpu = cpu;
+        }
+
+        @Override
+        public int compareTo(Ev o) {
+            int c = Long.compare(ts, o.ts);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    private final String source;
+    private final boolean strict;
+    private final boolean pae;
+    private final XenLevels xenLevels;
+    private final Consumer<EventBatch> sink;
+    private final EventBatch batch = new EventBatch();
+    private final PriorityQueue<Ev> window = new PriorityQueue<>();
+    /** Live page-table pages: pfn → (pid << 8 | level). */
+    private final Long2LongOpenHashMap live = new Long2LongOpenHashMap();
+    /** Xen mm pointer → its pages (for pins, which name the mm, not a frame). */
+    private final Long2ObjectOpenHashMap<LongArrayList> mmPages = new Long2ObjectOpenHashMap<>();
+    private final ImportReport report;
+    private final PerfLine line = new PerfLine();
+    private final int[] range = new int[2];
+    private long seq;
+    private long base = -1;
+    private long lastWritten;
+    private long maxSeen = Long.MIN_VALUE;
+    // The sample being read (its chain may follow).
+    private boolean inSample;
+    private boolean inAlloc;
+    private int allocPid;
+    private int allocCpu;
+    private long allocTime;
+    private long allocPfn;
+    private int allocOrder;
+    private boolean allocGfpLooksPt;
+    private int chainLevel;
+    private boolean chainDone;
+    /** What the allocation's call chain says it is part of: 0 nothing known, FORKING or EXECING. */
+    private int chainContext;
+    private int allocTid;
+    /** Page tables allocated by a forking task (tid) for its child, waiting for the fork event. */
+    private final it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap<java.util.List<Ev>> forking =
+            new it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap<>();
+    /** When each exec'ing pid allocated its new mm's first page table. */
+    private final it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap execStart = new it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap();
+    private static final int FORKING = 1;
+    private static final int EXECING = 2;
+    private static final Map<String, Integer> CONTEXTS = Map.of("dup_mmap", FORKING, "copy_page_range", FORKING,
+            "dup_mm", FORKING, "copy_process", FORKING, "alloc_bprm", EXECING, "bprm_execve", EXECING,
+            "do_execveat_common.isra.0", EXECING, "do_execveat_common", EXECING);
+    private static final SymbolTable ALLOCATOR_TABLE = new SymbolTable(ALLOCATORS);
+    private static final SymbolTable CONTEXT_TABLE = new SymbolTable(CONTEXTS);
+
+    /**
+     * @param source    the input's name, for messages and the report
+     * @param strict    whether the first malformed line is fatal
+     * @param pae       whether the kernel uses PAE paging (its PGD is level 3)
+     * @param xenLevels how the kernel numbers {@code enum pt_level} in the xen tracepoints
+     * @param sink      receives batches of events in time order
+     */
+    public PerfImport(String source, boolean strict, boolean pae, XenLevels xenLevels, Consumer<EventBatch> sink) {
+        this.source = source;
+        this.strict = strict;
+        this.pae = pae;
+        this.xenLevels = xenLevels;
+        this.sink = sink;
+        this.report = new ImportReport(source);
+        live.defaultReturnValue(-1);
+    }
+
+    public ImportReport report() {
+        return report;
+    }
+
+    /** Reads everything from {@code in} and flushes every event. */
+    public void read(InputStream in) {
+        byte[] buf = new byte[1 << 20];
+        int filled = 0;
+        long lineNo = 0;
+        try {
+            while (true) {
+                int n = in.read(buf, filled, buf.length - filled);
+                if (n < 0) {
+                    break;
+                }
+                filled += n;
+                report.bytes += n;
+                int from = 0;
+                for (int i = newline(buf, 0, filled); i >= 0; i = newline(buf, from, filled)) {
+                    line.set(buf, from, i);
+                    onLine(++lineNo);
+                    from = i + 1;
+                }
+                System.arraycopy(buf, from, buf, 0, filled - from);
+                filled -= from;
+                if (filled == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+            }
+        } catch (IOException e) {
+            throw new UserException(source + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        if (filled > 0) {
+            line.set(buf, 0, filled);
+            onLine(++lineNo);
+        }
+        endSample();
+        report.lines = lineNo;
+        flush(Long.MAX_VALUE);
+        if (!batch.isEmpty()) {
+            sink.accept(batch);
+            batch.clear();
+        }
+        report.pagesLiveAtEnd = live.size();
+    }
+
+    /**
+     * The next '\n' in {@code buf[from, to)}, or -1. A method of its own, called once a line, so the JIT
+     * compiles it early (a scan inside {@link #read}, called once, would wait for on-stack replacement).
+     */
+    private static int newline(byte[] buf, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void onLine(long no) {
+        if (line.isBlank()) {
+            endSample();
+            return;
+        }
+        if (inSample && line.chainSymbol(range)) {
+            if (inAlloc && chainContext == 0) {
+                if (!chainDone) {
+                    int level = ALLOCATOR_TABLE.get(line.buf, range[0], range[1], -1);
+                    if (level >= 0) {
+                        chainLevel = level == 0 ? (pae ? 3 : 4) : level;
+                        report.fiveLevel |= level == 4 && !pae && isP4d(range);
+                        chainDone = true;
+                    }
+                } else {
+                    chainContext = CONTEXT_TABLE.get(line.buf, range[0], range[1], 0);
+                }
+            }
+            return;
+        }
+        if (line.parseSample()) {
+            endSample();
+            report.samples++;
+            sample(no);
+            return;
+        }
+        if (containsLost()) {
+            report.lostRecords++;
+            return;
+        }
+        malformed(no, "not a perf script sample or call-chain line");
+    }
+
+    private boolean isP4d(int[] r) {
+        return r[1] - r[0] >= 5 && line.buf[r[0] + 2] == 'p' && line.buf[r[0] + 3] == '4' && line.buf[r[0] + 4] == 'd';
+    }
+
+    private boolean containsLost() {
+        for (int i = line.start; i + 4 <= line.end; i++) {
+            if (line.buf[i] == 'L' && line.buf[i + 1] == 'O' && line.buf[i + 2] == 'S' && line.buf[i + 3] == 'T') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void malformed(long no, String why) {
+        if (strict) {
+            throw new UserException(source + " line " + no + ": malformed: " + why + " (--strict)");
+        }
+        report.malformed++;
+        if (report.malformedLines.size() < FIRST_LINES) {
+            report.malformedLines.add(no);
+        }
+    }
+
+    private void sample(long no) {
+        inSample = true;
+        long t = line.timeNs;
+        int tp = known();
+        if (tp == T_ALLOC) {
+            long pfn = line.number(line.find(PFN), true);
+            long order = line.number(line.find(ORDER), false);
+            if (pfn < 0 || order < 0) {
+                malformed(no, "kmem:mm_page_alloc without pfn= or order=");
+                return;
+            }
+            report.byTracepoint[tp]++;
+            inAlloc = true;
+            allocPid = line.pid;
+            allocTid = line.tid;
+            allocCpu = line.cpu;
+            allocTime = t;
+            allocPfn = pfn;
+            allocOrder = (int) Math.min(order, 10);
+            int g = line.find(GFP);
+            allocGfpLooksPt = g >= 0 && line.equals(g, Math.min(line.end, g + PT_GFP.length), PT_GFP)
+                    && (g + PT_GFP.length == line.end || line.buf[g + PT_GFP.length] == ' ');
+            chainLevel = 0;
+            chainDone = false;
+            chainContext = 0;
+            return;
+        }
+        if (tp == T_FREE || tp == T_FREE_BATCHED) {
+            long pfn = line.number(line.find(PFN), true);
+            long order = tp == T_FREE ? line.number(line.find(ORDER), false) : 0;
+            if (pfn < 0 || order < 0) {
+                malformed(no, line.event() + " without pfn= or order=");
+                return;
+            }
+            report.byTracepoint[tp]++;
+            for (long p = pfn; p < pfn + (1L << Math.min(order, 10)); p++) {
+                freed(t, p, line.cpu);
+            }
+            return;
+        }
+        if (tp == T_FORK) {
+            int child = (int) line.number(line.find(CHILD_PID), false);
+            int parent = (int) line.number(line.find(PID), false);
+            int cc = line.find(CHILD_COMM);
+            if (child < 0 || parent < 0 || cc < 0) {
+                malformed(no, "sched:sched_process_fork without pid=, child_comm= or child_pid=");
+                return;
+            }
+            report.byTracepoint[tp]++;
+            // The child's page tables were allocated by the parent's task before this event: they are the child's,
+            // and the child was created just before the first of them.
+            java.util.List<Ev> pages = forking.remove(line.tid);
+            long at = t;
+            if (pages != null) {
+                for (Ev e : pages) {
+                    e.pid = child;
+                    live.put(e.frame, (long) child << 8 | e.level);
+                    at = Math.min(at, e.ts - 1);
+                }
+                report.forkPagesReassigned += pages.size();
+            }
+            emit(notBeforeWindow(at), EventKind.PROC_CREATE, child, parent,
+                    line.text(cc, CHILD_PID_STOP), -1, 0, -1, line.cpu);
+            return;
+        }
+        if (tp == T_EXEC || tp == T_EXIT) {
+            int pid = (int) line.number(line.find(PID), false);
+            if (pid < 0) {
+                malformed(no, line.event() + " without pid=");
+                return;
+            }
+            report.byTracepoint[tp]++;
+            boolean exec = tp == T_EXEC;
+            long at = t;
+            if (exec && execStart.containsKey(pid)) {
+                // perf reports an exec at its end; its new mm's page tables came before: the exec starts there.
+                at = notBeforeWindow(execStart.remove(pid) - 1);
+            }
+            emit(at, exec ? EventKind.PROC_EXEC : EventKind.PROC_EXIT, pid, -1, exec ? line.comm() : null, -1, 0, -1,
+                    line.cpu);
+            return;
+        }
+        if (tp == T_XEN_ALLOC || tp == T_XEN_RELEASE) {
+            xenPage(no, t, tp);
+            return;
+        }
+        if (tp == T_XEN_PIN || tp == T_XEN_UNPIN) {
+            xenPin(no, t, tp);
+            return;
+        }
+        if (tp == T_IOMMU_MAP || tp == T_IOMMU_UNMAP) {
+            long iova = line.number(line.find(IOVA), true);
+            long size = line.number(line.find(SIZE), false);
+            if (iova < 0 || size < 0) {
+                malformed(no, line.event() + " without iova= or size=");
+                return;
+            }
+            report.byTracepoint[tp]++;
+            emit(t, tp == T_IOMMU_MAP ? EventKind.IOMMU_MAP : EventKind.IOMMU_UNMAP, line.pid, -1, null, iova >>> 12, 0,
+                    (int) Math.min(Integer.MAX_VALUE, Math.max(1, ((iova & 0xfff) + size + 0xfff) >>> 12)), line.cpu);
+            return;
+        }
+        report.unknown.merge(line.event(), 1L, Long::sum);
+    }
+
+    /** xen_mmu_alloc_ptpage: "mm %p  pfn %lx  level %d  %spinned"; release_ptpage: "pfn %lx  level %d  %spinned". */
+    private void xenPage(long no, long t, int tp) {
+        boolean alloc = tp == T_XEN_ALLOC;
+        long mm = alloc ? pointer(MM) : 0;
+        long pfn = word(XPFN, true);
+        long raw = word(LEVEL, false);
+        int level = raw < 0 ? -1 : xenLevels.level((int) raw, pae);
+        if (pfn < 0 || level < 1 || mm == NO_POINTER) {
+            malformed(no, line.event() + " without mm, pfn or a known level");
+            return;
+        }
+        report.byTracepoint[tp]++;
+        if (alloc) {
+            allocate(t, line.pid, pfn, level, line.cpu);
+            mmPages.computeIfAbsent(mm, k -> new LongArrayList()).add(pfn);
+        } else {
+            freed(t, pfn, line.cpu);
+        }
+    }
+
+    /** xen_mmu_pgd_pin/unpin: "mm %p  pgd %p": the mm is pinned as a whole; the event names one of its pages. */
+    private void xenPin(long no, long t, int tp) {
+        boolean pin = tp == T_XEN_PIN;
+        long mm = pointer(MM);
+        if (mm == NO_POINTER) {
+            malformed(no, line.event() + " without mm");
+            return;
+        }
+        report.byTracepoint[tp]++;
+        LongArrayList pages = mmPages.get(mm);
+        if (pages != null) {
+            pages.removeIf(p -> live.get(p) < 0);
+        }
+        if (pages == null || pages.isEmpty()) {
+            report.pinsWithoutPages++;
+            return;
+        }
+        long p = pages.getLong(0);
+        long v = live.get(p);
+        emit(t, pin ? EventKind.PT_PIN : EventKind.PT_UNPIN, (int) (v >>> 8), 0, null, p, (int) (v & 0xff), -1, line.cpu);
+    }
+
+    /** The value after a word of a "name value  name value" payload (xen tracepoints); -1 if none. */
+    private long word(byte[] name, boolean hex) {
+        int at = valueAfter(name);
+        return at < 0 ? -1 : line.number(at, hex);
+    }
+
+    /** A kernel pointer after a word ({@code mm 0xffff8880...}): all 64 bits, {@link #NO_POINTER} if none. */
+    private long pointer(byte[] name) {
+        int at = valueAfter(name);
+        if (at < 0 || at + 2 >= line.end || line.buf[at] != '0' || line.buf[at + 1] != 'x' || !PerfLine.isHex(line.buf[at + 2])) {
+            return NO_POINTER;
+        }
+        long v = 0;
+        for (int i = at + 2; i < line.end && PerfLine.isHex(line.buf[i]); i++) {
+            v = v << 4 | Character.digit(line.buf[i], 16);
+        }
+        return v;
+    }
+
+    private int valueAfter(byte[] name) {
+        int at = line.find(name);
+        if (at < 0 || at >= line.end || line.buf[at] != ' ') {
+            return -1;
+        }
+        while (at < line.end && line.buf[at] == ' ') {
+            at++;
+        }
+        return at;
+    }
+
+    /** The index of the sample's tracepoint in {@link #TRACEPOINTS}, or -1. */
+    private int known() {
+        for (int k = 0; k < KNOWN.length; k++) {
+            if (line.eventIs(KNOWN[k])) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private void endSample() {
+        if (inAlloc) {
+            if (chainLevel > 0) {
+                if (chainContext == EXECING && !execStart.containsKey(allocPid)) {
+                    execStart.put(allocPid, allocTime);
+                }
+                for (long p = allocPfn; p < allocPfn + (1L << allocOrder); p++) {
+                    Ev e = allocate(allocTime, allocPid, p, chainLevel, allocCpu);
+                    if (chainContext == FORKING) {
+                        forking.computeIfAbsent(allocTid, k -> new java.util.ArrayList<>()).add(e);
+                    }
+                }
+                report.ptGfpMatches += allocGfpLooksPt ? 1 : 0;
+            } else {
+                report.otherAllocations++;
+                report.otherGfpLooksPt += allocGfpLooksPt ? 1 : 0;
+                for (long p = allocPfn; p < allocPfn + (1L << allocOrder); p++) {
+                    // A live page table allocated as something else was freed without a recorded free.
+                    reallocated(allocTime, p, allocCpu);
+                }
+            }
+        }
+        inAlloc = false;
+        inSample = false;
+    }
+
+    /** {@code t}, or the earliest time the reorder window can still place, if later. */
+    private long notBeforeWindow(long t) {
+        return maxSeen == Long.MIN_VALUE ? t : Math.max(t, maxSeen - WINDOW_NS + 1);
+    }
+
+    /** A recorded free of {@code pfn}: a PT_FREE if it is a live page table, else counted. */
+    private void freed(long t, long pfn, int cpu) {
+        int level = release(t, pfn, cpu);
+        if (level > 0) {
+            report.freesByLevel[level]++;
+        } else {
+            report.otherFrees++;
+        }
+    }
+
+    /** An allocation of {@code pfn}: if it is still a live page table, its free was not recorded. */
+    private void reallocated(long t, long pfn, int cpu) {
+        if (release(t, pfn, cpu) > 0) {
+            report.reallocationsWithoutFree++;
+        }
+    }
+
+    /** Ends {@code pfn}'s life as a page table with a PT_FREE (its own pid and level); its level, or -1 if not live. */
+    private int release(long t, long pfn, int cpu) {
+        long v = live.remove(pfn);
+        if (v < 0) {
+            return -1;
+        }
+        emit(t, EventKind.PT_FREE, (int) (v >>> 8), 0, null, pfn, (int) (v & 0xff), -1, cpu);
+        return (int) (v & 0xff);
+    }
+
+    private Ev allocate(long t, int pid, long pfn, int level, int cpu) {
+        reallocated(t, pfn, cpu);
+        live.put(pfn, (long) pid << 8 | level);
+        report.allocsByLevel[level]++;
+        return emit(t, EventKind.PT_ALLOC, pid, 0, null, pfn, level, -1, cpu);
+    }
+
+    private Ev emit(long t, EventKind kind, int pid, int ppid, String comm, long frame, int level, int count, int cpu) {
+        Ev ev = new Ev(t, seq++, kind.code(), pid, ppid, comm, frame, level, count, cpu);
+        window.add(ev);
+        if (t > maxSeen) {
+            maxSeen = t;
+        }
+        if (window.peek().ts < maxSeen - WINDOW_NS) {
+            flush(maxSeen - WINDOW_NS);
+        }
+        return ev;
+    }
+
+    private void flush(long upTo) {
+        while (!window.isEmpty() && window.peek().ts <= upTo) {
+            Ev e = window.poll();
+            if (base < 0) {
+                base = e.ts;
+                report.baseTimeNs = base;
+            }
+            long ts = e.ts - base;
+            if (ts < lastWritten) {
+                report.late++;
+                ts = lastWritten;
+            }
+            lastWritten = ts;
+            EventKind k = EventKind.ofCode(e.kind);
+            int i = batch.add(ts, k);
+            if (e.cpu >= 0) {
+                batch.setCpu(i, e.cpu);
+            }
+            if (e.pid >= 0) {
+                batch.setPid(i, e.pid);
+            }
+            switch (k) {
+                case PROC_CREATE -> batch.setPpid(i, e.ppid).setComm(i, truncate(e.comm));
+                case PROC_EXEC -> batch.setComm(i, truncate(e.comm));
+                case PT_ALLOC, PT_FREE, PT_PIN, PT_UNPIN -> batch.setFrame(i, e.frame).setLevel(i, e.level);
+                case IOMMU_MAP, IOMMU_UNMAP -> batch.setFrame(i, e.frame).setCount(i, e.count);
+                default -> { }
+            }
+            report.written.merge(k.name(), 1L, Long::sum);
+            if (batch.isFull()) {
+                sink.accept(batch);
+                batch.clear();
+            }
+        }
+    }
+
+    private static String truncate(String comm) {
+        return comm.length() <= 64 ? comm : comm.substring(0, 64);
+    }
+
+    /** What the import saw: written to stderr and to the {@code .import.json} sidecar. */
+    public static final class ImportReport {
+        final String input;
+        long bytes;
+        long lines;
+        long samples;
+        final long[] byTracepoint = new long[TRACEPOINTS.length];
+        final Map<String, Long> written = new LinkedHashMap<>();
+        final long[] allocsByLevel = new long[5];
+        final long[] freesByLevel = new long[5];
+        long pagesLiveAtEnd;
+        long reallocationsWithoutFree;
+        long otherAllocations;
+        long otherFrees;
+        long ptGfpMatches;
+        long otherGfpLooksPt;
+        long pinsWithoutPages;
+        long forkPagesReassigned;
+        final Map<String, Long> unknown = new TreeMap<>();
+        long malformed;
+        final java.util.List<Long> malformedLines = new java.util.ArrayList<>();
+        long lostRecords;
+        long late;
+        long baseTimeNs;
+        boolean fiveLevel;
+
+        ImportReport(String input) {
+            this.input = input;
+        }
+
+        public long allocs(int level) {
+            return allocsByLevel[level];
+        }
+
+        public long frees(int level) {
+            return freesByLevel[level];
+        }
+
+        public long malformed() {
+            return malformed;
+        }
+
+        public boolean fiveLevel() {
+            return fiveLevel;
+        }
+
+        public long samples() {
+            return samples;
+        }
+
+        public long bytes() {
+            return bytes;
+        }
+
+        /** The report as an ordered map (the keys of schemas/import-report.schema.json). */
+        public Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("input", input);
+            m.put("bytes", bytes);
+            m.put("lines", lines);
+            m.put("samples", samples);
+            Map<String, Long> tracepoints = new TreeMap<>();
+            for (int k = 0; k < TRACEPOINTS.length; k++) {
+                if (byTracepoint[k] > 0) {
+                    tracepoints.put(TRACEPOINTS[k], byTracepoint[k]);
+                }
+            }
+            m.put("events_by_tracepoint", tracepoints);
+            m.put("events_written", written);
+            m.put("pt_allocs_by_level", levels(allocsByLevel));
+            m.put("pt_frees_by_level", levels(freesByLevel));
+            m.put("pages_live_at_end", pagesLiveAtEnd);
+            m.put("reallocations_without_free", reallocationsWithoutFree);
+            m.put("other_allocations_skipped", otherAllocations);
+            m.put("other_frees_skipped", otherFrees);
+            m.put("pt_allocations_with_pt_gfp_flags", ptGfpMatches);
+            m.put("other_allocations_with_pt_gfp_flags", otherGfpLooksPt);
+            m.put("pins_without_pages", pinsWithoutPages);
+            m.put("fork_pages_given_to_the_child", forkPagesReassigned);
+            m.put("unknown_events", unknown);
+            Map<String, Object> bad = new LinkedHashMap<>();
+            bad.put("count", malformed);
+            bad.put("first_lines", malformedLines);
+            m.put("malformed_lines", bad);
+            m.put("lost_records", lostRecords);
+            m.put("events_late_beyond_window", late);
+            m.put("first_event_time_ns", baseTimeNs);
+            m.put("five_level_paging", fiveLevel);
+            return m;
+        }
+
+        private static Map<String, Long> levels(long[] v) {
+            Map<String, Long> m = new LinkedHashMap<>();
+            for (int l = 1; l <= 4; l++) {
+                m.put(Integer.toString(l), v[l]);
+            }
+            return m;
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package org.iosup.trace.perf;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Byte-level parsing of the lines {@code perf script} prints, without regular expressions or a
+ * String per line. A sample line is {@code COMM PID[/TID] [CPU] SECS.FRAC: EVENT: PAYLOAD}, the
+ * process name right-aligned (so the line may start with spaces) and free to hold spaces,
+ * brackets and colons; a call-chain line is an indented hexadecimal address and a symbol.
+ */
+final class PerfLine {
+    byte[] buf;
+    int start;
+    int end;
+    // The parsed sample header.
+    int commStart;
+    int commEnd;
+    int pid;
+    int tid;
+    int cpu;
+    long timeNs;
+    int eventStart;
+    int eventEnd;
+    int payloadStart;
+
+    void set(byte[] b, int from, int to) {
+        buf = b;
+        start = from;
+        end = to;
+    }
+
+    boolean isBlank() {
+        for (int i = start; i < end; i++) {
+            if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Parses the line as a sample header: the first {@code [CPU]} that is preceded by a pid and
+     * followed by a timestamp and an event name.
+     */
+    boolean parseSample() {
+        for (int i = start; i < end; i++) {
+            if (buf[i] == '[' && header(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean header(int open) {
+        int i = open + 1;
+        int c = 0;
+        int digits = 0;
+        while (i < end && isDigit(buf[i])) {
+            c = c * 10 + (buf[i++] - '0');
+            digits++;
+        }
+        if (digits == 0 || i >= end || buf[i] != ']') {
+            return false;
+        }
+        i++;
+        while (i < end && buf[i] == ' ') {
+            i++;
+        }
+        // SECS.FRAC:
+        long secs = 0;
+        int d = 0;
+        while (i < end && isDigit(buf[i])) {
+            secs = secs * 10 + (buf[i++] - '0');
+            d++;
+        }
+        if (d == 0 || i >= end || buf[i] != '.') {
+            return false;
+        }
+        i++;
+        long frac = 0;
+        int fd = 0;
+        while (i < end && isDigit(buf[i])) {
+            if (fd < 9) {
+                frac = frac * 10 + (buf[i] - '0');
+                fd++;
+            }
+            i++;
+        }
+        if (fd == 0 || i >= end || buf[i] != ':') {
+            return false;
+        }
+        for (int k = fd; k < 9; k++) {
+            frac *= 10;
+        }
+        i++;
+        while (i < end && buf[i] == ' ') {
+            i++;
+        }
+        // EVENT: the token up to the colon before a space (or the line's end).
+        int ev = i;
+        while (i < end && buf[i] != ' ') {
+            i++;
+        }
+        if (i == ev || buf[i - 1] != ':') {
+            return false;
+        }
+        // Before '[': spaces, then PID or PID/TID, then spaces, then the name.
+        int j = open - 1;
+        while (j >= start && buf[j] == ' ') {
+            j--;
+        }
+        int idEnd = j + 1;
+        while (j >= start && (isDigit(buf[j]) || buf[j] == '/')) {
+            j--;
+        }
+        int idStart = j + 1;
+        if (idStart == idEnd || !isDigit(buf[idStart]) || (j >= start && buf[j] != ' ')) {
+            return false;
+        }
+        int a = 0;
+        int b = -1;
+        for (int k = idStart; k < idEnd; k++) {
+            if (buf[k] == '/') {
+                b = 0;
+            } else if (b < 0) {
+                a = a * 10 + (buf[k] - '0');
+            } else {
+                b = b * 10 + (buf[k] - '0');
+            }
+        }
+        pid = a;
+        tid = b < 0 ? a : b;
+        cpu = c;
+        timeNs = secs * 1_000_000_000L + frac;
+        int ce = j + 1;
+        while (ce > start && buf[ce - 1] == ' ') {
+            ce--;
+        }
+        int cs = start;
+        while (cs < ce && buf[cs] == ' ') {
+            cs++;
+        }
+        commStart = cs;
+        commEnd = ce;
+        eventStart = ev;
+        eventEnd = i - 1;
+        payloadStart = Math.min(end, i + 1);
+        return true;
+    }
+
+    /** Whether this is a call-chain line (an indented hex address); the symbol's range into {@code range}. */
+    boolean chainSymbol(int[] range) {
+        int i = start;
+        if (i >= end || (buf[i] != ' ' && buf[i] != '\t')) {
+            return false;
+        }
+        while (i < end && (buf[i] == ' ' || buf[i] == '\t')) {
+            i++;
+        }
+        int h = i;
+        while (i < end && isHex(buf[i])) {
+            i++;
+        }
+        if (i == h || i >= end || buf[i] != ' ') {
+            return false;
+        }
+        i++;
+        int s = i;
+        while (i < end && buf[i] != '+' && buf[i] != ' ' && buf[i] != '\r') {
+            i++;
+        }
+        range[0] = s;
+        range[1] = i;
+        return true;
+    }
+
+    String comm() {
+        return new String(buf, commStart, commEnd - commStart, StandardCharsets.UTF_8);
+    }
+
+    boolean eventIs(byte[] name) {
+        return equals(eventStart, eventEnd, name);
+    }
+
+    boolean equals(int from, int to, byte[] name) {
+        if (to - from != name.length) {
+            return false;
+        }
+        for (int k = 0; k < name.length; k++) {
+            if (buf[from + k] != name[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    String event() {
+        return new String(buf, eventStart, eventEnd - eventStart, StandardCharsets.UTF_8);
+    }
+
+    /** Position just after {@code key} in the payload (a key such as {@code "pfn="}), or -1. */
+    int find(byte[] key) {
+        outer:
+        for (int i = payloadStart; i + key.length <= end; i++) {
+            if (i > payloadStart && buf[i - 1] != ' ') {
+                continue;
+            }
+            for (int k = 0; k < key.length; k++) {
+                if (buf[i + k] != key[k]) {
+                    continue outer;
+                }
+            }
+            return i + key.length;
+        }
+        return -1;
+    }
+
+    /** The number at {@code at}: hexadecimal with 0x, or when {@code hex}, else decimal; -1 if none. */
+    long number(int at, boolean hex) {
+        if (at < 0 || at >= end) {
+            return -1;
+        }
+        int i = at;
+        if (i + 1 < end && buf[i] == '0' && (buf[i + 1] == 'x' || buf[i + 1] == 'X')) {
+            hex = true;
+            i += 2;
+        }
+        long v = 0;
+        int n = 0;
+        while (i < end && (hex ? isHex(buf[i]) : isDigit(buf[i]))) {
+            v = hex ? v * 16 + Character.digit(buf[i], 16) : v * 10 + (buf[i] - '0');
+            i++;
+            n++;
+        }
+        return n == 0 ? -1 : v;
+    }
+
+    /** The text from {@code at} up to {@code stop} (a following key such as {@code " child_pid="}) or the end. */
+    String text(int at, byte[] stop) {
+        int e = end;
+        if (stop != null) {
+            for (int i = at; i + stop.length <= end; i++) {
+                boolean match = true;
+                for (int k = 0; k < stop.length; k++) {
+                    if (buf[i + k] != stop[k]) {
+                        match = false;
+                        break;
+                    }
+                }
+                if (match) {
+                    e = i;
+                    break;
+                }
+            }
+        }
+        return new String(buf, at, e - at, StandardCharsets.UTF_8).strip();
+    }
+
+    String line() {
+        return new String(buf, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
+    static boolean isHex(byte b) {
+        return isDigit(b) || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,245 @@
+package org.iosup.trace.perf;
+
+import org.iosup.io.UserException;
+import org.iosup.trace.Column;
+import org.iosup.trace.EventBatch;
+import org.iosup.trace.EventKind;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Imports of excerpts cut from real perf script output (recorded on 6.18), and of hand-made edge cases. */
+class PerfImportTest {
+    private PerfImport.ImportReport report;
+
+    private List<String> run(String text, boolean strict, boolean pae, XenLevels xen) {
+        EventBatch all = new EventBatch(100_000);
+        PerfImport imp = new PerfImport("test", strict, pae, xen, b -> {
+            for (int i = 0; i < b.size(); i++) {
+                all.copyRow(b, i);
+            }
+        });
+        imp.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        report = imp.report();
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            StringBuilder s = new StringBuilder(EventKind.ofCode(all.kind()[i]).name());
+            if (all.has(i, Column.PID)) {
+                s.append(" pid=").append(all.pid()[i]);
+            }
+            if (all.has(i, Column.PPID)) {
+                s.append(" ppid=").append(all.ppid()[i]);
+            }
+            if (all.has(i, Column.COMM)) {
+                s.append(" comm=").append(all.comm()[i]);
+            }
+            if (all.has(i, Column.FRAME)) {
+                s.append(" frame=").append(Long.toHexString(all.frame()[i]));
+            }
+            if (all.has(i, Column.LEVEL)) {
+                s.append(" L").append(all.level()[i]);
+            }
+            if (all.has(i, Column.COUNT)) {
+                s.append(" count=").append(all.count()[i]);
+            }
+            if (i > 0) {
+                assertThat(all.tsNs()[i]).as("time order at row " + i).isGreaterThanOrEqualTo(all.tsNs()[i - 1]);
+            }
+            rows.add(s.toString());
+        }
+        return rows;
+    }
+
+    private List<String> run(String text) {
+        return run(text, false, false, XenLevels.P4D);
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = PerfImportTest.class.getResourceAsStream("/perf/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void eachLevelFromTheCallChainAndFreesMatchedByPfnWhoeverFreesThem() throws IOException {
+        List<String> rows = run(resource("fork-exec-levels.txt"));
+        assertThat(rows).containsExactly(
+                "PROC_CREATE pid=24337 ppid=24316 comm=java",
+                // perf reports the exec at its end: the importer moves it to where the new mm's page tables start.
+                "PROC_EXEC pid=24337 comm=jspawnhelper",
+                "PT_ALLOC pid=24337 frame=19a4ca L4",
+                "PT_ALLOC pid=24337 frame=19a4a6 L3",
+                "PT_ALLOC pid=24337 frame=19a48a L2",
+                "PT_ALLOC pid=24337 frame=19bf09 L1",
+                "PT_FREE pid=24337 frame=19a4ca L4",
+                // freed from another task (ls, 24346): the page's own pid and level
+                "PT_FREE pid=24337 frame=19bf09 L1",
+                "PT_FREE pid=24337 frame=19a48a L2",
+                "PT_FREE pid=24337 frame=19a4a6 L3",
+                "PROC_EXIT pid=24337");
+        assertThat(report.allocs(1) + report.allocs(2) + report.allocs(3) + report.allocs(4)).isEqualTo(4);
+        Map<String, Object> m = report.asMap();
+        assertThat(m.get("other_allocations_skipped")).isEqualTo(1L);
+        assertThat(m.get("pages_live_at_end")).isEqualTo(0L);
+        assertThat(report.malformed()).isZero();
+    }
+
+    @Test
+    void theDefaultLayoutWithOffsetsAndModulesAndOutOfOrderSamples() throws IOException {
+        List<String> rows = run(resource("default-layout.txt"));
+        // The pmd sample was printed after the pte one but happened 5 us before it: it comes out first.
+        // The free was printed after the fork but happened before it.
+        assertThat(rows).containsExactly(
+                "PT_ALLOC pid=23885 frame=19b008 L2",
+                "PT_ALLOC pid=23885 frame=19b009 L1",
+                // printed after the fork, but 5.6 ms before it
+                "PT_FREE pid=23885 frame=19b009 L1",
+                "PROC_CREATE pid=23887 ppid=23885 comm=sh");
+    }
+
+    private static String fork(String comm, String childComm, int child) {
+        return String.format("%16s 100/100 [002]  10.%09d:  sched:sched_process_fork: comm=%s pid=100 child_comm=%s "
+                + "child_pid=%d ffffffff81399cf1 __traceiter_sched_process_fork%n", comm, child, comm, childComm, child);
+    }
+
+    @Test
+    void oddProcessNamesWithSpacesBracketsAndColons() {
+        String text = fork("Web Content", "Web Content", 201) + fork("(sd-pam)", "(sd-pam)", 202)
+                + fork("kworker/0:1H-events_highpri", "kworker/0:1H", 203) + fork("a: b [7] c", "x [1] y: z", 204)
+                + "         firefox 100 [001]    11.000000001:  sched:sched_process_exec: filename=/usr/bin/firefox pid=205 old_pid=205\n";
+        assertThat(run(text)).containsExactly(
+                "PROC_CREATE pid=201 ppid=100 comm=Web Content",
+                "PROC_CREATE pid=202 ppid=100 comm=(sd-pam)",
+                "PROC_CREATE pid=203 ppid=100 comm=kworker/0:1H",
+                "PROC_CREATE pid=204 ppid=100 comm=x [1] y: z",
+                "PROC_EXEC pid=205 comm=firefox");
+    }
+
+    private static String alloc(int pid, String pfn, int order, String allocator, String time) {
+        return "sh " + pid + "/" + pid + " [000]  " + time + ":        kmem:mm_page_alloc: page=" + pfn + " pfn=" + pfn
+                + " order=" + order + " migratetype=0 gfp_flags=GFP_KERNEL_ACCOUNT|__GFP_ZERO|__GFP_COMP\n"
+                + "\tffffffff8161f42b __alloc_frozen_pages_noprof\n"
+                + "\tffffffff81340605 " + allocator + "\n"
+                + "\tffffffff81353728 mm_init\n\n";
+    }
+
+    @Test
+    void aReallocationWithoutAFreeGetsAnImplicitFreeAndAnOrderOnePgdTwoPages() {
+        String text = alloc(7, "0x100", 0, "pte_alloc_one", "20.000000001") + alloc(8, "0x100", 0, "__pmd_alloc", "20.000000002")
+                + alloc(9, "0x200", 1, "pgd_alloc", "20.000000003");
+        assertThat(run(text)).containsExactly(
+                "PT_ALLOC pid=7 frame=100 L1",
+                "PT_FREE pid=7 frame=100 L1",
+                "PT_ALLOC pid=8 frame=100 L2",
+                "PT_ALLOC pid=9 frame=200 L4",
+                "PT_ALLOC pid=9 frame=201 L4");
+        assertThat(report.asMap().get("reallocations_without_free")).isEqualTo(1L);
+        // Under PAE the PGD is level 3.
+        assertThat(run(alloc(9, "0x200", 0, "pgd_alloc", "1.0"), false, true, XenLevels.P4D))
+                .containsExactly("PT_ALLOC pid=9 frame=200 L3");
+    }
+
+    @Test
+    void aForksPageTablesAllocatedByTheParentBecomeTheChilds() {
+        String parentCopy = "bash 50/50 [000]  30.000000010:        kmem:mm_page_alloc: page=0x300 pfn=0x300 order=0 "
+                + "migratetype=0 gfp_flags=GFP_KERNEL_ACCOUNT|__GFP_ZERO|__GFP_COMP\n"
+                + "\tffffffff8161f42b __alloc_frozen_pages_noprof\n\tffffffff81340359 pte_alloc_one\n"
+                + "\tffffffff815e08f6 __pte_alloc\n\tffffffff815e0000 copy_page_range\n\tffffffff81350000 dup_mmap\n"
+                + "\tffffffff81350100 copy_process\n\n";
+        String forkLine = "bash 50/50 [000]  30.000000500:  sched:sched_process_fork: comm=bash pid=50 child_comm=bash child_pid=51\n";
+        String free = "ksoftirqd/0 14/14 [000]  30.100000000:  kmem:mm_page_free: page=0x300 pfn=0x300 order=0\n";
+        assertThat(run(parentCopy + forkLine + free)).containsExactly(
+                "PROC_CREATE pid=51 ppid=50 comm=bash",
+                "PT_ALLOC pid=51 frame=300 L1",
+                "PT_FREE pid=51 frame=300 L1");
+        assertThat(report.asMap().get("fork_pages_given_to_the_child")).isEqualTo(1L);
+    }
+
+    @Test
+    void truncatedLinesAreCountedWithTheirLineNumbersAndStrictStopsAtTheFirst() {
+        String text = fork("sh", "sh", 300) + "perf 23940/23940 [00\n" + fork("sh", "sh", 301) + "garbage without a header\n";
+        assertThat(run(text)).hasSize(2);
+        assertThat(report.malformed()).isEqualTo(2);
+        assertThat(report.asMap().get("malformed_lines")).isEqualTo(Map.of("count", 2L, "first_lines", List.of(2L, 4L)));
+        assertThatThrownBy(() -> run(text, true, false, XenLevels.P4D)).isInstanceOf(UserException.class)
+                .hasMessage("test line 2: malformed: not a perf script sample or call-chain line (--strict)");
+        String noPfn = "sh 1/1 [000] 1.5: kmem:mm_page_alloc: page=0x5 order=0\n";
+        run(noPfn);
+        assertThat(report.asMap().get("malformed_lines")).isEqualTo(Map.of("count", 1L, "first_lines", List.of(1L)));
+    }
+
+    @Test
+    void unknownTracepointsAreCountedAndSkipped() {
+        String text = "sh 1/1 [000] 1.000000: irq:irq_handler_entry: irq=5 name=eth0\n"
+                + "sh 1/1 [000] 1.000001: irq:irq_handler_entry: irq=5 name=eth0\n" + fork("sh", "sh", 2);
+        assertThat(run(text)).containsExactly("PROC_CREATE pid=2 ppid=100 comm=sh");
+        assertThat(report.asMap().get("unknown_events")).isEqualTo(Map.of("irq:irq_handler_entry", 2L));
+    }
+
+    @Test
+    void xenTracepointsOfAPvGuestInBothLevelNumberings() {
+        String legacy = "bash 100/100 [000] 40.000000001: xen:xen_mmu_alloc_ptpage: mm 0xffff88003a1b2c00  pfn 1a2b3  level 3  pinned\n"
+                + "bash 100/100 [000] 40.000000002: xen:xen_mmu_alloc_ptpage: mm 0xffff88003a1b2c00  pfn 1a2b4  level 2  unpinned\n"
+                + "bash 100/100 [000] 40.000000003: xen:xen_mmu_pgd_pin: mm 0xffff88003a1b2c00  pgd 0xffff880012345000\n"
+                + "bash 100/100 [000] 40.000000004: xen:xen_mmu_pgd_unpin: mm 0xffff88003a1b2c00  pgd 0xffff880012345000\n"
+                + "rcu 9/9 [001] 40.000000005: xen:xen_mmu_release_ptpage: pfn 1a2b3  level 3  unpinned\n";
+        assertThat(run(legacy, false, false, XenLevels.LEGACY)).containsExactly(
+                "PT_ALLOC pid=100 frame=1a2b3 L1", "PT_ALLOC pid=100 frame=1a2b4 L2",
+                "PT_PIN pid=100 frame=1a2b3 L1", "PT_UNPIN pid=100 frame=1a2b3 L1", "PT_FREE pid=100 frame=1a2b3 L1");
+        String p4d = "bash 100/100 [000] 40.000000001: xen:xen_mmu_alloc_ptpage: mm 0xffff88003a1b2c00  pfn 1a2b3  level 4  pinned\n"
+                + "bash 100/100 [000] 40.000000002: xen:xen_mmu_alloc_ptpage: mm 0xffff88003a1b2c00  pfn 1a2b5  level 2  pinned\n";
+        assertThat(run(p4d, false, false, XenLevels.P4D)).containsExactly(
+                "PT_ALLOC pid=100 frame=1a2b3 L1", "PT_ALLOC pid=100 frame=1a2b5 L3");
+    }
+
+    @Test
+    void linuxIommuMapsAndUnmaps() {
+        String text = "kworker/0:1 77/77 [000] 50.000000001: iommu:map: IOMMU: iova=0x0000000012340000 - 0x0000000012342000 "
+                + "paddr=0x0000000045670000 size=8192\n"
+                + "kworker/0:1 77/77 [000] 50.000000002: iommu:unmap: IOMMU: iova=0x0000000012340000 - 0x0000000012342000 "
+                + "size=8192 unmapped_size=8192\n";
+        assertThat(run(text)).containsExactly("IOMMU_MAP pid=77 frame=12340 count=2", "IOMMU_UNMAP pid=77 frame=12340 count=2");
+    }
+
+    @Test
+    void lostRecordsAreCounted() {
+        run("perf 1/1 [000] 1.0: PERF_RECORD_LOST lost=12\n" + fork("sh", "sh", 5));
+        assertThat(report.asMap().get("lost_records")).isEqualTo(1L);
+        assertThat(report.malformed()).isZero();
+    }
+
+    private static String alloc(long pfn, String... chain) {
+        StringBuilder b = new StringBuilder(String.format("bash 60/60 [001]  20.%09d:  kmem:mm_page_alloc: page=0x%x pfn=0x%x "
+                + "order=0 migratetype=0 gfp_flags=GFP_KERNEL_ACCOUNT|__GFP_ZERO|__GFP_COMP%n", pfn, pfn, pfn));
+        for (String f : chain) {
+            b.append("\tffffffff81000000 ").append(f).append("+0x10\n");
+        }
+        return b.append('\n').toString();
+    }
+
+    @Test
+    void underPaeThePgdIsLevelThreeAndAP4dMeansFiveLevels() {
+        String text = alloc(0x10, "__alloc_pages", "pgd_alloc", "mm_init") + alloc(0x11, "__alloc_pages", "__p4d_alloc", "handle_mm_fault")
+                + alloc(0x12, "__alloc_pages", "__pud_alloc", "__p4d_alloc");
+        assertThat(run(text, false, true, XenLevels.P4D)).containsExactly(
+                "PT_ALLOC pid=60 frame=10 L3", "PT_ALLOC pid=60 frame=11 L4", "PT_ALLOC pid=60 frame=12 L3");
+        assertThat(report.fiveLevel()).isFalse();
+        assertThat(run(text)).containsExactly(
+                "PT_ALLOC pid=60 frame=10 L4", "PT_ALLOC pid=60 frame=11 L4", "PT_ALLOC pid=60 frame=12 L3");
+        // The innermost allocator names the level; __p4d_alloc shows 5-level paging.
+        assertThat(report.fiveLevel()).isTrue();
+        // A chain without an allocator is another allocation, even with page-table gfp flags.
+        run(alloc(0x13, "__alloc_pages", "alloc_pages_mpol", "folio_alloc"));
+        assertThat(report.asMap().get("other_allocations_with_pt_gfp_flags")).isEqualTo(1L);
+        assertThat(report.asMap().get("other_allocations_skipped")).isEqualTo(1L);
+    }
+}
