@@ -22,6 +22,8 @@ public final class Cli {
     /** Configures a command line with iosup's error handling. */
     public static CommandLine configure(CommandLine cl) {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // Descriptions are written in lines of up to about 110 characters; wider help keeps them whole.
+        cl.setUsageHelpWidth(120);
         cl.setExecutionExceptionHandler(Cli::onException);
         cl.setParameterExceptionHandler(Cli::onParameterError);
         return cl;

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 
 /** {@code iosup import}: traces recorded by other tools. */
 @Command(name = "import", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Import a trace recorded by another tool.", subcommands = {ImportCommand.Perf.class})
+        description = "Import a trace recorded by another tool.", subcommands = {ImportCommand.Perf.class, ImportCommand.TraceCmd.class})
 public final class ImportCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -49,19 +49,20 @@ public final class ImportCommand implements Runnable {
      */
     public static PerfImport.ImportReport importPerf(String name, InputStream in, Path output, boolean strict, boolean pae,
                                                      XenLevels xen, String codec, Map<String, String> meta) {
-        return importPerf(name, in, output, strict, pae, xen, codec, meta, () -> { });
+        return importPerf(name, in, output, strict, pae, xen, false, codec, meta, () -> { });
     }
 
     /** As above; {@code beforeCommit} runs after the input is read and may throw to withdraw both outputs. */
     static PerfImport.ImportReport importPerf(String name, InputStream in, Path output, boolean strict, boolean pae,
-                                              XenLevels xen, String codec, Map<String, String> meta, Check beforeCommit) {
+                                              XenLevels xen, boolean traceCmd, String codec, Map<String, String> meta,
+                                              Check beforeCommit) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("iosup.paging", pae ? "pae" : "x86-64");
-        metadata.put("iosup.source", "perf");
+        metadata.put("iosup.source", traceCmd ? "trace-cmd" : "perf");
         metadata.putAll(meta);
         try (ParquetTraceWriter w = ParquetTraceWriter.create(output, ParquetTraceWriter.codec(codec), metadata);
              AtomicOutput json = AtomicOutput.create(sidecar(output))) {
-            PerfImport imp = new PerfImport(name, strict, pae, xen, w::write);
+            PerfImport imp = new PerfImport(name, strict, pae, xen, traceCmd, w::write);
             imp.read(in);
             if (imp.report().fiveLevel()) {
                 w.putMetadata("iosup.paging.levels", "5");
@@ -104,17 +105,46 @@ public final class ImportCommand implements Runnable {
     /** {@code iosup import perf}. */
     @Command(name = "perf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = {
-                "Import the text of 'perf script' (default layout, or -F comm,pid,tid,cpu,time,event,trace,ip,sym) of",
-                "the sched:sched_process_fork/exec/exit, kmem:mm_page_alloc (with kernel call chains), kmem:mm_page_free,",
-                "kmem:mm_page_free_batched, xen:xen_mmu_* and iommu:map/unmap tracepoints. Writes OUT.parquet and a report,",
+                "Import the text of 'perf script' (default layout, or -F comm,pid,tid,cpu,",
+                "time,event,trace,ip,sym) of sched:sched_process_fork/exec/exit,",
+                "kmem:mm_page_alloc (with kernel call chains), kmem:mm_page_free(_batched),",
+                "xen:xen_mmu_* and iommu:map/unmap. Writes OUT.parquet and a report,",
                 "OUT.import.json (schemas/import-report.schema.json), and prints its gist."
             })
-    static final class Perf implements Callable<Integer> {
+    static final class Perf extends Base {
+        Perf() {
+            super(false);
+        }
+    }
+
+    /** {@code iosup import trace-cmd}. */
+    @Command(name = "trace-cmd", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = {
+                "Import the text of 'trace-cmd report' of the same tracepoints, recorded",
+                "with stack traces (trace-cmd record -T -e kmem:mm_page_alloc ...): each",
+                "event's kernel_stack follows it on the same CPU. 'trace-cmd report -t'",
+                "gives nanosecond timestamps. Writes OUT.parquet and OUT.import.json."
+            })
+    static final class TraceCmd extends Base {
+        TraceCmd() {
+            super(true);
+        }
+    }
+
+    /** What both imports share. */
+    abstract static class Base implements Callable<Integer> {
+        /** Whether the text is trace-cmd's rather than perf's. */
+        private final boolean traceCmd;
+
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "FILE", description = "perf script output; '-' reads standard input; gzip works.")
+        @Parameters(index = "0", paramLabel = "FILE", description = "The text to import; '-' reads standard input; gzip works.")
         String input;
+
+        Base(boolean traceCmd) {
+            this.traceCmd = traceCmd;
+        }
 
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.parquet", description = "The trace to write.")
         Path output;
@@ -150,7 +180,7 @@ public final class ImportCommand implements Runnable {
             long start = System.nanoTime();
             PerfImport.ImportReport r;
             try (InputStream in = Inputs.open(input)) {
-                r = importPerf(Inputs.displayName(input), in, output, strict, pae, xen, codec, meta);
+                r = importPerf(Inputs.displayName(input), in, output, strict, pae, xen, traceCmd, codec, meta, () -> { });
             }
             if (!quiet) {
                 summarize(r, output, start, spec.commandLine().getErr());

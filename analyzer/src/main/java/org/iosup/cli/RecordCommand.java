@@ -30,10 +30,12 @@ import java.util.concurrent.TimeUnit;
 /** {@code iosup record}: records a workload with perf, system-wide, and imports it. */
 @Command(name = "record", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
-            "Run COMMAND under 'perf record -a' with the tracepoints the model needs (process fork/exec/exit, page",
-            "allocations with bounded kernel call chains, page frees, and xen:/iommu: ones where the kernel has them),",
-            "keep recording for --tail after it ends (page-table frees come late, from RCU), then 'perf script' into",
-            "the importer: OUT.parquet and OUT.import.json. Needs perf and the right to record system-wide (root)."
+            "Run COMMAND under 'perf record -a' with the tracepoints the model needs",
+            "(process fork/exec/exit, page allocations with bounded kernel call chains,",
+            "page frees, and xen:/iommu: ones where the kernel has them), keep recording",
+            "for --tail after it ends (page-table frees come late, from RCU), then pipe",
+            "'perf script' into the importer: OUT.parquet and OUT.import.json. Needs perf",
+            "and the right to record system-wide (root). Exit code 1 if COMMAND failed."
         })
 public final class RecordCommand implements Callable<Integer> {
     static final String[] BASE_EVENTS = {"sched:sched_process_fork", "sched:sched_process_exec", "sched:sched_process_exit",
@@ -184,7 +186,7 @@ public final class RecordCommand implements Callable<Integer> {
             PerfImport.ImportReport r;
             try (InputStream in = script.getInputStream()) {
                 r = ImportCommand.importPerf("perf script of " + out.getFileName(), in, out, false, false, XenLevels.P4D,
-                        "zstd", meta, () -> {
+                        false, "zstd", meta, () -> {
                             int code = waitFor(script);
                             if (code != 0) {
                                 throw new UserException("perf script failed (exit code " + code + "): "

@@ -64,6 +64,13 @@ public final class PerfImport {
         "xen:xen_mmu_release_ptpage", "xen:xen_mmu_pgd_pin", "xen:xen_mmu_pgd_unpin", "iommu:map", "iommu:unmap"};
     private static final byte[][] KNOWN = {ALLOC, FREE, FREE_BATCHED, FORK, EXEC, EXIT, XEN_ALLOC, XEN_RELEASE, XEN_PIN,
         XEN_UNPIN, IOMMU_MAP, IOMMU_UNMAP};
+    /** The same without their system (trace-cmd prints {@code mm_page_alloc}, not {@code kmem:mm_page_alloc}). */
+    private static final byte[][] KNOWN_SHORT = Arrays.stream(TRACEPOINTS)
+            .map(n -> PerfLine.ascii(n.substring(n.indexOf(':') + 1))).toArray(byte[][]::new);
+    private static final byte[] KERNEL_STACK = PerfLine.ascii("kernel_stack");
+    private static final byte[] CPUS = PerfLine.ascii("cpus=");
+    private static final byte[] CPU_EMPTY = PerfLine.ascii("CPU ");
+    private static final byte[] VERSION = PerfLine.ascii("version");
     private static final int T_ALLOC = 0;
     private static final int T_FREE = 1;
     private static final int T_FREE_BATCHED = 2;
@@ -97,6 +104,23 @@ public final class PerfImport {
             Map.entry("__pte_alloc_kernel", 1), Map.entry("__pmd_alloc", 2), Map.entry("pmd_alloc_one", 2),
             Map.entry("preallocate_pmds", 2), Map.entry("__pud_alloc", 3), Map.entry("pud_alloc_one", 3),
             Map.entry("__p4d_alloc", 4), Map.entry("p4d_alloc_one", 4), Map.entry("pgd_alloc", 0), Map.entry("_pgd_alloc", 0));
+
+    /** A page allocation whose kernel call chain is being read. */
+    private static final class Alloc {
+        int pid;
+        int tid;
+        int cpu;
+        long time;
+        long pfn;
+        int order;
+        boolean gfpLooksPt;
+        /** The level its chain's innermost page-table allocator gives, 0 until found. */
+        int level;
+        /** What the chain says it is part of (after the allocator): 0 nothing known, FORKING or EXECING. */
+        int context;
+        /** Frames of its chain seen. */
+        int frames;
+    }
 
     /** An event waiting in the reorder window; a fork's page tables get their child's pid while they wait. */
     private static final class Ev implements Comparable<Ev> {
@@ -149,20 +173,20 @@ public final class PerfImport {
     private long base = -1;
     private long lastWritten;
     private long maxSeen = Long.MIN_VALUE;
-    // The sample being read (its chain may follow).
+    /** Whether the input is the text of {@code trace-cmd report} rather than {@code perf script}. */
+    private final boolean traceCmd;
+    // perf script: the sample being read (its call chain follows it).
     private boolean inSample;
-    private boolean inAlloc;
-    private int allocPid;
-    private int allocCpu;
-    private long allocTime;
-    private long allocPfn;
-    private int allocOrder;
-    private boolean allocGfpLooksPt;
-    private int chainLevel;
-    private boolean chainDone;
-    /** What the allocation's call chain says it is part of: 0 nothing known, FORKING or EXECING. */
-    private int chainContext;
-    private int allocTid;
+    /** perf script: the sample's allocation while its chain is read, or null. */
+    private Alloc alloc;
+    private final Alloc perfAlloc = new Alloc();
+    // trace-cmd report: a kernel_stack event follows its event on the same CPU, other CPUs' events may come between.
+    /** Allocations waiting for their kernel_stack, by CPU. */
+    private final it.unimi.dsi.fastutil.ints.Int2ObjectAVLTreeMap<Alloc> pendingByCpu =
+            new it.unimi.dsi.fastutil.ints.Int2ObjectAVLTreeMap<>();
+    /** Whether the lines being read are a kernel_stack's, and the allocation they belong to (or null). */
+    private boolean inStack;
+    private Alloc stackOf;
     /** Page tables allocated by a forking task (tid) for its child, waiting for the fork event. */
     private final it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap<java.util.List<Ev>> forking =
             new it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap<>();
@@ -184,6 +208,16 @@ public final class PerfImport {
      * @param sink      receives batches of events in time order
      */
     public PerfImport(String source, boolean strict, boolean pae, XenLevels xenLevels, Consumer<EventBatch> sink) {
+        this(source, strict, pae, xenLevels, false, sink);
+    }
+
+    /**
+     * As above; with {@code traceCmd} the input is the text of {@code trace-cmd report} of the same
+     * tracepoints recorded with stack traces ({@code trace-cmd record -T}).
+     */
+    public PerfImport(String source, boolean strict, boolean pae, XenLevels xenLevels, boolean traceCmd,
+                      Consumer<EventBatch> sink) {
+        this.traceCmd = traceCmd;
         this.source = source;
         this.strict = strict;
         this.pae = pae;
@@ -230,6 +264,11 @@ public final class PerfImport {
             onLine(++lineNo);
         }
         endSample();
+        endStack();
+        for (Alloc a : pendingByCpu.values()) {
+            finish(a);
+        }
+        pendingByCpu.clear();
         report.lines = lineNo;
         flush(Long.MAX_VALUE);
         if (!batch.isEmpty()) {
@@ -253,22 +292,19 @@ public final class PerfImport {
     }
 
     private void onLine(long no) {
+        if (traceCmd) {
+            onTraceCmdLine(no);
+            return;
+        }
         if (line.isBlank()) {
             endSample();
             return;
         }
-        if (inSample && line.chainSymbol(range)) {
-            if (inAlloc && chainContext == 0) {
-                if (!chainDone) {
-                    int level = ALLOCATOR_TABLE.get(line.buf, range[0], range[1], -1);
-                    if (level >= 0) {
-                        chainLevel = level == 0 ? (pae ? 3 : 4) : level;
-                        report.fiveLevel |= level == 4 && !pae && isP4d(range);
-                        chainDone = true;
-                    }
-                } else {
-                    chainContext = CONTEXT_TABLE.get(line.buf, range[0], range[1], 0);
-                }
+        // perf prints a tab before each frame's address; a line without one that reads as a frame may also be a
+        // sample whose process name looks like an address (" C1 CompilerThre 24310/24324 [000] ..."): a sample wins.
+        if (inSample && line.chainSymbol(range) && (line.tabbed() || !line.parseSample())) {
+            if (alloc != null) {
+                frame(alloc);
             }
             return;
         }
@@ -283,6 +319,79 @@ public final class PerfImport {
             return;
         }
         malformed(no, "not a perf script sample or call-chain line");
+    }
+
+    /** One frame of an allocation's call chain, innermost first: the allocator gives the level, a later frame the context. */
+    private void frame(Alloc a) {
+        a.frames++;
+        if (a.context != 0) {
+            return;
+        }
+        if (a.level == 0) {
+            int level = ALLOCATOR_TABLE.get(line.buf, range[0], range[1], -1);
+            if (level >= 0) {
+                a.level = level == 0 ? (pae ? 3 : 4) : level;
+                report.fiveLevel |= level == 4 && !pae && isP4d(range);
+            }
+        } else {
+            a.context = CONTEXT_TABLE.get(line.buf, range[0], range[1], 0);
+        }
+    }
+
+    /**
+     * A line of {@code trace-cmd report}: {@code COMM-PID [CPU] [FLAGS] SECS.FRAC: EVENT: PAYLOAD}, a
+     * {@code => symbol (address)} line of the {@code kernel_stack} event after it, or a header line.
+     */
+    private void onTraceCmdLine(long no) {
+        if (line.isBlank()) {
+            return;
+        }
+        if (line.stackSymbol(range)) {
+            if (!inStack) {
+                malformed(no, "a stack line without a kernel_stack event before it");
+            } else if (stackOf != null) {
+                frame(stackOf);
+            }
+            return;
+        }
+        if (line.parseTraceCmdSample()) {
+            endStack();
+            report.samples++;
+            if (line.eventIs(KERNEL_STACK)) {
+                // The stack of the last event on this CPU, if that was an allocation by the same task.
+                inStack = true;
+                Alloc a = pendingByCpu.get(line.cpu);
+                if (a != null && a.tid == line.tid) {
+                    stackOf = a;
+                }
+                return;
+            }
+            Alloc waiting = pendingByCpu.remove(line.cpu);
+            if (waiting != null) {
+                finish(waiting);
+            }
+            sample(no);
+            return;
+        }
+        if (line.startsWith(CPUS) || line.startsWith(CPU_EMPTY) || line.startsWith(VERSION)) {
+            return;
+        }
+        if (containsLost()) {
+            // "CPU:1 [LOST 123 EVENTS]": the ring buffer overflowed.
+            report.lostRecords++;
+            return;
+        }
+        malformed(no, "not a trace-cmd report event, stack or header line");
+    }
+
+    /** trace-cmd: the kernel_stack being read ends; its allocation is complete. */
+    private void endStack() {
+        if (stackOf != null) {
+            pendingByCpu.remove(stackOf.cpu);
+            finish(stackOf);
+            stackOf = null;
+        }
+        inStack = false;
     }
 
     private boolean isP4d(int[] r) {
@@ -320,19 +429,24 @@ public final class PerfImport {
                 return;
             }
             report.byTracepoint[tp]++;
-            inAlloc = true;
-            allocPid = line.pid;
-            allocTid = line.tid;
-            allocCpu = line.cpu;
-            allocTime = t;
-            allocPfn = pfn;
-            allocOrder = (int) Math.min(order, 10);
+            Alloc a = traceCmd ? new Alloc() : perfAlloc;
+            a.pid = line.pid;
+            a.tid = line.tid;
+            a.cpu = line.cpu;
+            a.time = t;
+            a.pfn = pfn;
+            a.order = (int) Math.min(order, 10);
             int g = line.find(GFP);
-            allocGfpLooksPt = g >= 0 && line.equals(g, Math.min(line.end, g + PT_GFP.length), PT_GFP)
+            a.gfpLooksPt = g >= 0 && line.equals(g, Math.min(line.end, g + PT_GFP.length), PT_GFP)
                     && (g + PT_GFP.length == line.end || line.buf[g + PT_GFP.length] == ' ');
-            chainLevel = 0;
-            chainDone = false;
-            chainContext = 0;
+            a.level = 0;
+            a.context = 0;
+            a.frames = 0;
+            if (traceCmd) {
+                pendingByCpu.put(a.cpu, a);
+            } else {
+                alloc = a;
+            }
             return;
         }
         if (tp == T_FREE || tp == T_FREE_BATCHED) {
@@ -487,38 +601,48 @@ public final class PerfImport {
 
     /** The index of the sample's tracepoint in {@link #TRACEPOINTS}, or -1. */
     private int known() {
-        for (int k = 0; k < KNOWN.length; k++) {
-            if (line.eventIs(KNOWN[k])) {
+        byte[][] names = traceCmd ? KNOWN_SHORT : KNOWN;
+        for (int k = 0; k < names.length; k++) {
+            if (line.eventIs(names[k])) {
                 return k;
             }
         }
         return -1;
     }
 
+    /** perf script: the sample ends (a blank line or the next sample). */
     private void endSample() {
-        if (inAlloc) {
-            if (chainLevel > 0) {
-                if (chainContext == EXECING && !execStart.containsKey(allocPid)) {
-                    execStart.put(allocPid, allocTime);
-                }
-                for (long p = allocPfn; p < allocPfn + (1L << allocOrder); p++) {
-                    Ev e = allocate(allocTime, allocPid, p, chainLevel, allocCpu);
-                    if (chainContext == FORKING) {
-                        forking.computeIfAbsent(allocTid, k -> new java.util.ArrayList<>()).add(e);
-                    }
-                }
-                report.ptGfpMatches += allocGfpLooksPt ? 1 : 0;
-            } else {
-                report.otherAllocations++;
-                report.otherGfpLooksPt += allocGfpLooksPt ? 1 : 0;
-                for (long p = allocPfn; p < allocPfn + (1L << allocOrder); p++) {
-                    // A live page table allocated as something else was freed without a recorded free.
-                    reallocated(allocTime, p, allocCpu);
+        if (alloc != null) {
+            finish(alloc);
+            alloc = null;
+        }
+        inSample = false;
+    }
+
+    /** An allocation whose call chain has been read: page tables, or something else. */
+    private void finish(Alloc a) {
+        if (a.frames == 0) {
+            report.allocationsWithoutStack++;
+        }
+        if (a.level > 0) {
+            if (a.context == EXECING && !execStart.containsKey(a.pid)) {
+                execStart.put(a.pid, a.time);
+            }
+            for (long p = a.pfn; p < a.pfn + (1L << a.order); p++) {
+                Ev e = allocate(a.time, a.pid, p, a.level, a.cpu);
+                if (a.context == FORKING) {
+                    forking.computeIfAbsent(a.tid, k -> new java.util.ArrayList<>()).add(e);
                 }
             }
+            report.ptGfpMatches += a.gfpLooksPt ? 1 : 0;
+        } else {
+            report.otherAllocations++;
+            report.otherGfpLooksPt += a.gfpLooksPt ? 1 : 0;
+            for (long p = a.pfn; p < a.pfn + (1L << a.order); p++) {
+                // A live page table allocated as something else was freed without a recorded free.
+                reallocated(a.time, p, a.cpu);
+            }
         }
-        inAlloc = false;
-        inSample = false;
     }
 
     /** {@code t}, or the earliest time the reorder window can still place, if later. */
@@ -629,6 +753,7 @@ public final class PerfImport {
         long ptGfpMatches;
         long otherGfpLooksPt;
         long pinsWithoutPages;
+        long allocationsWithoutStack;
         long forkPagesReassigned;
         final Map<String, Long> unknown = new TreeMap<>();
         long malformed;
@@ -690,6 +815,7 @@ public final class PerfImport {
             m.put("pt_allocations_with_pt_gfp_flags", ptGfpMatches);
             m.put("other_allocations_with_pt_gfp_flags", otherGfpLooksPt);
             m.put("pins_without_pages", pinsWithoutPages);
+            m.put("allocations_without_call_chain", allocationsWithoutStack);
             m.put("fork_pages_given_to_the_child", forkPagesReassigned);
             m.put("unknown_events", unknown);
             Map<String, Object> bad = new LinkedHashMap<>();

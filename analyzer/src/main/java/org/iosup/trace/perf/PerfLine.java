@@ -39,72 +39,32 @@ final class PerfLine {
     }
 
     /**
-     * Parses the line as a sample header: the first {@code [CPU]} that is preceded by a pid and
-     * followed by a timestamp and an event name.
+     * Parses the line as a perf script sample header: the first {@code [CPU]} that is preceded by
+     * {@code PID[/TID]} and followed by a timestamp and an event name.
      */
     boolean parseSample() {
+        return parse(false);
+    }
+
+    /**
+     * Parses the line as a {@code trace-cmd report} event: {@code COMM-PID [CPU] [FLAGS] SECS.FRAC:
+     * EVENT: PAYLOAD}, the name right-aligned. Its pid is the task's (a thread's own id).
+     */
+    boolean parseTraceCmdSample() {
+        return parse(true);
+    }
+
+    private boolean parse(boolean traceCmd) {
         for (int i = start; i < end; i++) {
-            if (buf[i] == '[' && header(i)) {
+            if (buf[i] == '[' && cpuAndTime(i) >= 0 && (traceCmd ? dashPid(i) : pidTid(i))) {
                 return true;
             }
         }
         return false;
     }
 
-    private boolean header(int open) {
-        int i = open + 1;
-        int c = 0;
-        int digits = 0;
-        while (i < end && isDigit(buf[i])) {
-            c = c * 10 + (buf[i++] - '0');
-            digits++;
-        }
-        if (digits == 0 || i >= end || buf[i] != ']') {
-            return false;
-        }
-        i++;
-        while (i < end && buf[i] == ' ') {
-            i++;
-        }
-        // SECS.FRAC:
-        long secs = 0;
-        int d = 0;
-        while (i < end && isDigit(buf[i])) {
-            secs = secs * 10 + (buf[i++] - '0');
-            d++;
-        }
-        if (d == 0 || i >= end || buf[i] != '.') {
-            return false;
-        }
-        i++;
-        long frac = 0;
-        int fd = 0;
-        while (i < end && isDigit(buf[i])) {
-            if (fd < 9) {
-                frac = frac * 10 + (buf[i] - '0');
-                fd++;
-            }
-            i++;
-        }
-        if (fd == 0 || i >= end || buf[i] != ':') {
-            return false;
-        }
-        for (int k = fd; k < 9; k++) {
-            frac *= 10;
-        }
-        i++;
-        while (i < end && buf[i] == ' ') {
-            i++;
-        }
-        // EVENT: the token up to the colon before a space (or the line's end).
-        int ev = i;
-        while (i < end && buf[i] != ' ') {
-            i++;
-        }
-        if (i == ev || buf[i - 1] != ':') {
-            return false;
-        }
-        // Before '[': spaces, then PID or PID/TID, then spaces, then the name.
+    /** perf: before the '[' at {@code open}, spaces, then PID or PID/TID, then spaces, then the name. */
+    private boolean pidTid(int open) {
         int j = open - 1;
         while (j >= start && buf[j] == ' ') {
             j--;
@@ -130,9 +90,35 @@ final class PerfLine {
         }
         pid = a;
         tid = b < 0 ? a : b;
-        cpu = c;
-        timeNs = secs * 1_000_000_000L + frac;
-        int ce = j + 1;
+        comm(j + 1);
+        return true;
+    }
+
+    /** trace-cmd: before the '[' at {@code open}, spaces, then -PID right after the name. */
+    private boolean dashPid(int open) {
+        int j = open - 1;
+        while (j >= start && buf[j] == ' ') {
+            j--;
+        }
+        int idEnd = j + 1;
+        while (j >= start && isDigit(buf[j])) {
+            j--;
+        }
+        if (j + 1 == idEnd || j <= start || buf[j] != '-') {
+            return false;
+        }
+        int a = 0;
+        for (int k = j + 1; k < idEnd; k++) {
+            a = a * 10 + (buf[k] - '0');
+        }
+        pid = a;
+        tid = a;
+        comm(j);
+        return true;
+    }
+
+    /** The name ends at {@code ce} (exclusive), spaces around it trimmed. */
+    private void comm(int ce) {
         while (ce > start && buf[ce - 1] == ' ') {
             ce--;
         }
@@ -142,13 +128,125 @@ final class PerfLine {
         }
         commStart = cs;
         commEnd = ce;
+    }
+
+    /**
+     * From the '[' at {@code open}: {@code [CPU]}, spaces, an optional flags field (trace-cmd's
+     * {@code d..2.}), {@code SECS.FRAC:} and an event name ending in ':'. Sets cpu, timeNs, the event
+     * and the payload; returns the position after the event name, or -1.
+     */
+    private int cpuAndTime(int open) {
+        int i = open + 1;
+        int c = 0;
+        int digits = 0;
+        while (i < end && isDigit(buf[i])) {
+            c = c * 10 + (buf[i++] - '0');
+            digits++;
+        }
+        if (digits == 0 || i >= end || buf[i] != ']') {
+            return -1;
+        }
+        i++;
+        while (i < end && buf[i] == ' ') {
+            i++;
+        }
+        int t = time(i);
+        if (t < 0) {
+            // A flags field before the time.
+            while (i < end && buf[i] != ' ' && buf[i] != ':') {
+                i++;
+            }
+            while (i < end && buf[i] == ' ') {
+                i++;
+            }
+            t = time(i);
+            if (t < 0) {
+                return -1;
+            }
+        }
+        i = t;
+        while (i < end && buf[i] == ' ') {
+            i++;
+        }
+        // EVENT: the token up to the colon before a space (or the line's end).
+        int ev = i;
+        while (i < end && buf[i] != ' ') {
+            i++;
+        }
+        if (i == ev || buf[i - 1] != ':') {
+            return -1;
+        }
+        cpu = c;
         eventStart = ev;
         eventEnd = i - 1;
         payloadStart = Math.min(end, i + 1);
+        return i;
+    }
+
+    /** Parses {@code SECS.FRAC:} at {@code i} into timeNs; the position after the colon, or -1. */
+    private int time(int i) {
+        long secs = 0;
+        int d = 0;
+        while (i < end && isDigit(buf[i])) {
+            secs = secs * 10 + (buf[i++] - '0');
+            d++;
+        }
+        if (d == 0 || i >= end || buf[i] != '.') {
+            return -1;
+        }
+        i++;
+        long frac = 0;
+        int fd = 0;
+        while (i < end && isDigit(buf[i])) {
+            if (fd < 9) {
+                frac = frac * 10 + (buf[i] - '0');
+                fd++;
+            }
+            i++;
+        }
+        if (fd == 0 || i >= end || buf[i] != ':') {
+            return -1;
+        }
+        for (int k = fd; k < 9; k++) {
+            frac *= 10;
+        }
+        timeNs = secs * 1_000_000_000L + frac;
+        return i + 1;
+    }
+
+    /** Whether this is a trace-cmd stack line, {@code => symbol (address)}; the symbol's range into {@code range}. */
+    boolean stackSymbol(int[] range) {
+        int i = start;
+        while (i < end && (buf[i] == ' ' || buf[i] == '\t')) {
+            i++;
+        }
+        if (i + 2 >= end || buf[i] != '=' || buf[i + 1] != '>' || buf[i + 2] != ' ') {
+            return false;
+        }
+        i += 3;
+        int s = i;
+        while (i < end && buf[i] != '+' && buf[i] != ' ' && buf[i] != '\r') {
+            i++;
+        }
+        range[0] = s;
+        range[1] = i;
         return true;
     }
 
+    boolean startsWith(byte[] prefix) {
+        return end - start >= prefix.length && equals(start, start + prefix.length, prefix);
+    }
+
     /** Whether this is a call-chain line (an indented hex address); the symbol's range into {@code range}. */
+    /** Whether the line's first character other than a space is a tab (as before perf's call-chain addresses). */
+    boolean tabbed() {
+        int i = start;
+        while (i < end && buf[i] == ' ') {
+            i++;
+        }
+        return i < end && buf[i] == '\t';
+    }
+
     boolean chainSymbol(int[] range) {
         int i = start;
         if (i >= end || (buf[i] != ' ' && buf[i] != '\t')) {

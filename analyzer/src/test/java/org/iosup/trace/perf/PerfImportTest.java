@@ -133,6 +133,17 @@ class PerfImportTest {
     }
 
     @Test
+    void aSampleWhoseProcessNameLooksLikeAnAddressIsNotTakenForAFrame() {
+        // Cut from the committed recording: JDK's "C1 CompilerThread" right after an allocation sample's chain.
+        String text = "sh 24337/24337 [001]  5642.381475000:        kmem:mm_page_alloc: page=0x19bea5 pfn=0x19bea5 order=0 "
+                + "migratetype=0 gfp_flags=GFP_KERNEL_ACCOUNT|__GFP_ZERO|__GFP_COMP\n"
+                + "\tffffffff8161f42b __alloc_frozen_pages_noprof\n\tffffffff81340359 pte_alloc_one\n"
+                + " C1 CompilerThre 24310/24324 [000]  5642.381475330:         kmem:mm_page_free: page=0x19bea5 pfn=0x19bea5 "
+                + "order=0 ffffffff81616dc9 __free_frozen_pages\n";
+        assertThat(run(text)).containsExactly("PT_ALLOC pid=24337 frame=19bea5 L1", "PT_FREE pid=24337 frame=19bea5 L1");
+    }
+
+    @Test
     void aReallocationWithoutAFreeGetsAnImplicitFreeAndAnOrderOnePgdTwoPages() {
         String text = alloc(7, "0x100", 0, "pte_alloc_one", "20.000000001") + alloc(8, "0x100", 0, "__pmd_alloc", "20.000000002")
                 + alloc(9, "0x200", 1, "pgd_alloc", "20.000000003");
