@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 /** {@code iosup bench replay}: replay speed with the paper's three policies in one read. */
 @Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
-            "Write a churn workload of N events (about 5% process and page-table events, the rest DMA) to Parquet, then replay it once under disabled,",
+            "Write a churn workload of N events (about 5%% process and page-table events, the rest DMA) to Parquet, then replay it once under disabled,",
             "pre-enabled and dynamic@5m in one read (timed). Target: >= 20 million events/s on one thread.",
             "Run with IOSUP_JAVA_OPTS=-Xmx512m to check that memory does not grow with the trace."
         })
