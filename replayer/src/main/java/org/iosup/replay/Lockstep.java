@@ -19,11 +19,17 @@ import java.util.Map;
  */
 final class Lockstep {
     private final List<PolicyModel> models;
-    private final List<List<PolicyModel>> groups = new ArrayList<>();
+    private final PolicyModel[] all;
+    /** The policies grouped by the IOTLB simulation they share, as of {@link #cacheOf}. */
+    private PolicyModel[][] groups = new PolicyModel[0][];
+    /** Each policy's shared IOTLB when the groups were made: the groups hold while these do. */
+    private final SharedIotlb[] cacheOf;
     private boolean regroup = true;
 
     Lockstep(List<PolicyModel> models) {
         this.models = models;
+        this.all = models.toArray(new PolicyModel[0]);
+        this.cacheOf = new SharedIotlb[all.length];
         for (int i = 1; i < models.size(); i++) {
             models.get(i).shareIotlbWith(models.get(0));
         }
@@ -34,19 +40,19 @@ final class Lockstep {
             if (ops.op()[i] == GuestOps.DMA) {
                 dma(ops, i);
             } else {
-                for (PolicyModel m : models) {
+                for (PolicyModel m : all) {
                     m.applyOne(ops, i);
                 }
-                // A page-table operation may have given a policy its own IOTLB.
-                regroup = true;
             }
         }
     }
 
     private void dma(GuestOps ops, int i) {
         long t = ops.ts()[i];
-        for (PolicyModel m : models) {
-            m.advance(t);
+        for (int k = 0; k < all.length; k++) {
+            all[k].advance(t);
+            // A page-table operation (or the last DMA run) may have given a policy its own IOTLB.
+            regroup |= all[k].sharedIotlb() != cacheOf[k];
         }
         if (regroup) {
             group();
@@ -54,32 +60,37 @@ final class Lockstep {
         EventBatch b = ops.batch();
         int from = ops.aux()[i];
         int to = ops.bytes()[i];
-        for (List<PolicyModel> g : groups) {
-            if (g.size() == 1) {
-                g.get(0).dma(b, from, to);
+        for (PolicyModel[] g : groups) {
+            if (g.length == 1) {
+                g[0].dma(b, from, to);
             } else {
                 sharedDma(g, b, from, to);
             }
         }
     }
 
-    /** DMA rows [from, to) for a group sharing one IOTLB, until some policy must part. */
-    private void sharedDma(List<PolicyModel> g, EventBatch b, int from, int to) {
-        Iotlb tlb = g.get(0).iotlb();
-        PolicyModel[] members = g.toArray(new PolicyModel[0]);
+    /**
+     * DMA rows [from, to) for a group sharing one IOTLB, until some policy must part. The run's rows
+     * all count in the minute of its last row (as for a policy alone), so misses are added once.
+     */
+    private void sharedDma(PolicyModel[] members, EventBatch b, int from, int to) {
+        Iotlb tlb = members[0].iotlb();
         long[] addr = b.addr();
         int[] bytes = b.bytes();
+        long misses = 0;
         for (int r = from; r < to; r++) {
             int d = b.domainOr0(r);
             long last = (addr[r] + Math.max(1, bytes[r]) - 1) >>> 12;
             for (long f = addr[r] >>> 12; f <= last; f++) {
+                int slot = PolicyModel.filterSlot(f);
                 boolean allMapped = true;
                 for (PolicyModel m : members) {
-                    allMapped &= m.isMapped(f);
+                    allMapped &= m.isMapped(slot, f);
                 }
                 if (!allMapped) {
                     // The policies part here: each goes on alone, with its own copy of the IOTLB.
                     for (PolicyModel m : members) {
+                        m.countMisses(misses);
                         for (long p = f; p <= last; p++) {
                             m.dmaPage(d, p);
                         }
@@ -89,25 +100,32 @@ final class Lockstep {
                     return;
                 }
                 if (!tlb.lookup(d, f)) {
-                    for (PolicyModel m : members) {
-                        m.countMiss();
-                    }
+                    misses++;
                 }
             }
+        }
+        for (PolicyModel m : members) {
+            m.countMisses(misses);
         }
     }
 
     private void group() {
-        groups.clear();
         Map<SharedIotlb, List<PolicyModel>> byCache = new IdentityHashMap<>();
-        for (PolicyModel m : models) {
+        List<List<PolicyModel>> list = new ArrayList<>();
+        for (int k = 0; k < all.length; k++) {
+            PolicyModel m = all[k];
+            cacheOf[k] = m.sharedIotlb();
             List<PolicyModel> g = byCache.get(m.sharedIotlb());
             if (g == null) {
                 g = new ArrayList<>();
                 byCache.put(m.sharedIotlb(), g);
-                groups.add(g);
+                list.add(g);
             }
             g.add(m);
+        }
+        groups = new PolicyModel[list.size()][];
+        for (int k = 0; k < groups.length; k++) {
+            groups[k] = list.get(k).toArray(new PolicyModel[0]);
         }
         regroup = false;
     }

@@ -260,11 +260,13 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
         }
     }
 
-    /** Counts an IOTLB miss of a mapped frame (a walk), for lookups done on a shared IOTLB. */
-    void countMiss() {
-        long[] c = m.current();
-        c[MISSES]++;
-        c[MISS_NS] += missNs;
+    /** Counts IOTLB misses of mapped frames (walks), for lookups done on a shared IOTLB. */
+    void countMisses(long n) {
+        if (n > 0) {
+            long[] c = m.current();
+            c[MISSES] += n;
+            c[MISS_NS] += n * missNs;
+        }
     }
 
     @Override
@@ -292,7 +294,11 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
 
     /** Whether a frame is mapped in the IOMMU: the filter's bit set answers most lookups without the table. */
     boolean isMapped(long f) {
-        int slot = filterSlot(f);
+        return isMapped(filterSlot(f), f);
+    }
+
+    /** {@link #isMapped(long)} with the frame's filter slot already known (it is the same for every policy). */
+    boolean isMapped(int slot, long f) {
         return (maybeUnmapped[slot >>> 6] & (1L << slot)) == 0 || types.isMapped(f);
     }
 
@@ -310,7 +316,7 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
         }
     }
 
-    private static int filterSlot(long f) {
+    static int filterSlot(long f) {
         return (int) ((f * 0x9E3779B97F4A7C15L) >>> (64 - FILTER_BITS));
     }
 
