@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.iosup.io.AtomicOutput;
 import org.iosup.io.Inputs;
+import org.iosup.io.UserException;
 import org.iosup.trace.parquet.ParquetTraceWriter;
 import org.iosup.trace.perf.PerfImport;
 import org.iosup.trace.perf.XenLevels;
@@ -64,6 +65,11 @@ public final class ImportCommand implements Runnable {
              AtomicOutput json = AtomicOutput.create(sidecar(output))) {
             PerfImport imp = new PerfImport(name, strict, pae, xen, traceCmd, w::write);
             imp.read(in);
+            if (imp.report().samples() == 0 && imp.report().lines() > 0) {
+                throw new UserException(name + ": no " + (traceCmd ? "trace-cmd report event" : "perf script sample")
+                        + " in " + imp.report().lines() + " lines: is it the text of '"
+                        + (traceCmd ? "trace-cmd report" : "perf script") + "'? (nothing written)");
+            }
             if (imp.report().fiveLevel()) {
                 w.putMetadata("iosup.paging.levels", "5");
             }
@@ -171,10 +177,13 @@ public final class ImportCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            if ("-".equals(output.toString())) {
+                throw new UserException("-o -: the trace is Parquet and goes to a file (its report goes beside it)");
+            }
             boolean pae = switch (paging) {
                 case "pae" -> true;
                 case "x86-64" -> false;
-                default -> throw new org.iosup.io.UserException("--paging " + paging + ": unknown (valid: x86-64, pae)");
+                default -> throw new UserException("--paging " + paging + ": unknown (valid: x86-64, pae)");
             };
             XenLevels xen = XenLevels.parse(xenLevels);
             long start = System.nanoTime();

@@ -95,7 +95,7 @@ public final class RecordCommand implements Callable<Integer> {
                 return 0;
             }
             // Calibrate into a scratch file first, then record the workload.
-            Path scratch = Files.createTempDirectory(target.getParent(), ".iosup-calibrate.");
+            Path scratch = scratch(() -> Files.createTempDirectory(target.getParent(), ".iosup-calibrate."), target);
             try {
                 calibrate(scratch.resolve("calibrate.parquet"), tailNs);
             } finally {
@@ -131,8 +131,26 @@ public final class RecordCommand implements Callable<Integer> {
     /** Records {@code workload} system-wide into {@code out}; returns the workload's exit code. */
     private int record(List<String> workload, Path out, long tailNs, boolean keep) throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        Path data = Files.createTempFile(out.getParent(), "." + out.getFileName() + ".", ".perf.data");
+        Path data = scratch(() -> Files.createTempFile(out.getParent(), "." + out.getFileName() + ".", ".perf.data"), out);
         Path scriptErr = Files.createTempFile(out.getParent(), "." + out.getFileName() + ".", ".perf-script.err");
+        Path recordErr = Files.createTempFile(out.getParent(), "." + out.getFileName() + ".", ".perf-record.err");
+        Process[] running = new Process[2];
+        // Killed (SIGTERM, Ctrl-C): stop perf and the workload, and leave no scratch files behind.
+        Thread cleanup = new Thread(() -> {
+            for (Process p : running) {
+                if (p != null && p.isAlive()) {
+                    p.destroy();
+                }
+            }
+            for (Path f : new Path[] {data, scriptErr, recordErr}) {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    // nothing more to do while the JVM stops
+                }
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(cleanup);
         Process recorder = null;
         try {
             List<String> rec = new ArrayList<>(List.of(perf, "record", "-q", "-a", "-o", data.toString()));
@@ -149,12 +167,13 @@ public final class RecordCommand implements Callable<Integer> {
                     rec.add(e);
                 }
             }
+            // perf's messages go to a file: a pipe nobody reads while it runs could fill and stall it.
             recorder = new ProcessBuilder(rec).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.PIPE).start();
+                    .redirectError(recordErr.toFile()).start();
+            running[0] = recorder;
             Thread.sleep(500);
             if (!recorder.isAlive()) {
-                throw new UserException("perf record failed: " + new String(recorder.getErrorStream().readAllBytes(),
-                        StandardCharsets.UTF_8).strip().replace('\n', ' '));
+                throw new UserException("perf record failed: " + Files.readString(recordErr).strip().replace('\n', ' '));
             }
             long start = System.nanoTime();
             Process work;
@@ -163,6 +182,7 @@ public final class RecordCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new UserException("cannot run " + workload.get(0) + ": " + e.getMessage());
             }
+            running[1] = work;
             int exit = work.waitFor();
             double ran = (System.nanoTime() - start) / 1e9;
             Thread.sleep(tailNs / 1_000_000);
@@ -208,7 +228,27 @@ public final class RecordCommand implements Callable<Integer> {
             }
             Files.deleteIfExists(data);
             Files.deleteIfExists(scriptErr);
+            Files.deleteIfExists(recordErr);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // the JVM is already stopping: the hook runs
+            }
         }
+    }
+
+    /** Creates a scratch file or folder beside the output; a folder we may not write in is the user's to fix. */
+    private static Path scratch(IoCall<Path> make, Path out) {
+        try {
+            return make.call();
+        } catch (IOException e) {
+            throw new UserException("cannot write in " + out.getParent() + " (for " + out.getFileName() + "): " + e);
+        }
+    }
+
+    /** An I/O step that returns a value. */
+    private interface IoCall<T> {
+        T call() throws IOException;
     }
 
     private static int waitFor(Process p) {

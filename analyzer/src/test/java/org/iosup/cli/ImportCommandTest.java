@@ -121,8 +121,8 @@ class ImportCommandTest {
     void gzipAndStandardInputNamesAndAnEmptyInput() throws IOException {
         Path gz = dir.resolve("t.txt.gz");
         try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
-            o.write("sh 1/1 [000] 1.000000: sched:sched_process_exit: comm=sh pid=1 prio=120\n"
-                    .getBytes(StandardCharsets.UTF_8));
+            o.write(("sh 1/1 [000] 1.000000: sched:sched_process_fork: comm=sh pid=1 child_comm=sh child_pid=2\n"
+                    + "sh 2/2 [000] 1.000001: sched:sched_process_exit: comm=sh pid=2 prio=120\n").getBytes(StandardCharsets.UTF_8));
         }
         Path out = dir.resolve("g.parquet");
         CliRun r = CliRun.run(new ImportCommand(), "perf", gz.toString(), "-o", out.toString());
@@ -190,6 +190,15 @@ class ImportCommandTest {
         r = CliRun.run(new ImportCommand(), "perf", in.toString(), "-o", out.toString(), "--xen-levels", "five");
         assertThat(r.exitCode).isEqualTo(2);
         assertThat(r.err).contains("--xen-levels five: unknown");
-        assertThat(files()).containsExactly("ok.txt");
+        r = CliRun.run(new ImportCommand(), "perf", in.toString(), "-o", "-");
+        assertThat(r.exitCode).isEqualTo(2);
+        assertThat(r.err).contains("-o -: the trace is Parquet and goes to a file");
+        // Text that is not perf script at all (here a CSV trace): no sample in it, an error, nothing written.
+        Path csv = dir.resolve("trace.csv");
+        Files.writeString(csv, "ts_ns,kind,pid\n0,PROC_CREATE,1\n5,PROC_EXIT,1\n");
+        r = CliRun.run(new ImportCommand(), "perf", csv.toString(), "-o", out.toString());
+        assertThat(r.exitCode).isEqualTo(2);
+        assertThat(r.err).contains("trace.csv: no perf script sample in 3 lines: is it the text of 'perf script'?");
+        assertThat(files()).containsExactly("ok.txt", "trace.csv");
     }
 }

@@ -89,6 +89,7 @@ public final class PerfImport {
     private static final byte[] CHILD_PID = PerfLine.ascii("child_pid=");
     private static final byte[] CHILD_COMM = PerfLine.ascii("child_comm=");
     private static final byte[] CHILD_PID_STOP = PerfLine.ascii(" child_pid=");
+    private static final byte[] GROUP_DEAD = PerfLine.ascii("group_dead=");
     private static final byte[] GFP = PerfLine.ascii("gfp_flags=");
     private static final byte[] PT_GFP = PerfLine.ascii("GFP_KERNEL_ACCOUNT|__GFP_ZERO|__GFP_COMP");
     private static final byte[] IOVA = PerfLine.ascii("iova=");
@@ -98,10 +99,15 @@ public final class PerfImport {
     private static final byte[] LEVEL = PerfLine.ascii("level");
     private static final long NO_POINTER = Long.MIN_VALUE;
 
-    /** Page-table allocators in call chains, and the level they allocate (0: the PGD). */
+    /** Added to an allocator's level when it allocates the kernel's own page tables (vmalloc, init_mm). */
+    private static final int KERNEL = 16;
+    /** The pid of the kernel's own page tables (init_mm), which no process exit ends. */
+    private static final int KERNEL_PID = 0;
+
+    /** Page-table allocators in call chains, and the level they allocate (0: the PGD; KERNEL + level: init_mm's). */
     private static final Map<String, Integer> ALLOCATORS = Map.ofEntries(
-            Map.entry("pte_alloc_one", 1), Map.entry("pte_alloc_one_kernel", 1), Map.entry("__pte_alloc", 1),
-            Map.entry("__pte_alloc_kernel", 1), Map.entry("__pmd_alloc", 2), Map.entry("pmd_alloc_one", 2),
+            Map.entry("pte_alloc_one", 1), Map.entry("pte_alloc_one_kernel", KERNEL + 1), Map.entry("__pte_alloc", 1),
+            Map.entry("__pte_alloc_kernel", KERNEL + 1), Map.entry("__pmd_alloc", 2), Map.entry("pmd_alloc_one", 2),
             Map.entry("preallocate_pmds", 2), Map.entry("__pud_alloc", 3), Map.entry("pud_alloc_one", 3),
             Map.entry("__p4d_alloc", 4), Map.entry("p4d_alloc_one", 4), Map.entry("pgd_alloc", 0), Map.entry("_pgd_alloc", 0));
 
@@ -120,6 +126,8 @@ public final class PerfImport {
         int context;
         /** Frames of its chain seen. */
         int frames;
+        /** Whether it is a page of the kernel's own page tables (whoever's task allocated it). */
+        boolean kernel;
     }
 
     /** An event waiting in the reorder window; a fork's page tables get their child's pid while they wait. */
@@ -134,6 +142,10 @@ public final class PerfImport {
         final int level;
         final int count;
         final int cpu;
+        /** Whether it has left the reorder window (then its pid can no longer change). */
+        boolean written;
+        /** For a page waiting for its fork: whether it was freed (or allocated again) before the fork. */
+        boolean released;
 
         Ev(long ts, long seq, byte kind, int pid, int ppid, String comm, long frame, int level, int count, int cpu) {
             this.ts = ts;
@@ -166,6 +178,14 @@ public final class PerfImport {
     private final Long2LongOpenHashMap live = new Long2LongOpenHashMap();
     /** Xen mm pointer → its pages (for pins, which name the mm, not a frame). */
     private final Long2ObjectOpenHashMap<LongArrayList> mmPages = new Long2ObjectOpenHashMap<>();
+    /** Xen: each live page's mm (an mm's list may hold pages since freed and reused by another mm). */
+    private final Long2LongOpenHashMap pageMm = new Long2LongOpenHashMap();
+    /** Pages in {@link #forking} lists, to mark them released if they are freed before their fork. */
+    private final Long2ObjectOpenHashMap<Ev> awaitingFork = new Long2ObjectOpenHashMap<>();
+    /** Pids with an address space in the output (created, exec'd or allocating page tables), until their exit. */
+    private final it.unimi.dsi.fastutil.ints.IntOpenHashSet known = new it.unimi.dsi.fastutil.ints.IntOpenHashSet();
+    /** Processes whose leader thread exited while other threads lived on (perf: group_dead=false). */
+    private final it.unimi.dsi.fastutil.ints.IntOpenHashSet leaderGone = new it.unimi.dsi.fastutil.ints.IntOpenHashSet();
     private final ImportReport report;
     private final PerfLine line = new PerfLine();
     private final int[] range = new int[2];
@@ -329,6 +349,10 @@ public final class PerfImport {
         }
         if (a.level == 0) {
             int level = ALLOCATOR_TABLE.get(line.buf, range[0], range[1], -1);
+            if (level >= KERNEL) {
+                a.kernel = true;
+                level -= KERNEL;
+            }
             if (level >= 0) {
                 a.level = level == 0 ? (pae ? 3 : 4) : level;
                 report.fiveLevel |= level == 4 && !pae && isP4d(range);
@@ -438,10 +462,12 @@ public final class PerfImport {
             a.order = (int) Math.min(order, 10);
             int g = line.find(GFP);
             a.gfpLooksPt = g >= 0 && line.equals(g, Math.min(line.end, g + PT_GFP.length), PT_GFP)
-                    && (g + PT_GFP.length == line.end || line.buf[g + PT_GFP.length] == ' ');
+                    && (g + PT_GFP.length == line.end || line.buf[g + PT_GFP.length] == ' '
+                        || line.buf[g + PT_GFP.length] == '\r');
             a.level = 0;
             a.context = 0;
             a.frames = 0;
+            a.kernel = false;
             if (traceCmd) {
                 pendingByCpu.put(a.cpu, a);
             } else {
@@ -464,26 +490,34 @@ public final class PerfImport {
         }
         if (tp == T_FORK) {
             int child = (int) line.number(line.find(CHILD_PID), false);
-            int parent = (int) line.number(line.find(PID), false);
+            int parentTask = (int) line.number(line.find(PID), false);
+            // The parent process: perf's header gives the forking task's process id; trace-cmd only the task's.
+            int parent = traceCmd ? parentTask : line.pid;
             int cc = line.find(CHILD_COMM);
-            if (child < 0 || parent < 0 || cc < 0) {
+            if (child < 0 || parentTask < 0 || cc < 0) {
                 malformed(no, "sched:sched_process_fork without pid=, child_comm= or child_pid=");
                 return;
             }
             report.byTracepoint[tp]++;
             // The child's page tables were allocated by the parent's task before this event: they are the child's,
             // and the child was created just before the first of them.
+            // Pages already freed (a failed fork) or already written stay as they are.
             java.util.List<Ev> pages = forking.remove(line.tid);
             long at = t;
             if (pages != null) {
                 for (Ev e : pages) {
+                    awaitingFork.remove(e.frame, e);
+                    if (e.written || e.released) {
+                        continue;
+                    }
                     e.pid = child;
                     live.put(e.frame, (long) child << 8 | e.level);
                     at = Math.min(at, e.ts - 1);
+                    report.forkPagesReassigned++;
                 }
-                report.forkPagesReassigned += pages.size();
             }
-            emit(notBeforeWindow(at), EventKind.PROC_CREATE, child, parent,
+            known.add(child);
+            emit(notBeforeWindow(at, t), EventKind.PROC_CREATE, child, parent,
                     line.text(cc, CHILD_PID_STOP), -1, 0, -1, line.cpu);
             return;
         }
@@ -494,14 +528,18 @@ public final class PerfImport {
                 return;
             }
             report.byTracepoint[tp]++;
-            boolean exec = tp == T_EXEC;
-            long at = t;
-            if (exec && execStart.containsKey(pid)) {
-                // perf reports an exec at its end; its new mm's page tables came before: the exec starts there.
-                at = notBeforeWindow(execStart.remove(pid) - 1);
+            if (tp == T_EXEC) {
+                long at = t;
+                long start = execStart.containsKey(pid) ? execStart.remove(pid) : Long.MIN_VALUE;
+                if (start >= t - WINDOW_NS) {
+                    // perf reports an exec at its end; its new mm's page tables came before: the exec starts there.
+                    at = notBeforeWindow(start - 1, t);
+                }
+                known.add(pid);
+                emit(at, EventKind.PROC_EXEC, pid, -1, line.comm(), -1, 0, -1, line.cpu);
+            } else {
+                exit(pid, t);
             }
-            emit(at, exec ? EventKind.PROC_EXEC : EventKind.PROC_EXIT, pid, -1, exec ? line.comm() : null, -1, 0, -1,
-                    line.cpu);
             return;
         }
         if (tp == T_XEN_ALLOC || tp == T_XEN_RELEASE) {
@@ -513,9 +551,9 @@ public final class PerfImport {
             return;
         }
         if (tp == T_IOMMU_MAP || tp == T_IOMMU_UNMAP) {
-            long iova = line.number(line.find(IOVA), true);
+            long iova = hexAfter(IOVA);
             long size = line.number(line.find(SIZE), false);
-            if (iova < 0 || size < 0) {
+            if (iova == NO_POINTER || size < 0) {
                 malformed(no, line.event() + " without iova= or size=");
                 return;
             }
@@ -525,6 +563,40 @@ public final class PerfImport {
             return;
         }
         report.unknown.merge(line.event(), 1L, Long::sum);
+    }
+
+    /**
+     * sched_process_exit of task {@code task}: the end of an address space. A thread that is not the
+     * last of its process ends only its own (empty) one; perf's header names the process, so the
+     * process's address space ends with its last thread (group_dead=true), even if the leader left
+     * first. Exits of pids with no address space in the output (running before the recording, no
+     * page tables seen) are skipped.
+     */
+    private void exit(int task, long t) {
+        int g = line.find(GROUP_DEAD);
+        boolean groupDead = g < 0 || (line.buf[g] != 'f' && line.buf[g] != '0');
+        forking.remove(task);
+        execStart.remove(task);
+        int process = traceCmd ? task : line.pid;
+        if (task != process || groupDead) {
+            exitOne(task, t);
+        } else {
+            leaderGone.add(process);
+        }
+        if (groupDead && task != process) {
+            exitOne(process, t);
+        }
+        if (groupDead) {
+            leaderGone.remove(process);
+        }
+    }
+
+    private void exitOne(int pid, long t) {
+        if (known.remove(pid)) {
+            emit(t, EventKind.PROC_EXIT, pid, -1, null, -1, 0, -1, line.cpu);
+        } else {
+            report.exitsWithoutAddressSpace++;
+        }
     }
 
     /** xen_mmu_alloc_ptpage: "mm %p  pfn %lx  level %d  %spinned"; release_ptpage: "pfn %lx  level %d  %spinned". */
@@ -542,6 +614,7 @@ public final class PerfImport {
         if (alloc) {
             allocate(t, line.pid, pfn, level, line.cpu);
             mmPages.computeIfAbsent(mm, k -> new LongArrayList()).add(pfn);
+            pageMm.put(pfn, mm);
         } else {
             freed(t, pfn, line.cpu);
         }
@@ -558,7 +631,7 @@ public final class PerfImport {
         report.byTracepoint[tp]++;
         LongArrayList pages = mmPages.get(mm);
         if (pages != null) {
-            pages.removeIf(p -> live.get(p) < 0);
+            pages.removeIf(p -> live.get(p) < 0 || !pageMm.containsKey(p) || pageMm.get(p) != mm);
         }
         if (pages == null || pages.isEmpty()) {
             report.pinsWithoutPages++;
@@ -586,6 +659,23 @@ public final class PerfImport {
             v = v << 4 | Character.digit(line.buf[i], 16);
         }
         return v;
+    }
+
+    /** The hexadecimal value after {@code key} (e.g. {@code iova=0x...}), all 64 bits; {@link #NO_POINTER} if none. */
+    private long hexAfter(byte[] key) {
+        int at = line.find(key);
+        if (at < 0) {
+            return NO_POINTER;
+        }
+        if (at + 1 < line.end && line.buf[at] == '0' && (line.buf[at + 1] == 'x' || line.buf[at + 1] == 'X')) {
+            at += 2;
+        }
+        long v = 0;
+        int n = 0;
+        for (int i = at; i < line.end && PerfLine.isHex(line.buf[i]); i++, n++) {
+            v = v << 4 | Character.digit(line.buf[i], 16);
+        }
+        return n == 0 ? NO_POINTER : v;
     }
 
     private int valueAfter(byte[] name) {
@@ -625,13 +715,14 @@ public final class PerfImport {
             report.allocationsWithoutStack++;
         }
         if (a.level > 0) {
-            if (a.context == EXECING && !execStart.containsKey(a.pid)) {
+            if (a.context == EXECING && !a.kernel && !execStart.containsKey(a.pid)) {
                 execStart.put(a.pid, a.time);
             }
             for (long p = a.pfn; p < a.pfn + (1L << a.order); p++) {
-                Ev e = allocate(a.time, a.pid, p, a.level, a.cpu);
-                if (a.context == FORKING) {
+                Ev e = allocate(a.time, a.kernel ? KERNEL_PID : a.pid, p, a.level, a.cpu);
+                if (a.context == FORKING && !a.kernel) {
                     forking.computeIfAbsent(a.tid, k -> new java.util.ArrayList<>()).add(e);
+                    awaitingFork.put(p, e);
                 }
             }
             report.ptGfpMatches += a.gfpLooksPt ? 1 : 0;
@@ -645,9 +736,9 @@ public final class PerfImport {
         }
     }
 
-    /** {@code t}, or the earliest time the reorder window can still place, if later. */
-    private long notBeforeWindow(long t) {
-        return maxSeen == Long.MIN_VALUE ? t : Math.max(t, maxSeen - WINDOW_NS + 1);
+    /** {@code t}, or the earliest time the reorder window can still place once an event at {@code now} is in, if later. */
+    private long notBeforeWindow(long t, long now) {
+        return Math.max(t, Math.max(maxSeen, now) - WINDOW_NS + 1);
     }
 
     /** A recorded free of {@code pfn}: a PT_FREE if it is a live page table, else counted. */
@@ -673,6 +764,11 @@ public final class PerfImport {
         if (v < 0) {
             return -1;
         }
+        Ev waiting = awaitingFork.remove(pfn);
+        if (waiting != null) {
+            waiting.released = true;
+        }
+        pageMm.remove(pfn);
         emit(t, EventKind.PT_FREE, (int) (v >>> 8), 0, null, pfn, (int) (v & 0xff), -1, cpu);
         return (int) (v & 0xff);
     }
@@ -680,6 +776,9 @@ public final class PerfImport {
     private Ev allocate(long t, int pid, long pfn, int level, int cpu) {
         reallocated(t, pfn, cpu);
         live.put(pfn, (long) pid << 8 | level);
+        if (pid != KERNEL_PID) {
+            known.add(pid);
+        }
         report.allocsByLevel[level]++;
         return emit(t, EventKind.PT_ALLOC, pid, 0, null, pfn, level, -1, cpu);
     }
@@ -699,6 +798,7 @@ public final class PerfImport {
     private void flush(long upTo) {
         while (!window.isEmpty() && window.peek().ts <= upTo) {
             Ev e = window.poll();
+            e.written = true;
             if (base < 0) {
                 base = e.ts;
                 report.baseTimeNs = base;
@@ -754,6 +854,7 @@ public final class PerfImport {
         long otherGfpLooksPt;
         long pinsWithoutPages;
         long allocationsWithoutStack;
+        long exitsWithoutAddressSpace;
         long forkPagesReassigned;
         final Map<String, Long> unknown = new TreeMap<>();
         long malformed;
@@ -787,6 +888,10 @@ public final class PerfImport {
             return samples;
         }
 
+        public long lines() {
+            return lines;
+        }
+
         public long bytes() {
             return bytes;
         }
@@ -816,6 +921,7 @@ public final class PerfImport {
             m.put("other_allocations_with_pt_gfp_flags", otherGfpLooksPt);
             m.put("pins_without_pages", pinsWithoutPages);
             m.put("allocations_without_call_chain", allocationsWithoutStack);
+            m.put("exits_without_address_space", exitsWithoutAddressSpace);
             m.put("fork_pages_given_to_the_child", forkPagesReassigned);
             m.put("unknown_events", unknown);
             Map<String, Object> bad = new LinkedHashMap<>();

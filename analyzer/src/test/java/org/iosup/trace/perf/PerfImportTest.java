@@ -73,7 +73,8 @@ class PerfImportTest {
     void eachLevelFromTheCallChainAndFreesMatchedByPfnWhoeverFreesThem() throws IOException {
         List<String> rows = run(resource("fork-exec-levels.txt"));
         assertThat(rows).containsExactly(
-                "PROC_CREATE pid=24337 ppid=24316 comm=java",
+                // the parent is the forking thread's process (java 24310), not the thread (24316)
+                "PROC_CREATE pid=24337 ppid=24310 comm=java",
                 // perf reports the exec at its end: the importer moves it to where the new mm's page tables start.
                 "PROC_EXEC pid=24337 comm=jspawnhelper",
                 "PT_ALLOC pid=24337 frame=19a4ca L4",
@@ -252,5 +253,93 @@ class PerfImportTest {
         run(alloc(0x13, "__alloc_pages", "alloc_pages_mpol", "folio_alloc"));
         assertThat(report.asMap().get("other_allocations_with_pt_gfp_flags")).isEqualTo(1L);
         assertThat(report.asMap().get("other_allocations_skipped")).isEqualTo(1L);
+    }
+
+    /** A sample line: {@code COMM PID/TID [000] TIME: EVENT: PAYLOAD}, then call-chain frames, then a blank line. */
+    private static String ev(int pid, int tid, String time, String event, String payload, String... chain) {
+        StringBuilder b = new StringBuilder(String.format("%16s %d/%d [000]  %s:  %s: %s%n", "task", pid, tid, time, event,
+                payload));
+        for (String f : chain) {
+            b.append("\tffffffff81000000 ").append(f).append("+0x10\n");
+        }
+        return b.append('\n').toString();
+    }
+
+    private static final String PT = "order=0 migratetype=0 gfp_flags=GFP_KERNEL_ACCOUNT|__GFP_ZERO|__GFP_COMP";
+
+    @Test
+    void aFailedForksPagesStayTheParentsAndAStaleExecIsNotMovedBack() {
+        String text = ev(100, 100, "1.000000000", "kmem:mm_page_alloc", "page=0x10 pfn=0x10 " + PT,
+                "__alloc_pages", "__pte_alloc", "copy_page_range", "dup_mmap")
+                + ev(100, 100, "1.100000000", "kmem:mm_page_free", "page=0x10 pfn=0x10 order=0")
+                + ev(100, 100, "1.200000000", "sched:sched_process_fork", "comm=sh pid=100 child_comm=sh child_pid=101")
+                + ev(100, 100, "1.300000000", "kmem:mm_page_alloc", "page=0x10 pfn=0x10 order=0 migratetype=0 gfp_flags=GFP_KERNEL",
+                "__alloc_pages", "folio_alloc")
+                // an exec whose new mm was built and torn down (a failed exec), then a real one 2.5 s later
+                + ev(101, 101, "1.400000000", "kmem:mm_page_alloc", "page=0x20 pfn=0x20 " + PT,
+                "__alloc_pages", "pgd_alloc", "mm_init", "alloc_bprm")
+                + ev(101, 101, "1.500000000", "kmem:mm_page_free", "page=0x20 pfn=0x20 order=0")
+                + ev(101, 101, "4.000000000", "sched:sched_process_exec", "filename=/bin/ls pid=101 old_pid=101");
+        assertThat(run(text)).containsExactly(
+                "PT_ALLOC pid=100 frame=10 L1",
+                "PT_FREE pid=100 frame=10 L1",
+                "PROC_CREATE pid=101 ppid=100 comm=sh",
+                "PT_ALLOC pid=101 frame=20 L4",
+                "PT_FREE pid=101 frame=20 L4",
+                "PROC_EXEC pid=101 comm=task");
+        assertThat(report.asMap().get("fork_pages_given_to_the_child")).isEqualTo(0L);
+        assertThat(report.asMap().get("reallocations_without_free")).isEqualTo(0L);
+    }
+
+    @Test
+    void threadsExitAloneAndTheProcessWithItsLastThread() {
+        String text = ev(500, 500, "1.0", "sched:sched_process_fork", "comm=app pid=500 child_comm=app child_pid=501")
+                + ev(500, 500, "1.1", "kmem:mm_page_alloc", "page=0x30 pfn=0x30 " + PT, "__alloc_pages", "pte_alloc_one")
+                // the leader leaves first: the address space lives on with thread 501
+                + ev(500, 500, "1.2", "sched:sched_process_exit", "comm=app pid=500 prio=120 group_dead=false")
+                + ev(500, 501, "1.3", "kmem:mm_page_alloc", "page=0x31 pfn=0x31 " + PT, "__alloc_pages", "pte_alloc_one")
+                + ev(500, 501, "1.4", "sched:sched_process_exit", "comm=app pid=501 prio=120 group_dead=true")
+                // a process that ran before the recording and allocated nothing in it
+                + ev(7, 7, "1.5", "sched:sched_process_exit", "comm=old pid=7 prio=120 group_dead=true");
+        assertThat(run(text)).containsExactly(
+                "PROC_CREATE pid=501 ppid=500 comm=app",
+                "PT_ALLOC pid=500 frame=30 L1",
+                "PT_ALLOC pid=500 frame=31 L1",
+                "PROC_EXIT pid=501",
+                "PROC_EXIT pid=500");
+        assertThat(report.asMap().get("exits_without_address_space")).isEqualTo(1L);
+    }
+
+    @Test
+    void xenPinsNameAPageOfTheirOwnMmEvenWhenAFrameMovedToAnother() {
+        String text = "a 200/200 [000] 1.000000001: xen:xen_mmu_alloc_ptpage: mm 0xffff888000001000  pfn 10  level 1  pinned\n"
+                + "r 9/9 [000] 1.000000002: xen:xen_mmu_release_ptpage: pfn 10  level 1  pinned\n"
+                + "b 300/300 [000] 1.000000003: xen:xen_mmu_alloc_ptpage: mm 0xffff888000002000  pfn 10  level 1  pinned\n"
+                + "a 200/200 [000] 1.000000004: xen:xen_mmu_alloc_ptpage: mm 0xffff888000001000  pfn 20  level 1  pinned\n"
+                + "a 200/200 [000] 1.000000005: xen:xen_mmu_pgd_pin: mm 0xffff888000001000  pgd 0xffff888000020000\n";
+        assertThat(run(text)).last().isEqualTo("PT_PIN pid=200 frame=20 L4");
+    }
+
+    @Test
+    void crlfLinesAndAnIovaWithItsTopBitSet() {
+        String text = (ev(60, 60, "2.0", "kmem:mm_page_alloc", "page=0x40 pfn=0x40 " + PT, "__alloc_pages", "pte_alloc_one")
+                + ev(77, 77, "2.1", "iommu:map", "IOMMU: iova=0xfffffffffffff000 - 0x0000000000000000 paddr=0x1000 size=4096"))
+                .replace("\n", "\r\n");
+        assertThat(run(text)).containsExactly("PT_ALLOC pid=60 frame=40 L1", "IOMMU_MAP pid=77 frame=fffffffffffff count=1");
+        assertThat(report.asMap().get("pt_allocations_with_pt_gfp_flags")).isEqualTo(1L);
+        assertThat(report.malformed()).isZero();
+    }
+
+    @Test
+    void theKernelsOwnPageTablesBelongToNoProcess() {
+        String text = ev(60, 60, "3.0", "sched:sched_process_fork", "comm=sh pid=60 child_comm=sh child_pid=61")
+                + ev(61, 61, "3.1", "kmem:mm_page_alloc", "page=0x50 pfn=0x50 " + PT,
+                "__alloc_pages", "pte_alloc_one_kernel", "__pte_alloc_kernel", "vmap_range_noflush", "copy_process")
+                + ev(61, 61, "3.2", "sched:sched_process_exit", "comm=sh pid=61 prio=120 group_dead=true")
+                + ev(0, 0, "3.3", "sched:sched_process_exit", "comm=swapper pid=0 prio=120 group_dead=true");
+        assertThat(run(text)).containsExactly("PROC_CREATE pid=61 ppid=60 comm=sh", "PT_ALLOC pid=0 frame=50 L1",
+                "PROC_EXIT pid=61");
+        assertThat(report.asMap().get("fork_pages_given_to_the_child")).isEqualTo(0L);
+        assertThat(report.asMap().get("exits_without_address_space")).isEqualTo(1L);
     }
 }
