@@ -92,12 +92,14 @@ public final class ImportCommand implements Runnable {
         void run() throws IOException;
     }
 
-    /** Prints the report's gist on standard error. */
+    /** Prints the report's gist on standard error; {@code startNanos} &lt; 0 leaves out the time and rate. */
     static void summarize(PerfImport.ImportReport r, Path output, long startNanos, PrintWriter err) {
         Map<String, Object> m = r.asMap();
         double s = (System.nanoTime() - startNanos) / 1e9;
-        err.printf(Locale.ROOT, "iosup import: %,d lines, %,d samples, %.1f MB in %.2f s (%.0f MB/s) -> %s%n",
-                (Long) m.get("lines"), (Long) m.get("samples"), r.bytes() / 1e6, s, r.bytes() / 1e6 / Math.max(s, 1e-9), output);
+        // Under 'record' the time includes perf script producing the text: no rate then.
+        String rate = startNanos < 0 ? "" : String.format(Locale.ROOT, " in %.2f s (%.0f MB/s)", s, r.bytes() / 1e6 / Math.max(s, 1e-9));
+        err.printf(Locale.ROOT, "iosup import: %,d lines, %,d samples, %.1f MB%s -> %s%n",
+                (Long) m.get("lines"), (Long) m.get("samples"), r.bytes() / 1e6, rate, output);
         err.printf(Locale.ROOT, "  events by tracepoint: %s%n", m.get("events_by_tracepoint"));
         err.printf(Locale.ROOT, "  page-table allocations by level %s, frees by level %s, live at the end %s%n",
                 m.get("pt_allocs_by_level"), m.get("pt_frees_by_level"), m.get("pages_live_at_end"));

@@ -202,7 +202,6 @@ public final class RecordCommand implements Callable<Integer> {
             meta.put("iosup.record.date", Instant.now().toString());
             Process script = new ProcessBuilder(perf, "script", "-i", data.toString(), "--ns", "-F",
                     "comm,pid,tid,cpu,time,event,trace,ip,sym").redirectError(scriptErr.toFile()).start();
-            long importStart = System.nanoTime();
             PerfImport.ImportReport r;
             try (InputStream in = script.getInputStream()) {
                 r = ImportCommand.importPerf("perf script of " + out.getFileName(), in, out, false, false, XenLevels.P4D,
@@ -218,7 +217,7 @@ public final class RecordCommand implements Callable<Integer> {
                 Files.move(data, out.resolveSibling(stem(out) + ".perf.data"), StandardCopyOption.REPLACE_EXISTING);
             }
             if (!quiet) {
-                ImportCommand.summarize(r, out, importStart, err);
+                ImportCommand.summarize(r, out, -1, err);
             }
             lastReport = r;
             return exit;
