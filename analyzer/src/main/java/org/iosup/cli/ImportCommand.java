@@ -39,21 +39,21 @@ public final class ImportCommand implements Runnable {
 
     /** The sidecar report of an output: {@code OUT.parquet} → {@code OUT.import.json}. */
     public static Path sidecar(Path output) {
+        return beside(output, ".import.json");
+    }
+
+    /** A file beside a trace: {@code OUT.parquet} → {@code OUT} + {@code suffix}. */
+    static Path beside(Path output, String suffix) {
         String name = output.getFileName().toString();
         String stem = name.endsWith(".parquet") ? name.substring(0, name.length() - ".parquet".length()) : name;
-        return output.resolveSibling(stem + ".import.json");
+        return output.resolveSibling(stem + suffix);
     }
 
     /**
-     * Imports perf script text into {@code output} and its sidecar report, both written atomically;
-     * returns the report.
+     * Imports perf script (or trace-cmd report) text into {@code output} and its sidecar report,
+     * both written atomically; {@code beforeCommit} runs after the input is read and may throw to
+     * withdraw both. Returns the report.
      */
-    public static PerfImport.ImportReport importPerf(String name, InputStream in, Path output, boolean strict, boolean pae,
-                                                     XenLevels xen, String codec, Map<String, String> meta) {
-        return importPerf(name, in, output, strict, pae, xen, false, codec, meta, () -> { });
-    }
-
-    /** As above; {@code beforeCommit} runs after the input is read and may throw to withdraw both outputs. */
     static PerfImport.ImportReport importPerf(String name, InputStream in, Path output, boolean strict, boolean pae,
                                               XenLevels xen, boolean traceCmd, String codec, Map<String, String> meta,
                                               Check beforeCommit) {

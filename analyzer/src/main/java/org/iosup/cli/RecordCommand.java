@@ -88,7 +88,8 @@ public final class RecordCommand implements Callable<Integer> {
         }
         Path target = output.toAbsolutePath().normalize();
         AtomicOutput.checkWritableTarget(output, target, target.getParent());
-        checkPerf();
+        perfVersion = checkPerf();
+        eventArgs = eventArgs();
         if (calibrate) {
             if (command.isEmpty()) {
                 calibrate(target, tailNs);
@@ -105,12 +106,11 @@ public final class RecordCommand implements Callable<Integer> {
                 Files.deleteIfExists(scratch);
             }
         }
-        return record(command, target, tailNs, keepPerfData) == 0 ? 0 : 1;
+        return record(command, target, tailNs, keepPerfData).exit() == 0 ? 0 : 1;
     }
 
     private void calibrate(Path out, long tailNs) throws IOException, InterruptedException {
-        record(CALIBRATION, out, tailNs, false);
-        PerfImport.ImportReport r = lastReport;
+        PerfImport.ImportReport r = record(CALIBRATION, out, tailNs, false).report();
         long found = r.allocs(1) + r.allocs(2) + r.allocs(3) + r.allocs(4);
         Map<String, Object> m = r.asMap();
         PrintWriter err = spec.commandLine().getErr();
@@ -126,10 +126,17 @@ public final class RecordCommand implements Callable<Integer> {
         }
     }
 
-    private PerfImport.ImportReport lastReport;
+    /** What perf reported of itself (checked once). */
+    private String perfVersion;
+    /** The events to record, as perf record's -e arguments (checked once). */
+    private List<String> eventArgs;
 
-    /** Records {@code workload} system-wide into {@code out}; returns the workload's exit code. */
-    private int record(List<String> workload, Path out, long tailNs, boolean keep) throws IOException, InterruptedException {
+    /** A recording: the workload's exit code and the import's report. */
+    private record Recorded(int exit, PerfImport.ImportReport report) {
+    }
+
+    /** Records {@code workload} system-wide into {@code out}. */
+    private Recorded record(List<String> workload, Path out, long tailNs, boolean keep) throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         Path data = scratch(() -> Files.createTempFile(out.getParent(), "." + out.getFileName() + ".", ".perf.data"), out);
         Path scriptErr = Files.createTempFile(out.getParent(), "." + out.getFileName() + ".", ".perf-script.err");
@@ -154,19 +161,7 @@ public final class RecordCommand implements Callable<Integer> {
         Process recorder = null;
         try {
             List<String> rec = new ArrayList<>(List.of(perf, "record", "-q", "-a", "-o", data.toString()));
-            for (String e : BASE_EVENTS) {
-                rec.add("-e");
-                rec.add(e);
-            }
-            rec.add("-e");
-            rec.add("kmem:mm_page_alloc/call-graph=fp,max-stack=" + maxStack + "/");
-            List<String> present = available();
-            for (String e : OPTIONAL_EVENTS) {
-                if (present.contains(e)) {
-                    rec.add("-e");
-                    rec.add(e);
-                }
-            }
+            rec.addAll(eventArgs);
             // perf's messages go to a file: a pipe nobody reads while it runs could fill and stall it.
             recorder = new ProcessBuilder(rec).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(recordErr.toFile()).start();
@@ -198,7 +193,7 @@ public final class RecordCommand implements Callable<Integer> {
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("iosup.record.command", String.join(" ", workload));
             meta.put("iosup.record.kernel", kernel());
-            meta.put("iosup.record.perf", version());
+            meta.put("iosup.record.perf", perfVersion);
             meta.put("iosup.record.date", Instant.now().toString());
             Process script = new ProcessBuilder(perf, "script", "-i", data.toString(), "--ns", "-F",
                     "comm,pid,tid,cpu,time,event,trace,ip,sym").redirectError(scriptErr.toFile()).start();
@@ -214,13 +209,12 @@ public final class RecordCommand implements Callable<Integer> {
                         });
             }
             if (keep) {
-                Files.move(data, out.resolveSibling(stem(out) + ".perf.data"), StandardCopyOption.REPLACE_EXISTING);
+                Files.move(data, ImportCommand.beside(out, ".perf.data"), StandardCopyOption.REPLACE_EXISTING);
             }
             if (!quiet) {
                 ImportCommand.summarize(r, out, -1, err);
             }
-            lastReport = r;
-            return exit;
+            return new Recorded(exit, r);
         } finally {
             if (recorder != null && recorder.isAlive()) {
                 recorder.destroyForcibly();
@@ -259,19 +253,15 @@ public final class RecordCommand implements Callable<Integer> {
         }
     }
 
-    private static String stem(Path p) {
-        String n = p.getFileName().toString();
-        return n.endsWith(".parquet") ? n.substring(0, n.length() - ".parquet".length()) : n;
-    }
-
-    private void checkPerf() throws IOException, InterruptedException {
+    /** Checks that perf is installed and may record system-wide; returns its version. */
+    private String checkPerf() throws IOException, InterruptedException {
         Process v;
         try {
             v = new ProcessBuilder(perf, "--version").redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new UserException("perf is not installed (Debian: apt-get install linux-perf)");
         }
-        v.getInputStream().readAllBytes();
+        String version = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (v.waitFor() != 0) {
             throw new UserException("'" + perf + " --version' failed; install perf (Debian: apt-get install linux-perf)");
         }
@@ -289,27 +279,28 @@ public final class RecordCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(probe);
         }
+        return version;
     }
 
-    private List<String> available() throws IOException, InterruptedException {
+    /** The -e arguments: the base events, allocations with call chains, and the optional ones this kernel has. */
+    private List<String> eventArgs() throws IOException, InterruptedException {
         Process p = new ProcessBuilder(perf, "list", "--raw-dump", "tracepoint").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        List<String> present = List.of(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\\s+"));
         p.waitFor();
-        return List.of(out.split("\\s+"));
-    }
-
-    private String version() {
-        try {
-            Process p = new ProcessBuilder(perf, "--version").redirectErrorStream(true).start();
-            String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            p.waitFor();
-            return v;
-        } catch (IOException e) {
-            return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
+        List<String> args = new ArrayList<>();
+        for (String e : BASE_EVENTS) {
+            args.add("-e");
+            args.add(e);
         }
+        args.add("-e");
+        args.add("kmem:mm_page_alloc/call-graph=fp,max-stack=" + maxStack + "/");
+        for (String e : OPTIONAL_EVENTS) {
+            if (present.contains(e)) {
+                args.add("-e");
+                args.add(e);
+            }
+        }
+        return args;
     }
 
     private static String kernel() {

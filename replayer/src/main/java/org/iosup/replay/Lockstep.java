@@ -18,7 +18,6 @@ import java.util.Map;
  * on alone. The results are exactly those of replaying each policy on its own.
  */
 final class Lockstep {
-    private final List<PolicyModel> models;
     private final PolicyModel[] all;
     /** The policies grouped by the IOTLB simulation they share, as of {@link #cacheOf}. */
     private PolicyModel[][] groups = new PolicyModel[0][];
@@ -27,7 +26,6 @@ final class Lockstep {
     private boolean regroup = true;
 
     Lockstep(List<PolicyModel> models) {
-        this.models = models;
         this.all = models.toArray(new PolicyModel[0]);
         this.cacheOf = new SharedIotlb[all.length];
         for (int i = 1; i < models.size(); i++) {

@@ -178,14 +178,13 @@ public final class PerfImport {
     private final Long2LongOpenHashMap live = new Long2LongOpenHashMap();
     /** Xen mm pointer → its pages (for pins, which name the mm, not a frame). */
     private final Long2ObjectOpenHashMap<LongArrayList> mmPages = new Long2ObjectOpenHashMap<>();
-    /** Xen: each live page's mm (an mm's list may hold pages since freed and reused by another mm). */
+    /** Xen: each live page's mm, to take it off the mm's list when it is freed. */
     private final Long2LongOpenHashMap pageMm = new Long2LongOpenHashMap();
     /** Pages in {@link #forking} lists, to mark them released if they are freed before their fork. */
     private final Long2ObjectOpenHashMap<Ev> awaitingFork = new Long2ObjectOpenHashMap<>();
     /** Pids with an address space in the output (created, exec'd or allocating page tables), until their exit. */
     private final it.unimi.dsi.fastutil.ints.IntOpenHashSet known = new it.unimi.dsi.fastutil.ints.IntOpenHashSet();
-    /** Processes whose leader thread exited while other threads lived on (perf: group_dead=false). */
-    private final it.unimi.dsi.fastutil.ints.IntOpenHashSet leaderGone = new it.unimi.dsi.fastutil.ints.IntOpenHashSet();
+
     private final ImportReport report;
     private final PerfLine line = new PerfLine();
     private final int[] range = new int[2];
@@ -578,16 +577,12 @@ public final class PerfImport {
         forking.remove(task);
         execStart.remove(task);
         int process = traceCmd ? task : line.pid;
+        // A leader leaving before its threads (group_dead=false) ends nothing: its process ends with the last thread.
         if (task != process || groupDead) {
             exitOne(task, t);
-        } else {
-            leaderGone.add(process);
         }
-        if (groupDead && task != process) {
+        if (task != process && groupDead) {
             exitOne(process, t);
-        }
-        if (groupDead) {
-            leaderGone.remove(process);
         }
     }
 
@@ -630,10 +625,7 @@ public final class PerfImport {
         }
         report.byTracepoint[tp]++;
         LongArrayList pages = mmPages.get(mm);
-        if (pages != null) {
-            pages.removeIf(p -> live.get(p) < 0 || !pageMm.containsKey(p) || pageMm.get(p) != mm);
-        }
-        if (pages == null || pages.isEmpty()) {
+        if (pages == null) {
             report.pinsWithoutPages++;
             return;
         }
@@ -650,32 +642,12 @@ public final class PerfImport {
 
     /** A kernel pointer after a word ({@code mm 0xffff8880...}): all 64 bits, {@link #NO_POINTER} if none. */
     private long pointer(byte[] name) {
-        int at = valueAfter(name);
-        if (at < 0 || at + 2 >= line.end || line.buf[at] != '0' || line.buf[at + 1] != 'x' || !PerfLine.isHex(line.buf[at + 2])) {
-            return NO_POINTER;
-        }
-        long v = 0;
-        for (int i = at + 2; i < line.end && PerfLine.isHex(line.buf[i]); i++) {
-            v = v << 4 | Character.digit(line.buf[i], 16);
-        }
-        return v;
+        return line.hex64(valueAfter(name), NO_POINTER);
     }
 
     /** The hexadecimal value after {@code key} (e.g. {@code iova=0x...}), all 64 bits; {@link #NO_POINTER} if none. */
     private long hexAfter(byte[] key) {
-        int at = line.find(key);
-        if (at < 0) {
-            return NO_POINTER;
-        }
-        if (at + 1 < line.end && line.buf[at] == '0' && (line.buf[at + 1] == 'x' || line.buf[at + 1] == 'X')) {
-            at += 2;
-        }
-        long v = 0;
-        int n = 0;
-        for (int i = at; i < line.end && PerfLine.isHex(line.buf[i]); i++, n++) {
-            v = v << 4 | Character.digit(line.buf[i], 16);
-        }
-        return n == 0 ? NO_POINTER : v;
+        return line.hex64(line.find(key), NO_POINTER);
     }
 
     private int valueAfter(byte[] name) {
@@ -768,7 +740,14 @@ public final class PerfImport {
         if (waiting != null) {
             waiting.released = true;
         }
-        pageMm.remove(pfn);
+        if (pageMm.containsKey(pfn)) {
+            long mm = pageMm.remove(pfn);
+            LongArrayList pages = mmPages.get(mm);
+            pages.rem(pfn);
+            if (pages.isEmpty()) {
+                mmPages.remove(mm);
+            }
+        }
         emit(t, EventKind.PT_FREE, (int) (v >>> 8), 0, null, pfn, (int) (v & 0xff), -1, cpu);
         return (int) (v & 0xff);
     }

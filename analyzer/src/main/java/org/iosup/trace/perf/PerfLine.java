@@ -65,10 +65,7 @@ final class PerfLine {
 
     /** perf: before the '[' at {@code open}, spaces, then PID or PID/TID, then spaces, then the name. */
     private boolean pidTid(int open) {
-        int j = open - 1;
-        while (j >= start && buf[j] == ' ') {
-            j--;
-        }
+        int j = lastNonSpaceBefore(open);
         int idEnd = j + 1;
         while (j >= start && (isDigit(buf[j]) || buf[j] == '/')) {
             j--;
@@ -96,10 +93,7 @@ final class PerfLine {
 
     /** trace-cmd: before the '[' at {@code open}, spaces, then -PID right after the name. */
     private boolean dashPid(int open) {
-        int j = open - 1;
-        while (j >= start && buf[j] == ' ') {
-            j--;
-        }
+        int j = lastNonSpaceBefore(open);
         int idEnd = j + 1;
         while (j >= start && isDigit(buf[j])) {
             j--;
@@ -117,11 +111,18 @@ final class PerfLine {
         return true;
     }
 
+    /** The position of the last character before {@code at} that is not a space (start - 1 if none). */
+    private int lastNonSpaceBefore(int at) {
+        int j = at - 1;
+        while (j >= start && buf[j] == ' ') {
+            j--;
+        }
+        return j;
+    }
+
     /** The name ends at {@code ce} (exclusive), spaces around it trimmed. */
     private void comm(int ce) {
-        while (ce > start && buf[ce - 1] == ' ') {
-            ce--;
-        }
+        ce = lastNonSpaceBefore(ce) + 1;
         int cs = start;
         while (cs < ce && buf[cs] == ' ') {
             cs++;
@@ -223,14 +224,7 @@ final class PerfLine {
         if (i + 2 >= end || buf[i] != '=' || buf[i + 1] != '>' || buf[i + 2] != ' ') {
             return false;
         }
-        i += 3;
-        int s = i;
-        while (i < end && buf[i] != '+' && buf[i] != ' ' && buf[i] != '\r') {
-            i++;
-        }
-        range[0] = s;
-        range[1] = i;
-        return true;
+        return symbol(i + 3, range);
     }
 
     boolean startsWith(byte[] prefix) {
@@ -262,8 +256,12 @@ final class PerfLine {
         if (i == h || i >= end || buf[i] != ' ') {
             return false;
         }
-        i++;
-        int s = i;
+        return symbol(i + 1, range);
+    }
+
+    /** The symbol from {@code s} up to its offset ({@code +0x..}), a space or the line's end, into {@code range}. */
+    private boolean symbol(int s, int[] range) {
+        int i = s;
         while (i < end && buf[i] != '+' && buf[i] != ' ' && buf[i] != '\r') {
             i++;
         }
@@ -311,6 +309,25 @@ final class PerfLine {
             return i + key.length;
         }
         return -1;
+    }
+
+    /**
+     * The hexadecimal number at {@code at}, with or without 0x, all 64 bits (kernel pointers and
+     * addresses with the top bit set); {@code none} if there is none.
+     */
+    long hex64(int at, long none) {
+        if (at < 0) {
+            return none;
+        }
+        if (at + 1 < end && buf[at] == '0' && (buf[at + 1] == 'x' || buf[at + 1] == 'X')) {
+            at += 2;
+        }
+        long v = 0;
+        int i = at;
+        for (; i < end && isHex(buf[i]); i++) {
+            v = v << 4 | Character.digit(buf[i], 16);
+        }
+        return i == at ? none : v;
     }
 
     /** The number at {@code at}: hexadecimal with 0x, or when {@code hex}, else decimal; -1 if none. */
