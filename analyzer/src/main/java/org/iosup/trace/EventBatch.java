@@ -94,8 +94,14 @@ public final class EventBatch {
 
     /** Empties the batch. Presence masks of the old rows are cleared; values are left as garbage. */
     public void clear() {
-        Arrays.fill(present, 0, size, 0);
-        Arrays.fill(comm, 0, size, null);
+        int any = 0;
+        for (int i = 0; i < size; i++) {
+            any |= present[i];
+            present[i] = 0;
+        }
+        if ((any & Column.COMM.bit()) != 0) {
+            Arrays.fill(comm, 0, size, null); // let the strings go
+        }
         size = 0;
     }
 

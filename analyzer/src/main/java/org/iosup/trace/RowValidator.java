@@ -11,6 +11,8 @@ public final class RowValidator {
     private final EventSchema schema = EventSchema.get();
     private final int loadedMask;
     private final boolean checkOrder;
+    /** Per kind code, the required fields among those loaded. */
+    private final int[] requiredLoaded;
     private long lastTs = Long.MIN_VALUE;
 
     /** A broken rule: the column (or null) with its value, and the problem. */
@@ -32,6 +34,59 @@ public final class RowValidator {
     public RowValidator(int loadedMask, boolean checkOrder) {
         this.loadedMask = loadedMask;
         this.checkOrder = checkOrder;
+        this.requiredLoaded = new int[EventKind.values().length];
+        for (int k = 0; k < requiredLoaded.length; k++) {
+            requiredLoaded[k] = schema.requiredMask(k) & loadedMask;
+        }
+    }
+
+    /**
+     * Checks rows [0, n) of a batch in two tight passes (order, then required fields) and returns
+     * the first bad row's index, or -1; {@link #check} of that row then says what is wrong. Rows
+     * before the bad one have been checked as by {@link #check}.
+     */
+    public int firstBad(EventBatch b, int n) {
+        long[] ts = b.tsNs();
+        int badOrder = n;
+        if (checkOrder && (loadedMask & Column.TS_NS.bit()) != 0) {
+            long prev = lastTs;
+            for (int i = 0; i < n; i++) {
+                if (ts[i] < prev) {
+                    badOrder = i;
+                    break;
+                }
+                prev = ts[i];
+            }
+        }
+        int badFields = n;
+        if ((loadedMask & Column.KIND.bit()) != 0) {
+            byte[] kind = b.kind();
+            int[] present = b.present();
+            int[] required = requiredLoaded;
+            int missing = 0;
+            for (int i = 0; i < n; i++) {
+                missing |= required[kind[i]] & ~present[i];
+            }
+            if (missing != 0) {
+                for (int i = 0; i < n; i++) {
+                    if ((required[kind[i]] & ~present[i]) != 0) {
+                        badFields = i;
+                        break;
+                    }
+                }
+            }
+        }
+        int bad = Math.min(badOrder, badFields);
+        if (bad < n) {
+            if (bad > 0 && checkOrder) {
+                lastTs = ts[bad - 1];
+            }
+            return bad;
+        }
+        if (n > 0 && checkOrder) {
+            lastTs = ts[n - 1];
+        }
+        return -1;
     }
 
     /** Checks row {@code i}; returns null when it is valid. */

@@ -46,14 +46,8 @@ public final class SynthBenchCommand implements Callable<Integer> {
         if (events <= 0) {
             throw new UserException("--events must be positive");
         }
-        SynthParams d = SynthParams.defaults("busy");
-        // About 83,000 NIC packets a second at 1 Gb/s, plus processes and disk: minutes for N events.
-        double perMinute = 1e9 / (d.packetBytes() * 8.0) * 60 + d.creationsPerMin() * 40;
-        double minutes = Math.max(0.1, events / perMinute);
-        SynthParams p = new SynthParams("busy", minutes, 1, d.paging(), d.creationsPerMin(), d.iterationMin(),
-                d.lifetimeExponent(), d.minLifetimeS(), d.execShare(), d.browserMb(), d.bootProcesses(), d.daemons(),
-                d.decayMin(), d.busyAfterMin(), 1, d.packetBytes(), d.rxShare(), d.ringEntries(), d.diskMbps(),
-                d.diskRequestKb(), d.cpus());
+        SynthParams p = SynthParams.busyForEvents(events, 1);
+        double minutes = p.minutes();
         Path folder = dir != null ? dir : Files.createTempDirectory("iosup-bench");
         Path file = folder.resolve("synth-bench.parquet");
         long start = System.nanoTime();

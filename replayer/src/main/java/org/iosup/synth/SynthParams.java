@@ -53,6 +53,21 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
                 150, 25, 2, 10, 1, 1514, 0.5, 256, 8, 64, 4);
     }
 
+    /**
+     * The busy preset with its defaults (a 1 Gb/s NIC, so mostly DMA events), as long as it takes to
+     * give about {@code events} events: about 83,000 NIC packets a second plus the processes and the
+     * disk. The benchmarks use it.
+     */
+    public static SynthParams busyForEvents(long events, long seed) {
+        SynthParams d = defaults("busy");
+        double perMinute = 1e9 / (d.packetBytes() * 8.0) * 60 + d.creationsPerMin() * 40;
+        double minutes = Math.max(0.1, events / perMinute);
+        return new SynthParams("busy", minutes, seed, d.paging(), d.creationsPerMin(), d.iterationMin(),
+                d.lifetimeExponent(), d.minLifetimeS(), d.execShare(), d.browserMb(), d.bootProcesses(), d.daemons(),
+                d.decayMin(), d.busyAfterMin(), d.nicGbps(), d.packetBytes(), d.rxShare(), d.ringEntries(), d.diskMbps(),
+                d.diskRequestKb(), d.cpus());
+    }
+
     /** Fails with a user error naming the first parameter out of its range. */
     public SynthParams validate() {
         positive("--minutes", minutes);

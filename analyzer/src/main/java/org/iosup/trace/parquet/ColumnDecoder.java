@@ -42,7 +42,8 @@ abstract class ColumnDecoder {
     final FieldSpec spec;
     final ColumnDescriptor descriptor;
     private final Faults faults;
-    private final boolean optional;
+    /** The column may hold nulls (definition levels). */
+    final boolean optional;
     private final int bit;
     private final LevelCodec.Decoder levels = new LevelCodec.Decoder();
     private ValuesReader genericLevels;
@@ -55,8 +56,8 @@ abstract class ColumnDecoder {
     /** The page's booleans are RLE and read from {@link #ids} as 0 or 1. */
     boolean dictionaryPage;
     private int pageRowsLeft;
-    private int[] ids = new int[0];
-    private int idPos;
+    int[] ids = new int[0];
+    int idPos;
     private int[] rows = new int[0];
 
     ColumnDecoder(Column column, FieldSpec spec, ColumnDescriptor descriptor, Faults faults) {
@@ -107,13 +108,15 @@ abstract class ColumnDecoder {
             int end = Math.min(n, i + pageRowsLeft);
             int count;
             if (!optional) {
-                count = 0;
                 for (int r = i; r < end; r++) {
                     present[r] |= bit;
-                    rows[count++] = r;
                 }
+                count = end - i;
             } else if (genericLevels == null) {
-                count = levels.decode(present, bit, i, end, rows);
+                readRuns(b, present, i, end);
+                pageRowsLeft -= end - i;
+                i = end;
+                continue;
             } else {
                 count = 0;
                 for (int r = i; r < end; r++) {
@@ -123,14 +126,54 @@ abstract class ColumnDecoder {
                     }
                 }
             }
-            decode(b, rows, count);
+            if (count == end - i) {
+                decodeDense(b, i, count); // every row has a value: rows i, i + 1, ...
+            } else {
+                decode(b, rows, count);
+            }
             pageRowsLeft -= end - i;
             i = end;
         }
     }
 
+    /**
+     * Rows [from, to) of an optional column, run by run of its definition levels: a run of nulls
+     * is skipped, a run of values decoded into consecutive rows, a bit-packed run row by row.
+     */
+    private void readRuns(EventBatch b, int[] present, int from, int to) {
+        int r = from;
+        while (r < to) {
+            int k = Math.min(to - r, levels.runRows());
+            if (levels.inRepeatedRun()) {
+                if (levels.runDefined()) {
+                    for (int j = r; j < r + k; j++) {
+                        present[j] |= bit;
+                    }
+                    decodeDense(b, r, k);
+                }
+                levels.skipRepeated(k);
+            } else {
+                int count = levels.decode(present, bit, r, r + k, rows);
+                if (count == k) {
+                    decodeDense(b, r, k);
+                } else if (count > 0) {
+                    decode(b, rows, count);
+                }
+            }
+            r += k;
+        }
+    }
+
     /** Decodes a value into each of the rows {@code rows[0, count)}. */
     abstract void decode(EventBatch b, int[] rows, int count);
+
+    /** Decodes a value into each of the rows {@code [first, first + count)}. */
+    void decodeDense(EventBatch b, int first, int count) {
+        for (int k = 0; k < count; k++) {
+            rows[k] = first + k;
+        }
+        decode(b, rows, count);
+    }
 
     /** The next dictionary id of the current (dictionary-encoded) page. */
     final int nextId() {
@@ -262,19 +305,37 @@ abstract class ColumnDecoder {
 
         @Override
         void decode(EventBatch b, int[] rows, int count) {
-            long min = spec.min();
-            long max = spec.max();
-            long[] longs = targetInt32 ? null : (long[]) b.array(column);
-            int[] ints = targetInt32 ? (int[]) b.array(column) : null;
             if (deltaPage) {
-                int bad = delta.readInto(longs, ints, rows, count, min, max);
+                int bad = delta.readInto(targetInt32 ? null : (long[]) b.array(column),
+                        targetInt32 ? (int[]) b.array(column) : null, rows, count, spec.min(), spec.max());
                 if (bad >= 0) {
                     fail(rows[bad], Long.toString(delta.badValue), "out of range " + spec.rangeText());
                 }
                 return;
             }
+            scalar(b, rows, count);
+        }
+
+        @Override
+        void decodeDense(EventBatch b, int first, int count) {
+            if (deltaPage) {
+                int bad = delta.readDense(targetInt32 ? null : (long[]) b.array(column),
+                        targetInt32 ? (int[]) b.array(column) : null, first, count, spec.min(), spec.max());
+                if (bad >= 0) {
+                    fail(first + bad, Long.toString(delta.badValue), "out of range " + spec.rangeText());
+                }
+                return;
+            }
+            super.decodeDense(b, first, count);
+        }
+
+        private void scalar(EventBatch b, int[] rows, int count) {
+            long min = spec.min();
+            long max = spec.max();
+            long[] longs = targetInt32 ? null : (long[]) b.array(column);
+            int[] ints = targetInt32 ? (int[]) b.array(column) : null;
             for (int k = 0; k < count; k++) {
-                long v = deltaPage ? delta.next() : dictionaryPage ? dictionaryValues[nextId()]
+                long v = dictionaryPage ? dictionaryValues[nextId()]
                         : fileInt32 ? values.readInteger() : values.readLong();
                 if (v < min || v > max) {
                     fail(rows[k], Long.toString(v), "out of range " + spec.rangeText());
@@ -381,6 +442,32 @@ abstract class ColumnDecoder {
                 }
                 a[rows[k]] = code;
             }
+        }
+
+        @Override
+        void decodeDense(EventBatch b, int first, int count) {
+            if (!dictionaryPage) {
+                super.decodeDense(b, first, count);
+                return;
+            }
+            byte[] a = (byte[]) b.array(column);
+            byte[] map = codeOfId;
+            int[] id = ids;
+            int p = idPos;
+            int bad = 0;
+            for (int k = 0; k < count; k++) {
+                byte code = map[id[p + k]];
+                a[first + k] = code;
+                bad |= code;
+            }
+            if (bad < 0) {
+                for (int k = 0; k < count; k++) {
+                    if (map[id[p + k]] < 0) {
+                        unknown(first + k, names[id[p + k]]);
+                    }
+                }
+            }
+            idPos = p + count;
         }
 
         private void unknown(int r, Binary v) {

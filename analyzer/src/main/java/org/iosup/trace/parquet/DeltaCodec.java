@@ -3,7 +3,10 @@ package org.iosup.trace.parquet;
 import org.apache.parquet.column.values.bitpacking.BytePackerForLong;
 import org.apache.parquet.column.values.bitpacking.Packer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -18,6 +21,7 @@ final class DeltaCodec {
     static final int MINIBLOCKS = 4;
     static final int MINI = BLOCK / MINIBLOCKS;
     private static final BytePackerForLong[] PACKERS = new BytePackerForLong[65];
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     static {
         for (int w = 0; w <= 64; w++) {
@@ -115,10 +119,15 @@ final class DeltaCodec {
         }
     }
 
-    /** Reads the values of one page in order, decoding a block at a time. */
+    /**
+     * Reads the values of one page in order, a block at a time: each miniblock is unpacked and
+     * summed in one pass (one unaligned 64-bit read per value), into a buffer, or straight into the
+     * batch's array when the rows are consecutive and a whole block is wanted.
+     */
     static final class Decoder {
         private final Bytes.Reader in = new Bytes.Reader();
         private long[] values = new long[BLOCK];
+        private long[] scratch = new long[BLOCK];
         private final int[] widths = new int[64];
         private int blockSize;
         private int miniblocks;
@@ -128,7 +137,7 @@ final class DeltaCodec {
         private int filled;
         private long last;
         private boolean int32;
-        /** The first out-of-range value of the last {@link #readInto}. */
+        /** The first out-of-range value of the last {@link #readInto} or {@link #readDense}. */
         long badValue;
 
         /** Starts a page; {@code int32} when the column is INT32 (deltas wrap in 32 bits). */
@@ -146,6 +155,9 @@ final class DeltaCodec {
             if (values.length < blockSize) {
                 values = new long[blockSize];
             }
+            if (scratch.length < mini) {
+                scratch = new long[mini];
+            }
             long firstValue = zigzag(in.varLong());
             if (int32) {
                 firstValue = (int) firstValue;
@@ -154,14 +166,6 @@ final class DeltaCodec {
             last = firstValue;
             pos = 0;
             filled = left > 0 ? 1 : 0;
-        }
-
-        long next() {
-            if (pos == filled) {
-                loadBlock();
-            }
-            left--;
-            return values[pos++];
         }
 
         /**
@@ -180,23 +184,16 @@ final class DeltaCodec {
                 int n = Math.min(count - k, filled - pos);
                 long[] v = values;
                 int p = pos;
-                if (longs != null) {
-                    for (int j = 0; j < n; j++) {
-                        long x = v[p + j];
+                for (int j = 0; j < n; j++) {
+                    long x = v[p + j];
+                    if (longs != null) {
                         longs[rows[k + j]] = x;
-                        if ((x < min | x > max) && bad < 0) {
-                            bad = k + j;
-                            badValue = x;
-                        }
-                    }
-                } else {
-                    for (int j = 0; j < n; j++) {
-                        long x = v[p + j];
+                    } else {
                         ints[rows[k + j]] = (int) x;
-                        if ((x < min | x > max) && bad < 0) {
-                            bad = k + j;
-                            badValue = x;
-                        }
+                    }
+                    if ((x < min || x > max) && bad < 0) {
+                        bad = k + j;
+                        badValue = x;
                     }
                 }
                 pos += n;
@@ -206,48 +203,141 @@ final class DeltaCodec {
             return bad;
         }
 
+        /**
+         * Reads the next {@code count} values into {@code longs[first, first + count)} (or
+         * {@code ints}), whole blocks straight into a long array.
+         *
+         * @return the index k of the first value outside [min, max], or -1
+         */
+        int readDense(long[] longs, int[] ints, int first, int count, long min, long max) {
+            int k = 0;
+            while (k < count) {
+                if (pos == filled) {
+                    if (longs != null && count - k >= blockSize && left >= blockSize) {
+                        unpackBlock(longs, first + k);
+                        left -= blockSize;
+                        k += blockSize;
+                        continue;
+                    }
+                    loadBlock();
+                }
+                int n = Math.min(count - k, filled - pos);
+                if (longs != null) {
+                    System.arraycopy(values, pos, longs, first + k, n);
+                } else {
+                    long[] v = values;
+                    int p = pos;
+                    int to = first + k;
+                    for (int j = 0; j < n; j++) {
+                        ints[to + j] = (int) v[p + j];
+                    }
+                }
+                pos += n;
+                left -= n;
+                k += n;
+            }
+            long lo = Long.MAX_VALUE;
+            long hi = Long.MIN_VALUE;
+            if (longs != null) {
+                for (int j = first; j < first + count; j++) {
+                    lo = Math.min(lo, longs[j]);
+                    hi = Math.max(hi, longs[j]);
+                }
+            } else {
+                for (int j = first; j < first + count; j++) {
+                    lo = Math.min(lo, ints[j]);
+                    hi = Math.max(hi, ints[j]);
+                }
+            }
+            if (lo >= min && hi <= max) {
+                return -1;
+            }
+            for (int j = 0; j < count; j++) {
+                long x = longs != null ? longs[first + j] : ints[first + j];
+                if (x < min || x > max) {
+                    badValue = x;
+                    return j;
+                }
+            }
+            return -1;
+        }
+
         private void loadBlock() {
             if (left <= 0) {
                 throw new IllegalStateException("read past the values of a DELTA_BINARY_PACKED page");
             }
+            filled = unpackBlock(values, 0);
+            pos = 0;
+        }
+
+        /** Decodes the next block (at most the values left) into out[offset...]; returns its count. */
+        private int unpackBlock(long[] out, int offset) {
             long minDelta = zigzag(in.varLong());
             for (int m = 0; m < miniblocks; m++) {
                 widths[m] = in.u8();
             }
             int n = Math.min(blockSize, left);
             int used = (n + mini - 1) / mini;
+            long v = last;
             for (int m = 0; m < used; m++) {
                 int w = widths[m];
                 if (w > 64) {
                     throw new IllegalStateException("corrupt DELTA_BINARY_PACKED bit width " + w);
                 }
-                if (w == 0) {
-                    // The width-0 packer writes nothing: the deltas are all the minimum.
-                    Arrays.fill(values, m * mini, (m + 1) * mini, 0L);
-                    continue;
+                int count = Math.min(mini, n - m * mini);
+                int to = offset + m * mini;
+                long bytes = (long) mini / 8 * w;
+                in.need(bytes, "DELTA_BINARY_PACKED page");
+                if (w <= 56 && in.at + bytes + 8 <= in.buf.length) {
+                    v = unpackSum(in.buf, in.at, w, out, to, count, v, minDelta);
+                } else {
+                    v = packerSum(w, out, to, count, v, minDelta);
                 }
-                BytePackerForLong p = PACKERS[w];
-                in.need((long) mini / 8 * w, "DELTA_BINARY_PACKED page");
-                for (int g = 0; g < mini; g += 8) {
-                    p.unpack8Values(in.buf, in.at, values, m * mini + g);
-                    in.at += w;
-                }
-            }
-            long v = last;
-            if (int32) {
-                for (int i = 0; i < n; i++) {
-                    v = (int) (v + values[i] + minDelta);
-                    values[i] = v;
-                }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    v += values[i] + minDelta;
-                    values[i] = v;
-                }
+                in.at += (int) bytes;
             }
             last = v;
-            pos = 0;
-            filled = n;
+            return n;
+        }
+
+        /**
+         * Unpacks {@code count} deltas of {@code w} bits (at most 56) at {@code buf[at...]} and sums
+         * them into out[to...]: each value one unaligned little-endian 64-bit read, shifted and masked.
+         */
+        private long unpackSum(byte[] buf, int at, int w, long[] out, int to, int count, long v, long minDelta) {
+            long mask = (1L << w) - 1;
+            if (int32) {
+                for (int i = 0, bit = 0; i < count; i++, bit += w) {
+                    long d = ((long) LONG_LE.get(buf, at + (bit >>> 3)) >>> (bit & 7)) & mask;
+                    v = (int) (v + d + minDelta);
+                    out[to + i] = v;
+                }
+            } else {
+                for (int i = 0, bit = 0; i < count; i++, bit += w) {
+                    long d = ((long) LONG_LE.get(buf, at + (bit >>> 3)) >>> (bit & 7)) & mask;
+                    v += d + minDelta;
+                    out[to + i] = v;
+                }
+            }
+            return v;
+        }
+
+        /** The general path: widths above 56, or a miniblock too near the end of the buffer for 8-byte reads. */
+        private long packerSum(int w, long[] out, int to, int count, long v, long minDelta) {
+            long[] d = scratch;
+            if (w == 0) {
+                // The width-0 packer writes nothing: the deltas are all the minimum.
+                Arrays.fill(d, 0, mini, 0L);
+            } else {
+                BytePackerForLong p = PACKERS[w];
+                for (int g = 0, at = in.at; g < mini; g += 8, at += w) {
+                    p.unpack8Values(in.buf, at, d, g);
+                }
+            }
+            for (int i = 0; i < count; i++) {
+                v = int32 ? (int) (v + d[i] + minDelta) : v + d[i] + minDelta;
+                out[to + i] = v;
+            }
+            return v;
         }
 
         private static long zigzag(long v) {

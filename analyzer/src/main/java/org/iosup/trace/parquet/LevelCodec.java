@@ -215,6 +215,29 @@ final class LevelCodec {
             return defined;
         }
 
+        /** Rows left in the current run, starting the next run when this one is done (at least 1). */
+        int runRows() {
+            if (runLeft == 0) {
+                nextRun();
+            }
+            return runLeft;
+        }
+
+        /** Whether the current run is a repeated level ({@link #runDefined()} says which). */
+        boolean inRepeatedRun() {
+            return rle;
+        }
+
+        /** The level of the current repeated run: true when its rows have values. */
+        boolean runDefined() {
+            return rleValue;
+        }
+
+        /** Consumes {@code k} rows of the current repeated run. */
+        void skipRepeated(int k) {
+            runLeft -= k;
+        }
+
         /** Counts the rows with level 1 among the next {@code n} (consumes them). */
         int count(int n) {
             int defined = 0;

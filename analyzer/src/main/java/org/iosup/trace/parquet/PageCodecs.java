@@ -68,9 +68,21 @@ final class PageCodecs implements CompressionCodecFactory {
         return new BytesInputDecompressor() {
             @Override
             public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
-                byte[] in = bytes.toByteArray();
+                // The page is usually a slice of the row group's heap buffer: read it in place.
+                ByteBuffer src = bytes.toByteBuffer();
+                byte[] in;
+                int from;
+                int length = src.remaining();
+                if (src.hasArray()) {
+                    in = src.array();
+                    from = src.arrayOffset() + src.position();
+                } else {
+                    in = new byte[length];
+                    src.duplicate().get(in);
+                    from = 0;
+                }
                 byte[] out = new byte[uncompressedSize];
-                int n = ctx.decompressByteArray(out, 0, uncompressedSize, in, 0, in.length);
+                int n = ctx.decompressByteArray(out, 0, uncompressedSize, in, from, length);
                 if (n != uncompressedSize) {
                     throw new IOException("ZSTD page decompressed to " + n + " bytes, expected " + uncompressedSize);
                 }

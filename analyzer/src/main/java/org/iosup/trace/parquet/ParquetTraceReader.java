@@ -182,8 +182,8 @@ public final class ParquetTraceReader implements TraceSource {
             }
         }
         for (int k = 0; k < columns.size(); k++) {
-            if (!EventSchema.get().field(columns.get(k)).required()) {
-                continue;
+            if (!EventSchema.get().field(columns.get(k)).required() || !decoders.get(k).optional) {
+                continue; // not required, or a column without nulls
             }
             int bit = columns.get(k).bit();
             int[] present = batch.present();
@@ -194,11 +194,9 @@ public final class ParquetTraceReader implements TraceSource {
             }
         }
         batch.setSize(n);
-        for (int i = 0; i < n; i++) {
-            RowValidator.Violation v = validator.check(batch, i);
-            if (v != null) {
-                throw v.at(where(i));
-            }
+        int bad = validator.firstBad(batch, n);
+        if (bad >= 0) {
+            throw validator.check(batch, bad).at(where(bad));
         }
         rowBase += n;
         rowsLeftInGroup -= n;

@@ -32,9 +32,66 @@ class CodecTest {
         }
         DeltaCodec.Decoder d = new DeltaCodec.Decoder();
         d.init(ByteBuffer.wrap(e.encode()), false);
-        for (long v : values) {
-            assertThat(d.next()).isEqualTo(v);
+        assertThat(decodeAll(d, values.size(), false)).containsExactlyElementsOf(values);
+    }
+
+    /**
+     * Reads n values in chunks of varied sizes, alternately into consecutive rows (whole blocks go
+     * straight to the target) and into scattered rows, as the column reader does.
+     */
+    static List<Long> decodeAll(DeltaCodec.Decoder d, int n, boolean int32) {
+        long[] longs = new long[2 * n + 400];
+        int[] ints = new int[2 * n + 400];
+        List<Long> out = new java.util.ArrayList<>();
+        int[] sizes = {1, 300, 7, 128, 129, 64, 1000};
+        int done = 0;
+        for (int c = 0; done < n; c++) {
+            int k = Math.min(n - done, sizes[c % sizes.length]);
+            if (c % 2 == 0) {
+                int bad = d.readDense(int32 ? null : longs, int32 ? ints : null, 3, k, Long.MIN_VALUE, Long.MAX_VALUE);
+                assertThat(bad).isEqualTo(-1);
+                for (int j = 0; j < k; j++) {
+                    out.add(int32 ? ints[3 + j] : longs[3 + j]);
+                }
+            } else {
+                int[] rows = new int[k];
+                for (int j = 0; j < k; j++) {
+                    rows[j] = 2 * j + 1;
+                }
+                int bad = d.readInto(int32 ? null : longs, int32 ? ints : null, rows, k, Long.MIN_VALUE, Long.MAX_VALUE);
+                assertThat(bad).isEqualTo(-1);
+                for (int j = 0; j < k; j++) {
+                    out.add(int32 ? ints[rows[j]] : longs[rows[j]]);
+                }
+            }
+            done += k;
         }
+        return out;
+    }
+
+    @Property(tries = 100)
+    void deltaReportsTheFirstValueOutOfRange(@ForAll @Size(min = 1, max = 700) List<@IntRange(min = 0, max = 1000) Integer> values,
+                                             @ForAll @IntRange(min = 0, max = 699) int at, @ForAll boolean dense) {
+        int bad = Math.min(at, values.size() - 1);
+        DeltaCodec.Encoder e = new DeltaCodec.Encoder(false);
+        for (int i = 0; i < values.size(); i++) {
+            e.add(i == bad ? 5000 + i : values.get(i));
+        }
+        DeltaCodec.Decoder d = new DeltaCodec.Decoder();
+        d.init(ByteBuffer.wrap(e.encode()), false);
+        long[] target = new long[2 * values.size()];
+        int found;
+        if (dense) {
+            found = d.readDense(target, null, 0, values.size(), 0, 1000);
+        } else {
+            int[] rows = new int[values.size()];
+            for (int j = 0; j < rows.length; j++) {
+                rows[j] = 2 * j;
+            }
+            found = d.readInto(target, null, rows, values.size(), 0, 1000);
+        }
+        assertThat(found).isEqualTo(bad);
+        assertThat(d.badValue).isEqualTo(5000 + bad);
     }
 
     @Property(tries = 300)
@@ -46,9 +103,7 @@ class CodecTest {
         byte[] page = e.encode();
         DeltaCodec.Decoder d = new DeltaCodec.Decoder();
         d.init(ByteBuffer.wrap(page), true);
-        for (int v : values) {
-            assertThat(d.next()).isEqualTo(v);
-        }
+        assertThat(decodeAll(d, values.size(), true)).containsExactlyElementsOf(values.stream().map(Integer::longValue).toList());
         // INT32 pages never use more than 32 bits per delta, as other readers require.
         ByteBuffer b = ByteBuffer.wrap(page);
         assertThat(maxWidth(b, values.size())).isLessThanOrEqualTo(32);

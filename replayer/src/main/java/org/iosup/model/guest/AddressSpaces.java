@@ -102,11 +102,17 @@ public final class AddressSpaces {
                 minuteEnd = (minute + 1) * MINUTE_NS;
             }
             if (k == dmaKind && building == null) {
-                // The common case, kept short: a DMA outside an address-space build.
-                out.dma(t, i);
-                dmaPages += pages(addr[i], bytes[i]);
-                dmaAccesses++;
-                dmaBytes += bytes[i];
+                // The common case, kept short: a run of DMA rows in one minute, outside an address-space build.
+                int from = i;
+                do {
+                    dmaPages += pages(addr[i], bytes[i]);
+                    dmaBytes += bytes[i];
+                    i++;
+                } while (i < n && kind[i] == dmaKind && ts[i] < minuteEnd);
+                dmaAccesses += i - from;
+                row += i - from - 1;
+                out.dma(ts[i - 1], from, i);
+                i--;
                 continue;
             }
             boolean hasPid = (present[i] & Column.PID.bit()) != 0;
@@ -117,7 +123,7 @@ public final class AddressSpaces {
             }
             switch (EventKind.ofCode(k)) {
                 case DMA -> {
-                    out.dma(t, i);
+                    out.dma(t, i, i + 1);
                     dmaPages += pages(addr[i], bytes[i]);
                     dmaAccesses++;
                     dmaBytes += bytes[i];

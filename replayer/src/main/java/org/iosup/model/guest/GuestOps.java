@@ -79,17 +79,20 @@ public final class GuestOps {
         level[i] = (byte) lvl;
     }
 
-    /** Adds DMA row {@code row} of the batch: to the previous operation if it ends just before. */
-    public void dma(long t, int row) {
+    /**
+     * Adds DMA rows [from, to) of the batch, {@code t} the time of the last: to the previous
+     * operation if it ends just before.
+     */
+    public void dma(long t, int from, int to) {
         int last = size - 1;
-        if (last >= 0 && op[last] == DMA && bytes[last] == row) {
-            bytes[last] = row + 1;
+        if (last >= 0 && op[last] == DMA && bytes[last] == from) {
+            bytes[last] = to;
             ts[last] = t;
             return;
         }
         int i = next(DMA, t);
-        aux[i] = row;
-        bytes[i] = row + 1;
+        aux[i] = from;
+        bytes[i] = to;
     }
 
     public byte[] op() {

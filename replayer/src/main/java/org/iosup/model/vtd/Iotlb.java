@@ -1,28 +1,31 @@
 package org.iosup.model.vtd;
 
 import java.util.Arrays;
+import java.util.function.LongPredicate;
 
 /**
  * The IOTLB: a set-associative cache of (domain, IOMMU frame) translations with least-recently
  * used replacement in each set. Every page a DMA touches is one lookup; a miss walks the I/O page
  * table and fills an entry. Invalidations drop one page range of a domain (page-selective), all of
  * a domain's entries (domain-selective) or everything (global).
+ *
+ * <p>Each set keeps its ways in recency order, most recent first, with empty ways at the end: a
+ * hit moves its entry to the front, a miss shifts the set by one (dropping the last way, an empty
+ * one if there is any, else the least recently used) and puts the new entry in front, and a
+ * dropped entry closes its gap. That is exact LRU without timestamps or a search for the victim.
  */
 public final class Iotlb {
     private static final long EMPTY = -1L;
     private static final int DOMAIN_SHIFT = 48;
     private final int sets;
     private final int ways;
+    /** Set s is tags[s * ways, (s + 1) * ways), most recently used first, empty ways last. */
     private final long[] tags;
-    private final long[] lastUse;
-    private long clock;
 
     private Iotlb(Iotlb other) {
         this.ways = other.ways;
         this.sets = other.sets;
         this.tags = other.tags.clone();
-        this.lastUse = other.lastUse.clone();
-        this.clock = other.clock;
     }
 
     /** An independent copy in the same state. */
@@ -37,7 +40,6 @@ public final class Iotlb {
         this.ways = ways;
         this.sets = entries / ways;
         this.tags = new long[entries];
-        this.lastUse = new long[entries];
         Arrays.fill(tags, EMPTY);
     }
 
@@ -55,23 +57,29 @@ public final class Iotlb {
     public boolean lookup(int domain, long frame) {
         long t = tag(domain, frame);
         int base = setOf(t) * ways;
-        long now = ++clock;
-        for (int i = base, end = base + ways; i < end; i++) {
-            if (tags[i] == t) {
-                lastUse[i] = now;
-                return true;
-            }
+        long[] a = tags;
+        if (a[base] == t) {
+            return true; // already the most recent
         }
-        // Miss: replace the least recently used way (empty ways have lastUse 0), without branches:
-        // the smallest (lastUse << 8 | way) names it.
-        long best = Long.MAX_VALUE;
-        for (int w = 0; w < ways; w++) {
-            best = Math.min(best, lastUse[base + w] << 8 | w);
+        int end = base + ways;
+        int i = base + 1;
+        while (i < end && a[i] != t) {
+            i++;
         }
-        int victim = base + (int) (best & 0xff);
-        tags[victim] = t;
-        lastUse[victim] = now;
-        return false;
+        boolean hit = i < end;
+        // Shift the more recent ways (all but the last on a miss) back by one; t goes in front.
+        for (int j = hit ? i : end - 1; j > base; j--) {
+            a[j] = a[j - 1];
+        }
+        a[base] = t;
+        return hit;
+    }
+
+    /** Removes entry {@code i} of the set starting at {@code base}: later ways move up, an empty way goes last. */
+    private void remove(int base, int i) {
+        int last = base + ways - 1;
+        System.arraycopy(tags, i + 1, tags, i, last - i);
+        tags[last] = EMPTY;
     }
 
     /** Removes a translation if cached (a lookup that faulted fills nothing). */
@@ -80,8 +88,8 @@ public final class Iotlb {
         int base = setOf(t) * ways;
         for (int i = base; i < base + ways; i++) {
             if (tags[i] == t) {
-                tags[i] = EMPTY;
-                lastUse[i] = 0;
+                remove(base, i);
+                return;
             }
         }
     }
@@ -138,50 +146,45 @@ public final class Iotlb {
                 int base = setOf(t) * ways;
                 for (int i = base; i < base + ways; i++) {
                     if (tags[i] == t) {
-                        tags[i] = EMPTY;
-                        lastUse[i] = 0;
+                        remove(base, i);
                         dropped++;
+                        break;
                     }
                 }
             }
             return dropped;
         }
-        for (int i = 0; i < tags.length; i++) {
-            long x = tags[i];
-            if (x != EMPTY && (int) (x >>> DOMAIN_SHIFT) == domain) {
-                long f = x & ((1L << DOMAIN_SHIFT) - 1);
-                if (f >= first && f < first + pages) {
-                    tags[i] = EMPTY;
-                    lastUse[i] = 0;
-                    dropped++;
-                }
-            }
-        }
-        return dropped;
+        return removeWhere(x -> (int) (x >>> DOMAIN_SHIFT) == domain
+                && (x & ((1L << DOMAIN_SHIFT) - 1)) >= first && (x & ((1L << DOMAIN_SHIFT) - 1)) < first + pages);
     }
 
     /** Domain-selective invalidation. @return entries dropped */
     public int invalidateDomain(int domain) {
-        int dropped = 0;
-        for (int i = 0; i < tags.length; i++) {
-            if (tags[i] != EMPTY && (int) (tags[i] >>> DOMAIN_SHIFT) == domain) {
-                tags[i] = EMPTY;
-                lastUse[i] = 0;
-                dropped++;
-            }
-        }
-        return dropped;
+        return removeWhere(x -> (int) (x >>> DOMAIN_SHIFT) == domain);
     }
 
     /** Global invalidation. @return entries dropped */
     public int invalidateAll() {
+        return removeWhere(x -> true);
+    }
+
+    /** Drops the valid entries {@code drop} accepts, keeping each set's recency order. @return entries dropped */
+    private int removeWhere(LongPredicate drop) {
         int dropped = 0;
-        for (int i = 0; i < tags.length; i++) {
-            if (tags[i] != EMPTY) {
-                tags[i] = EMPTY;
-                lastUse[i] = 0;
-                dropped++;
+        for (int base = 0; base < tags.length; base += ways) {
+            int kept = base;
+            for (int i = base; i < base + ways; i++) {
+                long x = tags[i];
+                if (x == EMPTY) {
+                    continue;
+                }
+                if (drop.test(x)) {
+                    dropped++;
+                } else {
+                    tags[kept++] = x;
+                }
             }
+            Arrays.fill(tags, kept, base + ways, EMPTY);
         }
         return dropped;
     }
