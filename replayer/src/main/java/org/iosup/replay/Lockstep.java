@@ -24,10 +24,16 @@ final class Lockstep {
     /** Each policy's shared IOTLB when the groups were made: the groups hold while these do. */
     private final SharedIotlb[] cacheOf;
     private boolean regroup = true;
+    /** The frames some policy has unmapped: a DMA page outside it is mapped for every policy. */
+    private final UnmappedFilter anyUnmapped = new UnmappedFilter();
 
+    /** Replays to {@code models}, which must be fresh (nothing replayed yet). */
     Lockstep(List<PolicyModel> models) {
         this.all = models.toArray(new PolicyModel[0]);
         this.cacheOf = new SharedIotlb[all.length];
+        for (PolicyModel m : all) {
+            m.reportUnmappedTo(anyUnmapped);
+        }
         for (int i = 1; i < models.size(); i++) {
             models.get(i).shareIotlbWith(models.get(0));
         }
@@ -76,16 +82,19 @@ final class Lockstep {
         long[] addr = b.addr();
         int[] bytes = b.bytes();
         long misses = 0;
+        // The page looked up last: most recently used in its set, and checked mapped for every
+        // member, so looking it up again is a hit that changes nothing (nothing else runs meanwhile).
+        long lastFrame = -1;
+        int lastDomain = -1;
         for (int r = from; r < to; r++) {
             int d = b.domainOr0(r);
             long last = (addr[r] + Math.max(1, bytes[r]) - 1) >>> 12;
             for (long f = addr[r] >>> 12; f <= last; f++) {
-                int slot = PolicyModel.filterSlot(f);
-                boolean allMapped = true;
-                for (PolicyModel m : members) {
-                    allMapped &= m.isMapped(slot, f);
+                if (f == lastFrame && d == lastDomain) {
+                    continue;
                 }
-                if (!allMapped) {
+                int slot = UnmappedFilter.slot(f);
+                if (anyUnmapped.maybe(slot) && !allMapped(members, slot, f)) {
                     // The policies part here: each goes on alone, with its own copy of the IOTLB.
                     for (PolicyModel m : members) {
                         m.countMisses(misses);
@@ -97,14 +106,23 @@ final class Lockstep {
                     regroup = true;
                     return;
                 }
-                if (!tlb.lookup(d, f)) {
-                    misses++;
-                }
+                misses += tlb.lookup(d, f) ? 0 : 1;
+                lastFrame = f;
+                lastDomain = d;
             }
         }
         for (PolicyModel m : members) {
             m.countMisses(misses);
         }
+    }
+
+    private static boolean allMapped(PolicyModel[] members, int slot, long f) {
+        for (PolicyModel m : members) {
+            if (!m.isMapped(slot, f)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void group() {

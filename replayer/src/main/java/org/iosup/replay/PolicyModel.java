@@ -32,8 +32,6 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
     /** First frame number of the frames the model makes up when a trace frame is taken. */
     static final long SYNTHETIC_FRAMES = 1L << 40;
     private static final long MINUTE_NS = 60_000_000_000L;
-    /** Bits of the counting filter of unmapped frames (a table of 2^bits counters). */
-    private static final int FILTER_BITS = 16;
     private static final int STALE = Metric.IOTLB_STALE_HITS.ordinal();
     private static final int MISSES = Metric.IOTLB_MISSES.ordinal();
     private static final int MISS_NS = Metric.IOTLB_MISS_NS.ordinal();
@@ -49,10 +47,10 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
     private final MinuteSeries<Metric> m = new MinuteSeries<>(Metric.class);
     private final Long2LongOpenHashMap modelFrame = new Long2LongOpenHashMap();
     private final long[] inUse = new long[5];
-    /** Counts of unmapped frames per filter slot: 0 means every frame of the slot is mapped. */
-    private final int[] unmapped = new int[1 << FILTER_BITS];
-    /** A bit per filter slot, set while its count is not 0: small enough to stay in the L1 cache. */
-    private final long[] maybeUnmapped = new long[(1 << FILTER_BITS) / 64];
+    /** This policy's unmapped frames, to answer most DMA lookups without the page-type table. */
+    private final UnmappedFilter unmapped = new UnmappedFilter();
+    /** The unmapped frames of all policies of the replay, or null: kept up to date for {@link Lockstep}. */
+    private UnmappedFilter union;
     private final long missNs;
     private long nextSynthetic = SYNTHETIC_FRAMES;
     private long fromAllocator;
@@ -294,30 +292,31 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
 
     /** Whether a frame is mapped in the IOMMU: the filter's bit set answers most lookups without the table. */
     boolean isMapped(long f) {
-        return isMapped(filterSlot(f), f);
+        return isMapped(UnmappedFilter.slot(f), f);
     }
 
     /** {@link #isMapped(long)} with the frame's filter slot already known (it is the same for every policy). */
     boolean isMapped(int slot, long f) {
-        return (maybeUnmapped[slot >>> 6] & (1L << slot)) == 0 || types.isMapped(f);
+        return !unmapped.maybe(slot) || types.isMapped(f);
+    }
+
+    /** Also records this policy's unmapped frames in {@code all} (shared by the policies of a replay). */
+    void reportUnmappedTo(UnmappedFilter all) {
+        this.union = all;
     }
 
     private void filterAdd(long frame) {
-        int slot = filterSlot(frame);
-        if (unmapped[slot]++ == 0) {
-            maybeUnmapped[slot >>> 6] |= 1L << slot;
+        unmapped.add(frame);
+        if (union != null) {
+            union.add(frame);
         }
     }
 
     private void filterRemove(long frame) {
-        int slot = filterSlot(frame);
-        if (--unmapped[slot] == 0) {
-            maybeUnmapped[slot >>> 6] &= ~(1L << slot);
+        unmapped.remove(frame);
+        if (union != null) {
+            union.remove(frame);
         }
-    }
-
-    static int filterSlot(long f) {
-        return (int) ((f * 0x9E3779B97F4A7C15L) >>> (64 - FILTER_BITS));
     }
 
     /** The IOMMU hook of Xen's type change: old writable → unmap, new writable → map read+write. */

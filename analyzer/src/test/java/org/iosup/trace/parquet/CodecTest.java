@@ -69,6 +69,24 @@ class CodecTest {
         return out;
     }
 
+    @Provide
+    Arbitrary<Long> edgyLongs() {
+        return Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.longs().between(-3, 3),
+                Arbitraries.of(Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE, Long.MAX_VALUE - 1, 0L, 1L, -1L));
+    }
+
+    /** The OR-reduction range check agrees with plain comparisons, at the extremes too. */
+    @Property(tries = 2000)
+    void rangeCheckAgreesWithComparisons(@ForAll("edgyLongs") long x, @ForAll("edgyLongs") long a, @ForAll("edgyLongs") long b) {
+        long min = Math.min(a, b);
+        long max = Math.max(a, b);
+        boolean expected = x >= min && x <= max;
+        assertThat(DeltaCodec.Decoder.inRange(new long[] {5, x}, null, 1, 1, min, max)).isEqualTo(expected);
+        int xi = (int) x;
+        boolean expectedInt = xi >= min && xi <= max;
+        assertThat(DeltaCodec.Decoder.inRange(null, new int[] {xi, 7}, 0, 1, min, max)).isEqualTo(expectedInt);
+    }
+
     @Property(tries = 100)
     void deltaReportsTheFirstValueOutOfRange(@ForAll @Size(min = 1, max = 700) List<@IntRange(min = 0, max = 1000) Integer> values,
                                              @ForAll @IntRange(min = 0, max = 699) int at, @ForAll boolean dense) {

@@ -62,6 +62,12 @@ public final class AddressSpaces {
     private Mm building;
     private boolean explicitPins;
     private long row;
+    /** Rows of the batches before the current one. */
+    private long rowBase;
+    /** DMA counts of the current minute not yet added to {@link #counts}. */
+    private long dmaAccesses;
+    private long dmaBytes;
+    private long dmaPages;
 
     public AddressSpaces(Paging paging, Anomalies anomalies) {
         this.paging = paging;
@@ -74,76 +80,89 @@ public final class AddressSpaces {
                 Column.LEVEL, Column.COUNT, Column.ADDR, Column.BYTES);
     }
 
-    /** Turns the rows of {@code b} into operations appended to {@code out}. */
+    /**
+     * Turns the rows of {@code b} into operations appended to {@code out}. Runs of DMA rows (most of
+     * a trace) take a short loop of their own; every other row goes to {@link #event}, kept apart so
+     * that the JIT compiles the hot loop small and soon.
+     */
     public void translate(EventBatch b, GuestOps out) {
         long[] ts = b.tsNs();
         byte[] kind = b.kind();
-        int[] present = b.present();
-        int[] pid = b.pid();
-        long[] frame = b.frame();
-        int[] level = b.level();
-        int dmaKind = EventKind.DMA.ordinal();
         long[] addr = b.addr();
         int[] bytes = b.bytes();
-        long dmaAccesses = 0;
-        long dmaBytes = 0;
-        long dmaPages = 0;
-        for (int i = 0, n = b.size(); i < n; i++) {
-            row++;
-            int k = kind[i];
-            long t = ts[i];
-            if (t >= minuteEnd) {
-                flushDma(dmaAccesses, dmaBytes, dmaPages);
-                dmaAccesses = 0;
-                dmaBytes = 0;
-                dmaPages = 0;
-                int minute = (int) (t / MINUTE_NS);
-                counts.advanceTo(minute);
-                minuteEnd = (minute + 1) * MINUTE_NS;
+        int dmaKind = EventKind.DMA.ordinal();
+        int n = b.size();
+        int i = 0;
+        while (i < n) {
+            if (ts[i] >= minuteEnd) {
+                nextMinute(ts[i]);
             }
-            if (k == dmaKind && building == null) {
-                // The common case, kept short: a run of DMA rows in one minute, outside an address-space build.
+            if (kind[i] == dmaKind && building == null) {
+                // A run of DMA rows in one minute, outside an address-space build.
                 int from = i;
+                long pages = 0;
+                long sum = 0;
                 do {
-                    dmaPages += pages(addr[i], bytes[i]);
-                    dmaBytes += bytes[i];
+                    pages += pages(addr[i], bytes[i]);
+                    sum += bytes[i];
                     i++;
                 } while (i < n && kind[i] == dmaKind && ts[i] < minuteEnd);
                 dmaAccesses += i - from;
-                row += i - from - 1;
+                dmaBytes += sum;
+                dmaPages += pages;
                 out.dma(ts[i - 1], from, i);
-                i--;
-                continue;
-            }
-            boolean hasPid = (present[i] & Column.PID.bit()) != 0;
-            int p = hasPid ? pid[i] : KERNEL_PID;
-            if (building != null && !((k == EventKind.PT_ALLOC.ordinal() || k == EventKind.PT_FREE.ordinal())
-                    && hasPid && p == building.pid)) {
-                endBuild(t, out);
-            }
-            switch (EventKind.ofCode(k)) {
-                case DMA -> {
-                    out.dma(t, i, i + 1);
-                    dmaPages += pages(addr[i], bytes[i]);
-                    dmaAccesses++;
-                    dmaBytes += bytes[i];
-                }
-                case PT_ALLOC -> alloc(t, b.domainOr0(i), p, hasPid, frame[i], level[i], out);
-                case PT_FREE -> free(t, b.domainOr0(i), frame[i],
-                        (present[i] & Column.LEVEL.bit()) != 0 ? level[i] : 0, out);
-                case PROC_CREATE -> create(t, p, out);
-                case PROC_EXEC -> exec(t, b.domainOr0(i), p, out);
-                case PROC_EXIT -> exit(t, b.domainOr0(i), p, out);
-                case PT_PIN -> pinRoot(t, b.domainOr0(i), frame[i], true, out);
-                case PT_UNPIN -> pinRoot(t, b.domainOr0(i), frame[i], false, out);
-                case MMU_UPDATE -> counts.add(Metric.MMU_UPDATE_ENTRIES, b.count()[i]);
-                case TYPE_CHANGE -> counts.inc(Metric.RECORDED_TYPE_CHANGES);
-                case IOMMU_MAP -> counts.inc(Metric.RECORDED_MAPS);
-                case IOMMU_UNMAP -> counts.inc(Metric.RECORDED_UNMAPS);
-                case IOTLB_FLUSH -> counts.inc(Metric.RECORDED_FLUSHES);
+            } else {
+                row = rowBase + i + 1;
+                event(b, i, out);
+                i++;
             }
         }
-        flushDma(dmaAccesses, dmaBytes, dmaPages);
+        rowBase += n;
+        row = rowBase;
+        flushDma();
+    }
+
+    private void nextMinute(long t) {
+        flushDma();
+        int minute = (int) (t / MINUTE_NS);
+        counts.advanceTo(minute);
+        minuteEnd = (minute + 1) * MINUTE_NS;
+    }
+
+    /** Row {@code i}: anything but a DMA outside a build. */
+    private void event(EventBatch b, int i, GuestOps out) {
+        int[] present = b.present();
+        long[] frame = b.frame();
+        int[] level = b.level();
+        int k = b.kind()[i];
+        long t = b.tsNs()[i];
+        boolean hasPid = (present[i] & Column.PID.bit()) != 0;
+        int p = hasPid ? b.pid()[i] : KERNEL_PID;
+        if (building != null && !((k == EventKind.PT_ALLOC.ordinal() || k == EventKind.PT_FREE.ordinal())
+                && hasPid && p == building.pid)) {
+            endBuild(t, out);
+        }
+        switch (EventKind.ofCode(k)) {
+            case DMA -> {
+                out.dma(t, i, i + 1);
+                dmaPages += pages(b.addr()[i], b.bytes()[i]);
+                dmaAccesses++;
+                dmaBytes += b.bytes()[i];
+            }
+            case PT_ALLOC -> alloc(t, b.domainOr0(i), p, hasPid, frame[i], level[i], out);
+            case PT_FREE -> free(t, b.domainOr0(i), frame[i],
+                    (present[i] & Column.LEVEL.bit()) != 0 ? level[i] : 0, out);
+            case PROC_CREATE -> create(t, p, out);
+            case PROC_EXEC -> exec(t, b.domainOr0(i), p, out);
+            case PROC_EXIT -> exit(t, b.domainOr0(i), p, out);
+            case PT_PIN -> pinRoot(t, b.domainOr0(i), frame[i], true, out);
+            case PT_UNPIN -> pinRoot(t, b.domainOr0(i), frame[i], false, out);
+            case MMU_UPDATE -> counts.add(Metric.MMU_UPDATE_ENTRIES, b.count()[i]);
+            case TYPE_CHANGE -> counts.inc(Metric.RECORDED_TYPE_CHANGES);
+            case IOMMU_MAP -> counts.inc(Metric.RECORDED_MAPS);
+            case IOMMU_UNMAP -> counts.inc(Metric.RECORDED_UNMAPS);
+            case IOTLB_FLUSH -> counts.inc(Metric.RECORDED_FLUSHES);
+        }
     }
 
     /** 4 KiB pages a DMA of {@code bytes} bytes at {@code addr} touches. */
@@ -151,10 +170,13 @@ public final class AddressSpaces {
         return ((addr + Math.max(1, bytes) - 1) >>> 12) - (addr >>> 12) + 1;
     }
 
-    private void flushDma(long accesses, long bytes, long pages) {
-        counts.add(Metric.DMA_ACCESSES, accesses);
-        counts.add(Metric.DMA_BYTES, bytes);
-        counts.add(Metric.IOTLB_LOOKUPS, pages);
+    private void flushDma() {
+        counts.add(Metric.DMA_ACCESSES, dmaAccesses);
+        counts.add(Metric.DMA_BYTES, dmaBytes);
+        counts.add(Metric.IOTLB_LOOKUPS, dmaPages);
+        dmaAccesses = 0;
+        dmaBytes = 0;
+        dmaPages = 0;
     }
 
     /** Counts that are the same for every policy, per minute. */

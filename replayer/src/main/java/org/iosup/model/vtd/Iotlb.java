@@ -61,15 +61,18 @@ public final class Iotlb {
         if (a[base] == t) {
             return true; // already the most recent
         }
-        int end = base + ways;
-        int i = base + 1;
-        while (i < end && a[i] != t) {
-            i++;
+        // Without data-dependent branches (hits and misses interleave unpredictably): find the way
+        // holding t (or none), then move every more recent way back by one, t in front. On a miss
+        // the last way, empty or least recently used, is the one overwritten.
+        int last = base + ways - 1;
+        int at = last + 1;
+        for (int i = last; i > base; i--) {
+            at = a[i] == t ? i : at;
         }
-        boolean hit = i < end;
-        // Shift the more recent ways (all but the last on a miss) back by one; t goes in front.
-        for (int j = hit ? i : end - 1; j > base; j--) {
-            a[j] = a[j - 1];
+        boolean hit = at <= last;
+        int end = hit ? at : last;
+        for (int i = last; i > base; i--) {
+            a[i] = i <= end ? a[i - 1] : a[i];
         }
         a[base] = t;
         return hit;

@@ -1,0 +1,41 @@
+package org.iosup.replay;
+
+/**
+ * A counting filter of the frames unmapped in the IOMMU: a counter per slot (frames hash onto
+ * 2^{@value #BITS} slots) and a bit per slot set while its counter is not 0. A clear bit proves
+ * every frame of the slot is mapped, so a DMA page is checked against the page-type table only
+ * when its slot's bit is set; the bits (8 KB) stay in the L1 cache. Each policy keeps one, and
+ * {@link Lockstep} one for all policies together, so that a DMA page is checked once for a group.
+ */
+final class UnmappedFilter {
+    /** Bits of the slot index. */
+    static final int BITS = 16;
+    private final int[] counts = new int[1 << BITS];
+    private final long[] bits = new long[(1 << BITS) / 64];
+
+    /** The slot of a frame: multiply-shift hashing, the same for every filter. */
+    static int slot(long frame) {
+        return (int) ((frame * 0x9E3779B97F4A7C15L) >>> (64 - BITS));
+    }
+
+    /** Whether some frame of the slot may be unmapped (false: all of its frames are mapped). */
+    boolean maybe(int slot) {
+        return (bits[slot >>> 6] & (1L << slot)) != 0;
+    }
+
+    /** A frame became unmapped. */
+    void add(long frame) {
+        int slot = slot(frame);
+        if (counts[slot]++ == 0) {
+            bits[slot >>> 6] |= 1L << slot;
+        }
+    }
+
+    /** A frame unmapped before became mapped again. */
+    void remove(long frame) {
+        int slot = slot(frame);
+        if (--counts[slot] == 0) {
+            bits[slot >>> 6] &= ~(1L << slot);
+        }
+    }
+}
