@@ -53,7 +53,6 @@ abstract class ColumnEncoder {
     private final BytesInputCompressor compressor;
     private final LevelCodec.Encoder levels = new LevelCodec.Encoder();
     private final List<Page> pages = new ArrayList<>();
-    private final int[] rows = new int[PAGE_ROWS];
     int pageRows;
     int pageValues;
     /** Values (non-null rows) in the finished pages of the current row group. */
@@ -106,20 +105,14 @@ abstract class ColumnEncoder {
                 count = 0;
             } else if (optional && (allMask & bit) == 0) {
                 levels.add(present, bit, i, end);
-                count = LevelCodec.presentRows(present, bit, i, end, rows);
-            } else if (optional) {
-                levels.addSame(true, end - i);
-                count = 0;
-                for (int r = i; r < end; r++) {
-                    rows[count++] = r;
-                }
+                count = encodeRuns(b, present, i, end);
             } else {
-                count = 0;
-                for (int r = i; r < end; r++) {
-                    rows[count++] = r;
+                if (optional) {
+                    levels.addSame(true, end - i);
                 }
+                count = end - i;
+                encodeDense(b, i, count);
             }
-            encode(b, rows, count);
             pageValues += count;
             pageRows += end - i;
             i = end;
@@ -129,11 +122,36 @@ abstract class ColumnEncoder {
         }
     }
 
-    /** Encodes the values of the rows {@code rows[0, count)}. */
-    abstract void encode(EventBatch b, int[] rows, int count);
+    /**
+     * Encodes the values of the rows of [from, to) that have one, run by run of consecutive present
+     * rows (values come in long runs: the DMA rows between other events, the events of a fork).
+     *
+     * @return how many rows had a value
+     */
+    private int encodeRuns(EventBatch b, int[] present, int from, int to) {
+        int count = 0;
+        int r = from;
+        while (r < to) {
+            while (r < to && (present[r] & bit) == 0) {
+                r++;
+            }
+            int start = r;
+            while (r < to && (present[r] & bit) != 0) {
+                r++;
+            }
+            if (r > start) {
+                encodeDense(b, start, r - start);
+                count += r - start;
+            }
+        }
+        return count;
+    }
+
+    /** Encodes the values of the rows [first, first + count), which all have one. */
+    abstract void encodeDense(EventBatch b, int first, int count);
 
     /** The encoded values of the current page; resets the value encoder. */
-    abstract BytesInput pageValues() throws IOException;
+    abstract byte[] pageBytes();
 
     abstract Encoding pageEncoding();
 
@@ -149,20 +167,16 @@ abstract class ColumnEncoder {
         if (pageRows == 0) {
             return;
         }
-        try {
-            byte[] lv = optional ? levels.encode() : new byte[0];
-            // A page of nulls only has no values, so it is PLAIN (needs no dictionary).
-            Encoding encoding = pageValues == 0 ? Encoding.PLAIN : pageEncoding();
-            BytesInput raw = pageValues == 0 ? BytesInput.empty() : pageValues();
-            int rawSize = Math.toIntExact(raw.size());
-            byte[] data = compressor.compress(raw).toByteArray();
-            Statistics<?> stats = pageStatistics();
-            stats.setNumNulls(pageRows - pageValues);
-            groupValues += pageValues;
-            pages.add(new Page(pageRows, pageRows - pageValues, lv, data, rawSize, encoding, stats));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        byte[] lv = optional ? levels.encode() : new byte[0];
+        // A page of nulls only has no values, so it is PLAIN (needs no dictionary).
+        Encoding encoding = pageValues == 0 ? Encoding.PLAIN : pageEncoding();
+        byte[] raw = pageValues == 0 ? new byte[0] : pageBytes();
+        int rawSize = raw.length;
+        byte[] data = PageCodecs.compress(compressor, raw);
+        Statistics<?> stats = pageStatistics();
+        stats.setNumNulls(pageRows - pageValues);
+        groupValues += pageValues;
+        pages.add(new Page(pageRows, pageRows - pageValues, lv, data, rawSize, encoding, stats));
         levels.reset();
         pageRows = 0;
         pageValues = 0;
@@ -201,15 +215,18 @@ abstract class ColumnEncoder {
 
     final DictionaryPage compressedDictionary(BytesInput plain, int size) throws IOException {
         int rawSize = Math.toIntExact(plain.size());
-        byte[] compressed = compressor.compress(plain).toByteArray();
+        byte[] compressed = PageCodecs.compress(compressor, plain.toByteArray());
         return new DictionaryPage(BytesInput.from(compressed), rawSize, size, Encoding.PLAIN);
     }
 
     /** Encodes dictionary ids of one page: a bit-width byte, then the RLE/bit-packing hybrid. */
-    static BytesInput dictionaryIds(int[] ids, int n, int dictionarySize) {
+    static byte[] dictionaryIds(int[] ids, int n, int dictionarySize) {
         int width = HybridCodec.width(dictionarySize);
-        return BytesInput.concat(BytesInput.from(new byte[] {(byte) width}),
-                BytesInput.from(HybridCodec.encode(ids, n, width)));
+        byte[] runs = HybridCodec.encode(ids, n, width);
+        byte[] page = new byte[runs.length + 1];
+        page[0] = (byte) width;
+        System.arraycopy(runs, 0, page, 1, runs.length);
+        return page;
     }
 
     static byte[] plainInt(int v) {
@@ -230,24 +247,22 @@ abstract class ColumnEncoder {
         }
 
         @Override
-        void encode(EventBatch b, int[] rows, int count) {
+        void encodeDense(EventBatch b, int first, int count) {
             long lo = min;
             long hi = max;
             if (int32) {
                 int[] a = (int[]) b.array(column);
-                for (int k = 0; k < count; k++) {
-                    long v = a[rows[k]];
-                    values.add(v);
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
+                values.addAll(a, first, count);
+                for (int k = first; k < first + count; k++) {
+                    lo = Math.min(lo, a[k]);
+                    hi = Math.max(hi, a[k]);
                 }
             } else {
                 long[] a = (long[]) b.array(column);
-                for (int k = 0; k < count; k++) {
-                    long v = a[rows[k]];
-                    values.add(v);
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
+                values.addAll(a, first, count);
+                for (int k = first; k < first + count; k++) {
+                    lo = Math.min(lo, a[k]);
+                    hi = Math.max(hi, a[k]);
                 }
             }
             min = lo;
@@ -255,8 +270,8 @@ abstract class ColumnEncoder {
         }
 
         @Override
-        BytesInput pageValues() {
-            return BytesInput.from(values.encode());
+        byte[] pageBytes() {
+            return values.encode();
         }
 
         @Override
@@ -298,14 +313,24 @@ abstract class ColumnEncoder {
         }
 
         @Override
-        void encode(EventBatch b, int[] rows, int count) {
+        void encodeDense(EventBatch b, int first, int count) {
             int[] a = (int[]) b.array(column);
-            for (int k = 0; k < count; k++) {
-                int v = a[rows[k]];
-                ids[idCount++] = id(v);
-                min = Math.min(min, v);
-                max = Math.max(max, v);
+            int lo = min;
+            int hi = max;
+            int last = 0;
+            int lastId = -1;
+            for (int k = first; k < first + count; k++) {
+                int v = a[k];
+                if (v != last || lastId < 0) {
+                    lastId = id(v);
+                    last = v;
+                }
+                ids[idCount++] = lastId;
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
             }
+            min = lo;
+            max = hi;
         }
 
         private int id(int v) {
@@ -339,8 +364,8 @@ abstract class ColumnEncoder {
         }
 
         @Override
-        BytesInput pageValues() {
-            BytesInput out = dictionaryIds(ids, idCount, size);
+        byte[] pageBytes() {
+            byte[] out = dictionaryIds(ids, idCount, size);
             idCount = 0;
             return out;
         }
@@ -414,8 +439,8 @@ abstract class ColumnEncoder {
         abstract int entries();
 
         @Override
-        BytesInput pageValues() {
-            BytesInput out = dictionaryIds(ids, idCount, entries());
+        byte[] pageBytes() {
+            byte[] out = dictionaryIds(ids, idCount, entries());
             idCount = 0;
             return out;
         }
@@ -476,10 +501,10 @@ abstract class ColumnEncoder {
         }
 
         @Override
-        void encode(EventBatch b, int[] rows, int count) {
+        void encodeDense(EventBatch b, int first, int count) {
             byte[] a = (byte[]) b.array(column);
-            for (int k = 0; k < count; k++) {
-                put(a[rows[k]]);
+            for (int k = first; k < first + count; k++) {
+                put(a[k]);
             }
         }
 
@@ -511,10 +536,10 @@ abstract class ColumnEncoder {
         }
 
         @Override
-        void encode(EventBatch b, int[] rows, int count) {
+        void encodeDense(EventBatch b, int first, int count) {
             String[] a = (String[]) b.array(column);
-            for (int k = 0; k < count; k++) {
-                String v = a[rows[k]];
+            for (int k = first; k < first + count; k++) {
+                String v = a[k];
                 if (!v.equals(last)) {
                     int id = idOf.getInt(v);
                     if (id < 0) {
@@ -555,8 +580,8 @@ abstract class ColumnEncoder {
     }
 
     private static final class BooleanEncoder extends ColumnEncoder {
-        private final int[] bits = new int[PAGE_ROWS];
-        private int bitCount;
+        /** The values, packed and run-length encoded as definition levels are (the same hybrid, width 1). */
+        private final LevelCodec.Encoder bits = new LevelCodec.Encoder();
         private boolean seenTrue;
         private boolean seenFalse;
 
@@ -565,22 +590,22 @@ abstract class ColumnEncoder {
         }
 
         @Override
-        void encode(EventBatch b, int[] rows, int count) {
+        void encodeDense(EventBatch b, int first, int count) {
             boolean[] a = (boolean[]) b.array(column);
-            for (int k = 0; k < count; k++) {
-                boolean v = a[rows[k]];
-                bits[bitCount++] = v ? 1 : 0;
-                seenTrue |= v;
-                seenFalse |= !v;
-            }
+            int ones = bits.add(a, first, first + count);
+            seenTrue |= ones > 0;
+            seenFalse |= ones < count;
         }
 
         @Override
-        BytesInput pageValues() {
+        byte[] pageBytes() {
             // RLE-encoded booleans in a v2 page: a 4-byte length, then the hybrid runs of width 1.
-            byte[] runs = HybridCodec.encode(bits, bitCount, 1);
-            bitCount = 0;
-            return BytesInput.concat(BytesInput.from(plainInt(runs.length)), BytesInput.from(runs));
+            byte[] runs = bits.encode();
+            bits.reset();
+            byte[] page = new byte[runs.length + 4];
+            System.arraycopy(plainInt(runs.length), 0, page, 0, 4);
+            System.arraycopy(runs, 0, page, 4, runs.length);
+            return page;
         }
 
         @Override

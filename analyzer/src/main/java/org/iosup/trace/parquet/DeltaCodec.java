@@ -61,6 +61,70 @@ final class DeltaCodec {
             count++;
         }
 
+        /** Adds values[from, from + n). */
+        void addAll(long[] values, int from, int n) {
+            int k = 0;
+            if (n > 0 && count == 0) {
+                add(values[from]);
+                k = 1;
+            }
+            while (k < n) {
+                int m = Math.min(n - k, BLOCK - inBlock);
+                long prev = previous;
+                long[] d = block;
+                int at = inBlock;
+                int src = from + k;
+                if (int32) {
+                    for (int j = 0; j < m; j++) {
+                        long v = values[src + j];
+                        d[at + j] = (int) (v - prev);
+                        prev = v;
+                    }
+                } else {
+                    for (int j = 0; j < m; j++) {
+                        long v = values[src + j];
+                        d[at + j] = v - prev;
+                        prev = v;
+                    }
+                }
+                previous = prev;
+                inBlock += m;
+                count += m;
+                k += m;
+                if (inBlock == BLOCK) {
+                    flushBlock();
+                }
+            }
+        }
+
+        /** Adds values[from, from + n) of an INT32 column. */
+        void addAll(int[] values, int from, int n) {
+            int k = 0;
+            if (n > 0 && count == 0) {
+                add(values[from]);
+                k = 1;
+            }
+            while (k < n) {
+                int m = Math.min(n - k, BLOCK - inBlock);
+                int prev = (int) previous;
+                long[] d = block;
+                int at = inBlock;
+                int src = from + k;
+                for (int j = 0; j < m; j++) {
+                    int v = values[src + j];
+                    d[at + j] = v - prev; // wraps in 32 bits, as INT32 deltas must
+                    prev = v;
+                }
+                previous = prev;
+                inBlock += m;
+                count += m;
+                k += m;
+                if (inBlock == BLOCK) {
+                    flushBlock();
+                }
+            }
+        }
+
         private void flushBlock() {
             long min = Long.MAX_VALUE;
             for (int i = 0; i < inBlock; i++) {
@@ -86,15 +150,39 @@ final class DeltaCodec {
                     width = 64 - Long.numberOfLeadingZeros(or);
                 }
                 out.buf[widthsAt + m] = (byte) width;
-                if (m < used) {
-                    BytePackerForLong p = PACKERS[width];
-                    for (int g = 0; g < MINI; g += 8) {
-                        p.pack8Values(deltas, m * MINI + g, out.buf, out.len);
-                        out.len += width;
-                    }
+                if (m < used && width > 0) {
+                    out.len = pack(deltas, m * MINI, width, out.buf, out.len);
                 }
             }
             inBlock = 0;
+        }
+
+        /**
+         * Bit-packs the miniblock values[from, from + MINI) with {@code width} bits each (1 to 64),
+         * least significant bits first, into buf at {@code at}, 64 bits at a time; returns the end.
+         * The same bytes as parquet-java's little-endian packers; buf has room for MINI * 8 bytes.
+         */
+        static int pack(long[] values, int from, int width, byte[] buf, int at) {
+            long acc = 0;
+            int bits = 0;
+            for (int i = from; i < from + MINI; i++) {
+                long v = values[i];
+                acc |= v << bits;
+                bits += width;
+                if (bits >= 64) {
+                    LONG_LE.set(buf, at, acc);
+                    at += 8;
+                    bits -= 64;
+                    acc = bits == 0 ? 0 : v >>> (width - bits);
+                }
+            }
+            // MINI * width bits is a multiple of 32: at most half a word is left.
+            if (bits > 0) {
+                for (int b = 0; b < bits; b += 8, at++) {
+                    buf[at] = (byte) (acc >>> b);
+                }
+            }
+            return at;
         }
 
         /** The encoded page: header, then the blocks. Resets for the next page. */

@@ -41,15 +41,17 @@ final class HybridCodec {
             while (end < n && values[end] == v) {
                 end++;
             }
-            // Keep bit-packed stretches in whole groups of 8: start an RLE run on a group boundary.
-            int start = i + ((8 - (i - packedFrom) % 8) % 8);
-            if (end - start >= 16) {
-                writePacked(out, packer, width, values, packedFrom, start);
-                out.varLong((long) (end - start) << 1);
-                for (int b = 0; b < valueBytes; b++) {
-                    out.u8(v >>> (8 * b));
+            if (end - i >= 16) {
+                // Keep bit-packed stretches in whole groups of 8: start an RLE run on a group boundary.
+                int start = i + ((8 - (i - packedFrom) % 8) % 8);
+                if (end - start >= 16) {
+                    writePacked(out, packer, width, values, packedFrom, start);
+                    out.varLong((long) (end - start) << 1);
+                    for (int b = 0; b < valueBytes; b++) {
+                        out.u8(v >>> (8 * b));
+                    }
+                    packedFrom = end;
                 }
-                packedFrom = end;
             }
             i = end;
         }

@@ -14,22 +14,6 @@ final class LevelCodec {
     private LevelCodec() {
     }
 
-    /**
-     * Writes to {@code rows} the indexes in [from, to) whose presence bit is set, without
-     * branching on the bits (presence is often unpredictable).
-     *
-     * @return how many indexes were written
-     */
-    static int presentRows(int[] present, int bit, int from, int to, int[] rows) {
-        int shift = Integer.numberOfTrailingZeros(bit);
-        int n = 0;
-        for (int r = from; r < to; r++) {
-            rows[n] = r;
-            n += present[r] >>> shift & 1;
-        }
-        return n;
-    }
-
     /** Accumulates the levels of one page and encodes them. Reusable after {@link #reset()}. */
     static final class Encoder {
         private byte[] groups = new byte[1 << 12];
@@ -66,6 +50,42 @@ final class LevelCodec {
             while (i < to) {
                 addOne(present[i++], shift);
             }
+        }
+
+        /**
+         * Adds booleans a[from, to) as levels (true as 1): the RLE/bit-packing hybrid of width 1
+         * that encodes them is the same as for levels. Returns how many were true.
+         */
+        int add(boolean[] a, int from, int to) {
+            int ones = 0;
+            int i = from;
+            while (i < to && (rows & 7) != 0) {
+                int v = a[i++] ? 1 : 0;
+                addOne(v, 0);
+                ones += v;
+            }
+            int whole = (to - i) >>> 3;
+            if (whole > 0) {
+                int g = rows >>> 3;
+                if (g + whole > groups.length) {
+                    groups = Arrays.copyOf(groups, Math.max(groups.length * 2, g + whole));
+                }
+                for (int k = 0; k < whole; k++, i += 8) {
+                    int byteValue = 0;
+                    for (int j = 0; j < 8; j++) {
+                        byteValue |= (a[i + j] ? 1 : 0) << j;
+                    }
+                    groups[g + k] = (byte) byteValue;
+                    ones += Integer.bitCount(byteValue);
+                }
+                rows += whole * 8;
+            }
+            while (i < to) {
+                int v = a[i++] ? 1 : 0;
+                addOne(v, 0);
+                ones += v;
+            }
+            return ones;
         }
 
         /** Adds {@code n} rows that all have (or all lack) a value. */

@@ -38,22 +38,52 @@ final class PageCodecs implements CompressionCodecFactory {
         if (compressCtx == null) {
             compressCtx = new ZstdCompressCtx().setLevel(ZSTD_LEVEL);
         }
-        ZstdCompressCtx ctx = compressCtx;
-        return new BytesInputCompressor() {
-            @Override
-            public BytesInput compress(BytesInput bytes) throws IOException {
-                return BytesInput.from(ctx.compress(bytes.toByteArray()));
-            }
+        return new ZstdCompressor(compressCtx);
+    }
 
-            @Override
-            public CompressionCodecName getCodecName() {
-                return CompressionCodecName.ZSTD;
-            }
+    /** ZSTD through one reused context and output buffer; {@link #compress(byte[])} skips BytesInput. */
+    static final class ZstdCompressor implements BytesInputCompressor {
+        private final ZstdCompressCtx ctx;
+        private byte[] out = new byte[0];
 
-            @Override
-            public void release() {
+        ZstdCompressor(ZstdCompressCtx ctx) {
+            this.ctx = ctx;
+        }
+
+        byte[] compress(byte[] raw) {
+            int bound = (int) Zstd.compressBound(raw.length);
+            if (out.length < bound) {
+                out = new byte[bound];
             }
-        };
+            int n = ctx.compressByteArray(out, 0, out.length, raw, 0, raw.length);
+            return java.util.Arrays.copyOf(out, n);
+        }
+
+        @Override
+        public BytesInput compress(BytesInput bytes) throws IOException {
+            return BytesInput.from(compress(bytes.toByteArray()));
+        }
+
+        @Override
+        public CompressionCodecName getCodecName() {
+            return CompressionCodecName.ZSTD;
+        }
+
+        @Override
+        public void release() {
+        }
+    }
+
+    /** Compresses a page's bytes with any codec's compressor, without copies for ZSTD. */
+    static byte[] compress(BytesInputCompressor compressor, byte[] raw) {
+        if (compressor instanceof ZstdCompressor z) {
+            return z.compress(raw);
+        }
+        try {
+            return compressor.compress(BytesInput.from(raw)).toByteArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override
