@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -66,6 +67,7 @@ public final class InspectCommand implements Callable<Integer> {
             r.put("schema_version", in.schemaVersion());
             r.put("row_groups", in.footer().getBlocks().size());
             r.put("codec", in.codec());
+            r.put("uncompressed_columns", in.uncompressedColumns());
             r.put("rows", stats.rows());
             r.put("first_ts_ns", stats.rows() == 0 ? null : stats.firstTs());
             r.put("last_ts_ns", stats.rows() == 0 ? null : stats.lastTs());
@@ -105,6 +107,10 @@ public final class InspectCommand implements Callable<Integer> {
         String fmt = "%-16s %s%n";
         out.printf(Locale.ROOT, fmt, "file", r.get("file") + " (" + Reports.bytes((Long) r.get("file_bytes")) + ", "
                 + r.get("row_groups") + " row group(s), " + r.get("codec") + ")");
+        List<String> raw = (List<String>) r.get("uncompressed_columns");
+        if (!raw.isEmpty()) {
+            out.printf(Locale.ROOT, fmt, "uncompressed", String.join(", ", raw) + " (compression saved under 3%)");
+        }
         out.printf(Locale.ROOT, fmt, "schema", r.get("schema") + " v" + r.get("schema_version"));
         out.printf(Locale.ROOT, fmt, "rows", String.format(Locale.ROOT, "%,d", (Long) r.get("rows")));
         out.printf(Locale.ROOT, fmt, "first ts_ns", r.get("first_ts_ns") == null ? "-" : r.get("first_ts_ns"));

@@ -41,9 +41,28 @@ abstract class ColumnEncoder {
     static final int PAGE_ROWS = 1 << 15;
 
     /** One finished page of the current row group. */
-    private record Page(int rows, int nulls, byte[] levels, byte[] data, int rawDataSize,
+    /**
+     * An encoded data page held until its row group is written: {@code data} compressed, or raw
+     * when the chunk is stored uncompressed; {@code raw} kept as well while that is undecided.
+     */
+    private record Page(int rows, int nulls, byte[] levels, byte[] data, byte[] raw, int rawDataSize,
                         Encoding encoding, Statistics<?> stats) {
+        Page decided(boolean uncompressed) {
+            return new Page(rows, nulls, levels, uncompressed ? raw : data, null, rawDataSize, encoding, stats);
+        }
     }
+
+    /**
+     * A column chunk whose compression saves less than this share is stored uncompressed (Parquet
+     * gives each column chunk its own codec): timestamps with random gaps or random booleans do
+     * not compress, and compressing them cost time on every write and read for nothing.
+     */
+    static final double MIN_SAVING = 0.03;
+    /**
+     * The first page of at least this many raw bytes decides a chunk's compression; smaller ones
+     * say too little, and a chunk of small pages only keeps the codec asked for.
+     */
+    static final int DECIDING_PAGE_BYTES = 4096;
 
     final Column column;
     final ColumnDescriptor descriptor;
@@ -55,6 +74,8 @@ abstract class ColumnEncoder {
     private final List<Page> pages = new ArrayList<>();
     int pageRows;
     int pageValues;
+    /** Whether the current chunk is stored uncompressed; null until its first sizeable page decides. */
+    private Boolean uncompressed;
     /** Values (non-null rows) in the finished pages of the current row group. */
     long groupValues;
 
@@ -65,6 +86,7 @@ abstract class ColumnEncoder {
         this.optional = descriptor.getMaxDefinitionLevel() > 0;
         this.bit = column.bit();
         this.compressor = compressor;
+        this.uncompressed = compressor.getCodecName() == CompressionCodecName.UNCOMPRESSED ? Boolean.TRUE : null;
     }
 
     /** The encoder of a column of the events schema. */
@@ -171,21 +193,46 @@ abstract class ColumnEncoder {
         // A page of nulls only has no values, so it is PLAIN (needs no dictionary).
         Encoding encoding = pageValues == 0 ? Encoding.PLAIN : pageEncoding();
         byte[] raw = pageValues == 0 ? new byte[0] : pageBytes();
-        int rawSize = raw.length;
-        byte[] data = PageCodecs.compress(compressor, raw);
         Statistics<?> stats = pageStatistics();
         stats.setNumNulls(pageRows - pageValues);
         groupValues += pageValues;
-        pages.add(new Page(pageRows, pageRows - pageValues, lv, data, rawSize, encoding, stats));
+        byte[] data;
+        byte[] undecided = null;
+        if (uncompressed == null) {
+            data = PageCodecs.compress(compressor, raw);
+            if (raw.length >= DECIDING_PAGE_BYTES) {
+                decide(data.length, raw.length);
+                data = uncompressed ? raw : data;
+            } else {
+                undecided = raw;
+            }
+        } else {
+            data = uncompressed ? raw : PageCodecs.compress(compressor, raw);
+        }
+        pages.add(new Page(pageRows, pageRows - pageValues, lv, data, undecided, raw.length, encoding, stats));
         levels.reset();
         pageRows = 0;
         pageValues = 0;
     }
 
+    /** Settles the chunk's compression on the sizes of a page, compressed and raw. */
+    private void decide(long compressed, long raw) {
+        uncompressed = raw > 0 && compressed > raw * (1 - MIN_SAVING);
+        for (int k = 0; k < pages.size(); k++) {
+            if (pages.get(k).raw() != null) {
+                pages.set(k, pages.get(k).decided(uncompressed));
+            }
+        }
+    }
+
     /** Writes this column's chunk of the row group of {@code rows} rows, and starts afresh. */
     final void writeChunk(ParquetFileWriter out, CompressionCodecName codec, long rows) throws IOException {
         finishPage();
-        out.startColumn(descriptor, rows, codec);
+        if (uncompressed == null) {
+            // Only small pages: they cost little either way, so the chunk keeps the codec asked for.
+            decide(0, 0);
+        }
+        out.startColumn(descriptor, rows, uncompressed ? CompressionCodecName.UNCOMPRESSED : codec);
         DictionaryPage dictionary = dictionaryPage();
         if (dictionary != null) {
             out.writeDictionaryPage(dictionary);
@@ -197,6 +244,7 @@ abstract class ColumnEncoder {
         out.endColumn();
         pages.clear();
         groupValues = 0;
+        uncompressed = compressor.getCodecName() == CompressionCodecName.UNCOMPRESSED ? Boolean.TRUE : null;
     }
 
     /** Entries in this column's dictionary so far (0 when it has none). */
@@ -215,7 +263,8 @@ abstract class ColumnEncoder {
 
     final DictionaryPage compressedDictionary(BytesInput plain, int size) throws IOException {
         int rawSize = Math.toIntExact(plain.size());
-        byte[] compressed = PageCodecs.compress(compressor, plain.toByteArray());
+        // Called by writeChunk once the chunk's compression is settled.
+        byte[] compressed = uncompressed ? plain.toByteArray() : PageCodecs.compress(compressor, plain.toByteArray());
         return new DictionaryPage(BytesInput.from(compressed), rawSize, size, Encoding.PLAIN);
     }
 

@@ -248,11 +248,38 @@ public final class ParquetTraceReader implements TraceSource {
         return footer;
     }
 
-    /** The compression codec of the first column chunk, or "none" for an empty file. */
+    /**
+     * The compression codec of the file: that of its compressed column chunks (the first such in
+     * the first row group), "UNCOMPRESSED" when none is compressed, "none" for an empty file.
+     * Chunks that compression hardly shrinks are stored uncompressed: see {@link #uncompressedColumns()}.
+     */
     public String codec() {
         List<BlockMetaData> groups = footer.getBlocks();
-        return groups.isEmpty() || groups.get(0).getColumns().isEmpty() ? "none"
-                : groups.get(0).getColumns().get(0).getCodec().name();
+        if (groups.isEmpty() || groups.get(0).getColumns().isEmpty()) {
+            return "none";
+        }
+        for (var c : groups.get(0).getColumns()) {
+            if (c.getCodec() != org.apache.parquet.hadoop.metadata.CompressionCodecName.UNCOMPRESSED) {
+                return c.getCodec().name();
+            }
+        }
+        return "UNCOMPRESSED";
+    }
+
+    /** Columns stored uncompressed in some row group while others of the file are compressed, in file order. */
+    public List<String> uncompressedColumns() {
+        if (codec().equals("UNCOMPRESSED") || codec().equals("none")) {
+            return List.of();
+        }
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (BlockMetaData g : footer.getBlocks()) {
+            for (var c : g.getColumns()) {
+                if (c.getCodec() == org.apache.parquet.hadoop.metadata.CompressionCodecName.UNCOMPRESSED) {
+                    names.add(c.getPath().toDotString());
+                }
+            }
+        }
+        return List.copyOf(names);
     }
 
     /** The schema version recorded in the file, or 0 when the file does not say. */
