@@ -390,16 +390,16 @@ public final class SyntheticTrace implements TraceSource {
         long base = NIC_FRAMES << 12;
         SplittableRandom r = dmaRandom;
         long gap = nicGap;
+        int rx0 = rxIndex;
+        int tx0 = txIndex;
         do {
+            // Received or sent at random: selects without branches (they would mispredict half the time).
             boolean rx = r.nextDouble() < rxShare;
-            int idx;
-            if (rx) {
-                idx = rxIndex;
-                rxIndex = rxIndex + 1 == ring ? 0 : rxIndex + 1;
-            } else {
-                idx = ring + txIndex;
-                txIndex = txIndex + 1 == ring ? 0 : txIndex + 1;
-            }
+            int idx = rx ? rx0 : ring + tx0;
+            int rxNext = rx0 + 1 == ring ? 0 : rx0 + 1;
+            int txNext = tx0 + 1 == ring ? 0 : tx0 + 1;
+            rx0 = rx ? rxNext : rx0;
+            tx0 = rx ? tx0 : txNext;
             ts[i] = t;
             kind[i] = dma;
             present[i] = mask;
@@ -410,6 +410,8 @@ public final class SyntheticTrace implements TraceSource {
             i++;
             t += gap / 2 + (long) (r.nextDouble() * gap);
         } while (t < until && i < limit);
+        rxIndex = rx0;
+        txIndex = tx0;
         b.setSize(i);
         nextNic = t;
     }

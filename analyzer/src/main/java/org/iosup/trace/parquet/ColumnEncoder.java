@@ -126,7 +126,6 @@ abstract class ColumnEncoder {
                 levels.addSame(false, end - i);
                 count = 0;
             } else if (optional && (allMask & bit) == 0) {
-                levels.add(present, bit, i, end);
                 count = encodeRuns(b, present, i, end);
             } else {
                 if (optional) {
@@ -145,8 +144,9 @@ abstract class ColumnEncoder {
     }
 
     /**
-     * Encodes the values of the rows of [from, to) that have one, run by run of consecutive present
-     * rows (values come in long runs: the DMA rows between other events, the events of a fork).
+     * Encodes the levels of rows [from, to) and the values of those that have one, run by run of
+     * rows with and without a value (they come in long runs: the DMA rows between other events,
+     * the events of a fork).
      *
      * @return how many rows had a value
      */
@@ -154,14 +154,19 @@ abstract class ColumnEncoder {
         int count = 0;
         int r = from;
         while (r < to) {
+            int start = r;
             while (r < to && (present[r] & bit) == 0) {
                 r++;
             }
-            int start = r;
+            if (r > start) {
+                levels.addSame(false, r - start);
+            }
+            start = r;
             while (r < to && (present[r] & bit) != 0) {
                 r++;
             }
             if (r > start) {
+                levels.addSame(true, r - start);
                 encodeDense(b, start, r - start);
                 count += r - start;
             }

@@ -21,37 +21,6 @@ final class LevelCodec {
         private int current;
         private final Bytes.Writer out = new Bytes.Writer(1 << 12);
 
-        /** Adds the levels of rows [from, to) of a batch: 1 where {@code (present[i] & bit) != 0}. */
-        void add(int[] present, int bit, int from, int to) {
-            int shift = Integer.numberOfTrailingZeros(bit);
-            int i = from;
-            // Row by row up to a group boundary, then 8 rows to a byte, then the rest.
-            while (i < to && (rows & 7) != 0) {
-                addOne(present[i++], shift);
-            }
-            int whole = (to - i) >>> 3;
-            if (whole > 0) {
-                int g = rows >>> 3;
-                if (g + whole > groups.length) {
-                    groups = Arrays.copyOf(groups, Math.max(groups.length * 2, g + whole));
-                }
-                for (int k = 0; k < whole; k++, i += 8) {
-                    groups[g + k] = (byte) ((present[i] >>> shift & 1)
-                            | (present[i + 1] >>> shift & 1) << 1
-                            | (present[i + 2] >>> shift & 1) << 2
-                            | (present[i + 3] >>> shift & 1) << 3
-                            | (present[i + 4] >>> shift & 1) << 4
-                            | (present[i + 5] >>> shift & 1) << 5
-                            | (present[i + 6] >>> shift & 1) << 6
-                            | (present[i + 7] >>> shift & 1) << 7);
-                }
-                rows += whole * 8;
-            }
-            while (i < to) {
-                addOne(present[i++], shift);
-            }
-        }
-
         /**
          * Adds booleans a[from, to) as levels (true as 1): the RLE/bit-packing hybrid of width 1
          * that encodes them is the same as for levels. Returns how many were true.
