@@ -43,19 +43,28 @@ public final class RowValidator {
     /**
      * Checks rows [0, n) of a batch in two tight passes (order, then required fields) and returns
      * the first bad row's index, or -1; {@link #check} of that row then says what is wrong. Rows
-     * before the bad one have been checked as by {@link #check}.
+     * before the bad one have been checked as by {@link #check}. The timestamps must already be
+     * known to lie in the schema's range (decoders check every value before rows are validated).
      */
     public int firstBad(EventBatch b, int n) {
         long[] ts = b.tsNs();
         int badOrder = n;
-        if (checkOrder && (loadedMask & Column.TS_NS.bit()) != 0) {
-            long prev = lastTs;
-            for (int i = 0; i < n; i++) {
-                if (ts[i] < prev) {
-                    badOrder = i;
-                    break;
+        if (checkOrder && (loadedMask & Column.TS_NS.bit()) != 0 && n > 0) {
+            // Timestamps are already checked to lie in [0, max]: differences cannot wrap, and one
+            // OR-reduction of them (vectorized) says whether any is negative.
+            long or = ts[0] < lastTs ? -1 : 0;
+            for (int i = 1; i < n; i++) {
+                or |= ts[i] - ts[i - 1];
+            }
+            if (or < 0) {
+                long prev = lastTs;
+                for (int i = 0; i < n; i++) {
+                    if (ts[i] < prev) {
+                        badOrder = i;
+                        break;
+                    }
+                    prev = ts[i];
                 }
-                prev = ts[i];
             }
         }
         int badFields = n;

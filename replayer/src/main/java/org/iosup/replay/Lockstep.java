@@ -93,8 +93,7 @@ final class Lockstep {
                 if (f == lastFrame && d == lastDomain) {
                     continue;
                 }
-                int slot = UnmappedFilter.slot(f);
-                if (anyUnmapped.maybe(slot) && !allMapped(members, slot, f)) {
+                if (anyUnmapped.maybeFrame(f) && !allMapped(members, UnmappedFilter.slot(f), f)) {
                     // The policies part here: each goes on alone, with its own copy of the IOTLB.
                     for (PolicyModel m : members) {
                         m.countMisses(misses);

@@ -292,7 +292,7 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
 
     /** Whether a frame is mapped in the IOMMU: the filter's bit set answers most lookups without the table. */
     boolean isMapped(long f) {
-        return isMapped(UnmappedFilter.slot(f), f);
+        return !unmapped.maybeFrame(f) || types.isMapped(f);
     }
 
     /** {@link #isMapped(long)} with the frame's filter slot already known (it is the same for every policy). */

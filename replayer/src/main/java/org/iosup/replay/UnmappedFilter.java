@@ -12,10 +12,22 @@ final class UnmappedFilter {
     static final int BITS = 16;
     private final int[] counts = new int[1 << BITS];
     private final long[] bits = new long[(1 << BITS) / 64];
+    /** The lowest and highest frame ever added (not narrowed by removals). */
+    private long lowest = Long.MAX_VALUE;
+    private long highest = Long.MIN_VALUE;
 
     /** The slot of a frame: multiply-shift hashing, the same for every filter. */
     static int slot(long frame) {
         return (int) ((frame * 0x9E3779B97F4A7C15L) >>> (64 - BITS));
+    }
+
+    /**
+     * Whether a frame may be unmapped (false: it is mapped). Frames outside the range of all frames
+     * ever unmapped are answered without hashing: page-table pages and DMA buffers seldom share a
+     * range of frames.
+     */
+    boolean maybeFrame(long frame) {
+        return frame >= lowest && frame <= highest && maybe(slot(frame));
     }
 
     /** Whether some frame of the slot may be unmapped (false: all of its frames are mapped). */
@@ -25,6 +37,8 @@ final class UnmappedFilter {
 
     /** A frame became unmapped. */
     void add(long frame) {
+        lowest = Math.min(lowest, frame);
+        highest = Math.max(highest, frame);
         int slot = slot(frame);
         if (counts[slot]++ == 0) {
             bits[slot >>> 6] |= 1L << slot;
