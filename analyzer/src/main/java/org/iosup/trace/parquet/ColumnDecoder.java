@@ -272,6 +272,8 @@ abstract class ColumnDecoder {
                 HybridCodec.decode(in.slice(length), 1, count, ids);
             }
             return;
+        } else if (count == 0) {
+            dictionaryPage = false; // a page of nulls only: no values to read
         } else {
             values = encoding.getValuesReader(descriptor, ValuesType.VALUES);
             dictionaryPage = false;
@@ -293,6 +295,7 @@ abstract class ColumnDecoder {
             super(column, spec, d, faults);
             fileInt32 = d.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.INT32;
             targetInt32 = spec.type() == org.iosup.schema.FieldType.INT32;
+            delta.setRange(spec.min(), spec.max());
         }
 
         @Override

@@ -227,6 +227,22 @@ final class DeltaCodec {
         private boolean int32;
         /** The first out-of-range value of the last {@link #readInto} or {@link #readDense}. */
         long badValue;
+        /**
+         * The column's range, checked as values are summed when 0 <= rangeMin <= rangeMax: then x is
+         * out of range exactly when (x - rangeMin) | (rangeMax - x) is negative (see {@link #inRange}).
+         */
+        private long rangeMin;
+        private long rangeMax = -1;
+        private boolean trackRange;
+        /** Negative once a value decoded so far (perhaps not yet read) was out of range. */
+        private long outOfRange;
+
+        /** The range of the column's values, for {@link #readDense} to check as it decodes. */
+        void setRange(long min, long max) {
+            rangeMin = min;
+            rangeMax = max;
+            trackRange = min >= 0 && max >= min;
+        }
 
         /** Starts a page; {@code int32} when the column is INT32 (deltas wrap in 32 bits). */
         void init(ByteBuffer data, boolean int32) {
@@ -251,6 +267,7 @@ final class DeltaCodec {
                 firstValue = (int) firstValue;
             }
             values[0] = firstValue;
+            outOfRange |= (firstValue - rangeMin) | (rangeMax - firstValue);
             last = firstValue;
             pos = 0;
             filled = left > 0 ? 1 : 0;
@@ -324,7 +341,8 @@ final class DeltaCodec {
                 left -= n;
                 k += n;
             }
-            if (inRange(longs, ints, first, count, min, max)) {
+            if (trackRange && min == rangeMin && max == rangeMax ? outOfRange >= 0
+                    : inRange(longs, ints, first, count, min, max)) {
                 return -1;
             }
             for (int j = 0; j < count; j++) {
@@ -391,7 +409,9 @@ final class DeltaCodec {
                 int to = offset + m * mini;
                 long bytes = (long) mini / 8 * w;
                 in.need(bytes, "DELTA_BINARY_PACKED page");
-                if (w <= 56 && in.at + bytes + 8 <= in.buf.length) {
+                if (w == 0) {
+                    v = constantSum(out, to, count, v, minDelta);
+                } else if (w <= 56 && in.at + bytes + 8 <= in.buf.length) {
                     v = unpackSum(in.buf, in.at, w, out, to, count, v, minDelta);
                 } else {
                     v = packerSum(w, out, to, count, v, minDelta);
@@ -408,19 +428,39 @@ final class DeltaCodec {
          */
         private long unpackSum(byte[] buf, int at, int w, long[] out, int to, int count, long v, long minDelta) {
             long mask = (1L << w) - 1;
+            long lo = rangeMin;
+            long hi = rangeMax;
+            long or = 0;
             if (int32) {
                 for (int i = 0, bit = 0; i < count; i++, bit += w) {
                     long d = ((long) LONG_LE.get(buf, at + (bit >>> 3)) >>> (bit & 7)) & mask;
                     v = (int) (v + d + minDelta);
                     out[to + i] = v;
+                    or |= (v - lo) | (hi - v);
                 }
             } else {
                 for (int i = 0, bit = 0; i < count; i++, bit += w) {
                     long d = ((long) LONG_LE.get(buf, at + (bit >>> 3)) >>> (bit & 7)) & mask;
                     v += d + minDelta;
                     out[to + i] = v;
+                    or |= (v - lo) | (hi - v);
                 }
             }
+            outOfRange |= or;
+            return v;
+        }
+
+        /** A miniblock of width 0: every delta is the minimum. */
+        private long constantSum(long[] out, int to, int count, long v, long minDelta) {
+            long lo = rangeMin;
+            long hi = rangeMax;
+            long or = 0;
+            for (int i = 0; i < count; i++) {
+                v = int32 ? (int) (v + minDelta) : v + minDelta;
+                out[to + i] = v;
+                or |= (v - lo) | (hi - v);
+            }
+            outOfRange |= or;
             return v;
         }
 
@@ -436,10 +476,13 @@ final class DeltaCodec {
                     p.unpack8Values(in.buf, at, d, g);
                 }
             }
+            long or = 0;
             for (int i = 0; i < count; i++) {
                 v = int32 ? (int) (v + d[i] + minDelta) : v + d[i] + minDelta;
                 out[to + i] = v;
+                or |= (v - rangeMin) | (rangeMax - v);
             }
+            outOfRange |= or;
             return v;
         }
 
