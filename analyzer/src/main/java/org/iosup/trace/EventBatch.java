@@ -205,6 +205,15 @@ public final class EventBatch {
     }
 
     /** The domain of row {@code i}, 0 when absent (the schema's default). */
+    /** Whether any row of the batch has a value in column {@code c} (one pass over the presence masks). */
+    public boolean anyPresent(Column c) {
+        int any = 0;
+        for (int i = 0; i < size; i++) {
+            any |= present[i];
+        }
+        return (any & c.bit()) != 0;
+    }
+
     public int domainOr0(int i) {
         return (present[i] & Column.DOMAIN.bit()) != 0 ? domain[i] : 0;
     }

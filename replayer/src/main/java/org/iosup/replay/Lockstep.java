@@ -3,6 +3,7 @@ package org.iosup.replay;
 import org.iosup.model.guest.GuestOps;
 import org.iosup.model.vtd.Iotlb;
 import org.iosup.model.vtd.SharedIotlb;
+import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
 
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ final class Lockstep {
     /** Each policy's shared IOTLB when the groups were made: the groups hold while these do. */
     private final SharedIotlb[] cacheOf;
     private boolean regroup = true;
+    /** The domain column of the current batch, or null when no row of it has a domain. */
+    private int[] domains;
     /** The frames some policy has unmapped: a DMA page outside it is mapped for every policy. */
     private final UnmappedFilter anyUnmapped = new UnmappedFilter();
 
@@ -40,6 +43,8 @@ final class Lockstep {
     }
 
     void apply(GuestOps ops) {
+        // Most traces have no domain column: then every DMA is domain 0, without a look per row.
+        domains = ops.batch() != null && ops.batch().anyPresent(Column.DOMAIN) ? ops.batch().domain() : null;
         for (int i = 0, n = ops.size(); i < n; i++) {
             if (ops.op()[i] == GuestOps.DMA) {
                 dma(ops, i);
@@ -81,13 +86,16 @@ final class Lockstep {
         Iotlb tlb = members[0].iotlb();
         long[] addr = b.addr();
         int[] bytes = b.bytes();
+        int[] present = b.present();
+        int[] dom = domains;
+        int domainBit = Column.DOMAIN.bit();
         long misses = 0;
         // The page looked up last: most recently used in its set, and checked mapped for every
         // member, so looking it up again is a hit that changes nothing (nothing else runs meanwhile).
         long lastFrame = -1;
         int lastDomain = -1;
         for (int r = from; r < to; r++) {
-            int d = b.domainOr0(r);
+            int d = dom == null ? 0 : (present[r] & domainBit) != 0 ? dom[r] : 0;
             long last = (addr[r] + Math.max(1, bytes[r]) - 1) >>> 12;
             for (long f = addr[r] >>> 12; f <= last; f++) {
                 if (f == lastFrame && d == lastDomain) {
