@@ -61,7 +61,7 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
     public static SynthParams busyForEvents(long events, long seed) {
         SynthParams d = defaults("busy");
         double perMinute = 1e9 / (d.packetBytes() * 8.0) * 60 + d.creationsPerMin() * 40;
-        double minutes = Math.max(0.1, events / perMinute);
+        double minutes = Math.max(1e-6, events / perMinute);
         return new SynthParams("busy", minutes, seed, d.paging(), d.creationsPerMin(), d.iterationMin(),
                 d.lifetimeExponent(), d.minLifetimeS(), d.execShare(), d.browserMb(), d.bootProcesses(), d.daemons(),
                 d.decayMin(), d.busyAfterMin(), d.nicGbps(), d.packetBytes(), d.rxShare(), d.ringEntries(), d.diskMbps(),

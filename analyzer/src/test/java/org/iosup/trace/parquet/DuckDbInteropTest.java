@@ -84,6 +84,46 @@ class DuckDbInteropTest {
         }
     }
 
+    /** A file whose column chunks use different codecs (incompressible ones stored uncompressed) reads in DuckDB too. */
+    @Test
+    void duckDbReadsChunksStoredUncompressedBesideCompressedOnes() throws SQLException {
+        int n = 2 * ColumnEncoder.PAGE_ROWS;
+        EventBatch rows = new EventBatch(n);
+        Random r = new Random(2);
+        long ts = 0;
+        long tsSum = 0;
+        long addrSum = 0;
+        for (int k = 0; k < n; k++) {
+            ts += r.nextInt(1 << 20);
+            int i = rows.add(ts, EventKind.DMA);
+            rows.setDevice(i, 256).setAddr(i, (1L << 31) + 2048L * (k % 512)).setBytes(i, 1514);
+            tsSum += ts % 1_000_003;
+            addrSum += rows.addr()[i] % 1_000_003;
+        }
+        Path file = dir.resolve("mixed.parquet");
+        try (ParquetTraceWriter w = ParquetTraceWriter.create(file)) {
+            w.write(rows);
+            w.commit();
+        }
+        try (Connection c = duckdb(); Statement s = c.createStatement()) {
+            String src = "read_parquet('" + file + "')";
+            try (ResultSet q = s.executeQuery("SELECT count(*), sum(ts_ns % 1000003), sum(addr % 1000003) FROM " + src)) {
+                q.next();
+                assertThat(q.getLong(1)).isEqualTo(n);
+                assertThat(q.getLong(2)).isEqualTo(tsSum);
+                assertThat(q.getLong(3)).isEqualTo(addrSum);
+            }
+            try (ResultSet q = s.executeQuery("SELECT DISTINCT compression FROM parquet_metadata('" + file
+                    + "') WHERE path_in_schema = 'ts_ns' OR path_in_schema = 'addr' ORDER BY 1")) {
+                java.util.List<String> codecs = new java.util.ArrayList<>();
+                while (q.next()) {
+                    codecs.add(q.getString(1));
+                }
+                assertThat(codecs).containsExactly("UNCOMPRESSED", "ZSTD");
+            }
+        }
+    }
+
     @Test
     void iosupReadsWhatDuckDbWritesInTheSchema() throws SQLException {
         Path file = dir.resolve("duck.parquet");
