@@ -74,6 +74,22 @@ public final class RandomRows {
     }
 
     /** Asserts that two batches hold the same rows, value by value, with a message naming the first difference. */
+    /**
+     * {@code n} NIC DMA rows whose timestamps have random gaps (about 20 random bits a delta, which
+     * no codec compresses) and whose addresses cycle through a ring of 512 buffers (which compress).
+     */
+    public static EventBatch dmaWithRandomGaps(int n, long seed) {
+        EventBatch rows = new EventBatch(n);
+        Random r = new Random(seed);
+        long ts = 0;
+        for (int k = 0; k < n; k++) {
+            ts += r.nextInt(1 << 20);
+            int i = rows.add(ts, org.iosup.trace.EventKind.DMA);
+            rows.setDevice(i, 256).setAddr(i, (1L << 31) + 2048L * (k % 512)).setBytes(i, 1514);
+        }
+        return rows;
+    }
+
     public static void assertSameRows(EventBatch expected, EventBatch actual) {
         if (expected.size() != actual.size()) {
             throw new AssertionError("rows: expected " + expected.size() + " but got " + actual.size());

@@ -88,16 +88,11 @@ class DuckDbInteropTest {
     @Test
     void duckDbReadsChunksStoredUncompressedBesideCompressedOnes() throws SQLException {
         int n = 2 * ColumnEncoder.PAGE_ROWS;
-        EventBatch rows = new EventBatch(n);
-        Random r = new Random(2);
-        long ts = 0;
+        EventBatch rows = RandomRows.dmaWithRandomGaps(n, 2);
         long tsSum = 0;
         long addrSum = 0;
-        for (int k = 0; k < n; k++) {
-            ts += r.nextInt(1 << 20);
-            int i = rows.add(ts, EventKind.DMA);
-            rows.setDevice(i, 256).setAddr(i, (1L << 31) + 2048L * (k % 512)).setBytes(i, 1514);
-            tsSum += ts % 1_000_003;
+        for (int i = 0; i < n; i++) {
+            tsSum += rows.tsNs()[i] % 1_000_003;
             addrSum += rows.addr()[i] % 1_000_003;
         }
         Path file = dir.resolve("mixed.parquet");

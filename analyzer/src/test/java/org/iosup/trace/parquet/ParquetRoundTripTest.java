@@ -131,14 +131,7 @@ class ParquetRoundTripTest {
     @Test
     void incompressibleChunksAreStoredUncompressed() throws IOException {
         int n = 2 * ColumnEncoder.PAGE_ROWS;
-        EventBatch rows = new EventBatch(n);
-        Random r = new Random(1);
-        long ts = 0;
-        for (int k = 0; k < n; k++) {
-            ts += r.nextInt(1 << 20); // random gaps: about 20 random bits a delta, no compression
-            int i = rows.add(ts, EventKind.DMA);
-            rows.setDevice(i, 256).setAddr(i, (1L << 31) + 2048L * (k % 512)).setBytes(i, 1514);
-        }
+        EventBatch rows = RandomRows.dmaWithRandomGaps(n, 1);
         Path file = dir.resolve("mixed.parquet");
         try (ParquetTraceWriter w = ParquetTraceWriter.create(file)) {
             w.write(rows);
