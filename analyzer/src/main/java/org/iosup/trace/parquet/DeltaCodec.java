@@ -315,6 +315,7 @@ final class DeltaCodec {
          * @return the index k of the first value outside [min, max], or -1
          */
         int readDense(long[] longs, int[] ints, int first, int count, long min, long max) {
+            int bad = -1;
             int k = 0;
             while (k < count) {
                 if (pos == filled) {
@@ -330,16 +331,26 @@ final class DeltaCodec {
                 if (longs != null) {
                     System.arraycopy(values, pos, longs, first + k, n);
                 } else {
+                    // Narrowed to int: check the 64-bit value first (an INT64 file column may hold
+                    // values an int32 field cannot).
                     long[] v = values;
                     int p = pos;
                     int to = first + k;
                     for (int j = 0; j < n; j++) {
-                        ints[to + j] = (int) v[p + j];
+                        long x = v[p + j];
+                        ints[to + j] = (int) x;
+                        if ((x < min || x > max) && bad < 0) {
+                            bad = k + j;
+                            badValue = x;
+                        }
                     }
                 }
                 pos += n;
                 left -= n;
                 k += n;
+            }
+            if (ints != null) {
+                return bad;
             }
             if (trackRange && min == rangeMin && max == rangeMax ? outOfRange >= 0
                     : inRange(longs, ints, first, count, min, max)) {

@@ -119,6 +119,23 @@ class DuckDbInteropTest {
         }
     }
 
+    /**
+     * An INT64 file column for an int32 field of the schema is read, but a value beyond int32 is an
+     * error naming its row and the value as stored, never narrowed (found in review: 2^32 + 5 read as 5).
+     */
+    @Test
+    void anInt64ColumnValueBeyondTheInt32FieldIsAnErrorNotNarrowed() throws SQLException {
+        Path file = dir.resolve("wide.parquet");
+        try (Connection c = duckdb(); Statement s = c.createStatement()) {
+            s.execute("COPY (SELECT i * 1000 AS ts_ns, 'PROC_EXIT' AS kind, "
+                    + "CASE WHEN i = 500 THEN CAST(4294967301 AS BIGINT) ELSE CAST(100 + i * 7 AS BIGINT) END AS pid "
+                    + "FROM range(1000) t(i)) TO '" + file + "' (FORMAT PARQUET, PARQUET_VERSION V2)");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Traces.readAll(file))
+                .isInstanceOf(org.iosup.trace.TraceFormatException.class)
+                .hasMessageContaining("row 501").hasMessageContaining("'pid'").hasMessageContaining("4294967301");
+    }
+
     @Test
     void iosupReadsWhatDuckDbWritesInTheSchema() throws SQLException {
         Path file = dir.resolve("duck.parquet");
