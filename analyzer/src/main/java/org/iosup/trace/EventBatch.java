@@ -204,7 +204,6 @@ public final class EventBatch {
         return write;
     }
 
-    /** The domain of row {@code i}, 0 when absent (the schema's default). */
     /** Whether any row of the batch has a value in column {@code c} (one pass over the presence masks). */
     public boolean anyPresent(Column c) {
         int any = 0;
@@ -214,6 +213,7 @@ public final class EventBatch {
         return (any & c.bit()) != 0;
     }
 
+    /** The domain of row {@code i}, 0 when absent (the schema's default). */
     public int domainOr0(int i) {
         return (present[i] & Column.DOMAIN.bit()) != 0 ? domain[i] : 0;
     }

@@ -41,33 +41,27 @@ public final class RowValidator {
     }
 
     /**
-     * Checks rows [0, n) of a batch in two tight passes (order, then required fields) and returns
-     * the first bad row's index, or -1; {@link #check} of that row then says what is wrong. Rows
-     * before the bad one have been checked as by {@link #check}. The timestamps must already be
-     * known to lie in the schema's range (decoders check every value before rows are validated).
+     * Whether rows [0, n) of a batch are all valid, in two tight passes (order, then required
+     * fields) instead of {@link #check} row by row; when they are, the order check moves past them.
+     * When not, nothing moves: {@link #check} row by row then finds and names the first bad one.
+     * The timestamps must already be known to lie in the schema's range (decoders check every value
+     * before rows are validated), so their differences cannot wrap.
      */
-    public int firstBad(EventBatch b, int n) {
+    public boolean allValid(EventBatch b, int n) {
+        if (n == 0) {
+            return true;
+        }
         long[] ts = b.tsNs();
-        int badOrder = n;
-        if (checkOrder && (loadedMask & Column.TS_NS.bit()) != 0 && n > 0) {
-            // Timestamps are already checked to lie in [0, max]: differences cannot wrap, and one
-            // OR-reduction of them (vectorized) says whether any is negative.
+        boolean ordered = checkOrder && (loadedMask & Column.TS_NS.bit()) != 0;
+        if (ordered) {
             long or = ts[0] < lastTs ? -1 : 0;
             for (int i = 1; i < n; i++) {
                 or |= ts[i] - ts[i - 1];
             }
             if (or < 0) {
-                long prev = lastTs;
-                for (int i = 0; i < n; i++) {
-                    if (ts[i] < prev) {
-                        badOrder = i;
-                        break;
-                    }
-                    prev = ts[i];
-                }
+                return false;
             }
         }
-        int badFields = n;
         if ((loadedMask & Column.KIND.bit()) != 0) {
             byte[] kind = b.kind();
             int[] present = b.present();
@@ -77,25 +71,13 @@ public final class RowValidator {
                 missing |= required[kind[i]] & ~present[i];
             }
             if (missing != 0) {
-                for (int i = 0; i < n; i++) {
-                    if ((required[kind[i]] & ~present[i]) != 0) {
-                        badFields = i;
-                        break;
-                    }
-                }
+                return false;
             }
         }
-        int bad = Math.min(badOrder, badFields);
-        if (bad < n) {
-            if (bad > 0 && checkOrder) {
-                lastTs = ts[bad - 1];
-            }
-            return bad;
-        }
-        if (n > 0 && checkOrder) {
+        if (ordered) {
             lastTs = ts[n - 1];
         }
-        return -1;
+        return true;
     }
 
     /** Checks row {@code i}; returns null when it is valid. */

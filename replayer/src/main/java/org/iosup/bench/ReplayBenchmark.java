@@ -57,10 +57,6 @@ public final class ReplayBenchmark {
     private ReplayBenchmark() {
     }
 
-    public static Map<String, Object> run(long events, long seed, int threads, Path dir, boolean keep) {
-        return run(Workload.BUSY, events, seed, threads, dir, keep, 1);
-    }
-
     /**
      * Writes the trace, then replays it {@code runs} times in this JVM: the first replay is the
      * figure (JIT warm-up included, as a user's run of {@code iosup replay}); later ones show the

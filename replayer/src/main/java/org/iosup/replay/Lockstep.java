@@ -101,7 +101,7 @@ final class Lockstep {
                 if (f == lastFrame && d == lastDomain) {
                     continue;
                 }
-                if (anyUnmapped.maybeFrame(f) && !allMapped(members, UnmappedFilter.slot(f), f)) {
+                if (anyUnmapped.maybeFrame(f) && !allMapped(members, f)) {
                     // The policies part here: each goes on alone, with its own copy of the IOTLB.
                     for (PolicyModel m : members) {
                         m.countMisses(misses);
@@ -123,9 +123,9 @@ final class Lockstep {
         }
     }
 
-    private static boolean allMapped(PolicyModel[] members, int slot, long f) {
+    private static boolean allMapped(PolicyModel[] members, long f) {
         for (PolicyModel m : members) {
-            if (!m.isMapped(slot, f)) {
+            if (!m.isMapped(f)) {
                 return false;
             }
         }

@@ -295,11 +295,6 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
         return !unmapped.maybeFrame(f) || types.isMapped(f);
     }
 
-    /** {@link #isMapped(long)} with the frame's filter slot already known (it is the same for every policy). */
-    boolean isMapped(int slot, long f) {
-        return !unmapped.maybe(slot) || types.isMapped(f);
-    }
-
     /** Also records this policy's unmapped frames in {@code all} (shared by the policies of a replay). */
     void reportUnmappedTo(UnmappedFilter all) {
         this.union = all;

@@ -16,8 +16,8 @@ final class UnmappedFilter {
     private long lowest = Long.MAX_VALUE;
     private long highest = Long.MIN_VALUE;
 
-    /** The slot of a frame: multiply-shift hashing, the same for every filter. */
-    static int slot(long frame) {
+    /** The slot of a frame: multiply-shift hashing. */
+    private static int slot(long frame) {
         return (int) ((frame * 0x9E3779B97F4A7C15L) >>> (64 - BITS));
     }
 
@@ -27,11 +27,10 @@ final class UnmappedFilter {
      * range of frames.
      */
     boolean maybeFrame(long frame) {
-        return frame >= lowest && frame <= highest && maybe(slot(frame));
-    }
-
-    /** Whether some frame of the slot may be unmapped (false: all of its frames are mapped). */
-    boolean maybe(int slot) {
+        if (frame < lowest || frame > highest) {
+            return false;
+        }
+        int slot = slot(frame);
         return (bits[slot >>> 6] & (1L << slot)) != 0;
     }
 

@@ -8,6 +8,13 @@ final class Bytes {
     private Bytes() {
     }
 
+    /** {@code a} followed by {@code b}, in a new array. */
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     /** A read position in a byte array (a copy when the buffer has no accessible array). */
     static final class Reader {
         byte[] buf;

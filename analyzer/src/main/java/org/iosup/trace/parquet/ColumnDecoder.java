@@ -106,30 +106,22 @@ abstract class ColumnDecoder {
                 nextPage();
             }
             int end = Math.min(n, i + pageRowsLeft);
-            int count;
             if (!optional) {
                 for (int r = i; r < end; r++) {
                     present[r] |= bit;
                 }
-                count = end - i;
+                decodeDense(b, i, end - i);
             } else if (genericLevels == null) {
                 readRuns(b, present, i, end);
-                pageRowsLeft -= end - i;
-                i = end;
-                continue;
             } else {
-                count = 0;
+                int count = 0;
                 for (int r = i; r < end; r++) {
                     if (genericLevels.readInteger() == 1) {
                         present[r] |= bit;
                         rows[count++] = r;
                     }
                 }
-            }
-            if (count == end - i) {
-                decodeDense(b, i, count); // every row has a value: rows i, i + 1, ...
-            } else {
-                decode(b, rows, count);
+                decodeRows(b, i, end - i, count);
             }
             pageRowsLeft -= end - i;
             i = end;
@@ -153,14 +145,21 @@ abstract class ColumnDecoder {
                 }
                 levels.skipRepeated(k);
             } else {
-                int count = levels.decode(present, bit, r, r + k, rows);
-                if (count == k) {
-                    decodeDense(b, r, k);
-                } else if (count > 0) {
-                    decode(b, rows, count);
-                }
+                decodeRows(b, r, k, levels.decode(present, bit, r, r + k, rows));
             }
             r += k;
+        }
+    }
+
+    /**
+     * Decodes the values of the {@code count} rows of [first, first + k) that have one, listed in
+     * {@code rows}: as consecutive rows when all of them have one.
+     */
+    private void decodeRows(EventBatch b, int first, int k, int count) {
+        if (count == k) {
+            decodeDense(b, first, k);
+        } else if (count > 0) {
+            decode(b, rows, count);
         }
     }
 
@@ -310,7 +309,7 @@ abstract class ColumnDecoder {
         void decode(EventBatch b, int[] rows, int count) {
             if (deltaPage) {
                 int bad = delta.readInto(targetInt32 ? null : (long[]) b.array(column),
-                        targetInt32 ? (int[]) b.array(column) : null, rows, count, spec.min(), spec.max());
+                        targetInt32 ? (int[]) b.array(column) : null, rows, count);
                 if (bad >= 0) {
                     fail(rows[bad], Long.toString(delta.badValue), "out of range " + spec.rangeText());
                 }
@@ -323,7 +322,7 @@ abstract class ColumnDecoder {
         void decodeDense(EventBatch b, int first, int count) {
             if (deltaPage) {
                 int bad = delta.readDense(targetInt32 ? null : (long[]) b.array(column),
-                        targetInt32 ? (int[]) b.array(column) : null, first, count, spec.min(), spec.max());
+                        targetInt32 ? (int[]) b.array(column) : null, first, count);
                 if (bad >= 0) {
                     fail(first + bad, Long.toString(delta.badValue), "out of range " + spec.rangeText());
                 }

@@ -24,7 +24,6 @@ import org.iosup.trace.Granularity;
 import org.iosup.trace.PageType;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,7 +39,6 @@ abstract class ColumnEncoder {
     /** Rows per data page. */
     static final int PAGE_ROWS = 1 << 15;
 
-    /** One finished page of the current row group. */
     /**
      * An encoded data page held until its row group is written: {@code data} compressed, or raw
      * when the chunk is stored uncompressed; {@code raw} kept as well while that is undecided.
@@ -86,7 +84,12 @@ abstract class ColumnEncoder {
         this.optional = descriptor.getMaxDefinitionLevel() > 0;
         this.bit = column.bit();
         this.compressor = compressor;
-        this.uncompressed = compressor.getCodecName() == CompressionCodecName.UNCOMPRESSED ? Boolean.TRUE : null;
+        startChunk();
+    }
+
+    /** A new column chunk: stored uncompressed if that is the codec asked for, else undecided. */
+    private void startChunk() {
+        uncompressed = compressor.getCodecName() == CompressionCodecName.UNCOMPRESSED ? Boolean.TRUE : null;
     }
 
     /** The encoder of a column of the events schema. */
@@ -249,7 +252,7 @@ abstract class ColumnEncoder {
         out.endColumn();
         pages.clear();
         groupValues = 0;
-        uncompressed = compressor.getCodecName() == CompressionCodecName.UNCOMPRESSED ? Boolean.TRUE : null;
+        startChunk();
     }
 
     /** Entries in this column's dictionary so far (0 when it has none). */
@@ -266,21 +269,16 @@ abstract class ColumnEncoder {
         return n;
     }
 
-    final DictionaryPage compressedDictionary(BytesInput plain, int size) throws IOException {
-        int rawSize = Math.toIntExact(plain.size());
-        // Called by writeChunk once the chunk's compression is settled.
-        byte[] compressed = uncompressed ? plain.toByteArray() : PageCodecs.compress(compressor, plain.toByteArray());
-        return new DictionaryPage(BytesInput.from(compressed), rawSize, size, Encoding.PLAIN);
+    /** The dictionary page of {@code size} PLAIN entries; called by writeChunk once the chunk's compression is settled. */
+    final DictionaryPage compressedDictionary(byte[] plain, int size) {
+        byte[] data = uncompressed ? plain : PageCodecs.compress(compressor, plain);
+        return new DictionaryPage(BytesInput.from(data), plain.length, size, Encoding.PLAIN);
     }
 
     /** Encodes dictionary ids of one page: a bit-width byte, then the RLE/bit-packing hybrid. */
     static byte[] dictionaryIds(int[] ids, int n, int dictionarySize) {
         int width = HybridCodec.width(dictionarySize);
-        byte[] runs = HybridCodec.encode(ids, n, width);
-        byte[] page = new byte[runs.length + 1];
-        page[0] = (byte) width;
-        System.arraycopy(runs, 0, page, 1, runs.length);
-        return page;
+        return Bytes.concat(new byte[] {(byte) width}, HybridCodec.encode(ids, n, width));
     }
 
     static byte[] plainInt(int v) {
@@ -450,7 +448,7 @@ abstract class ColumnEncoder {
             for (int i = 0; i < size; i++) {
                 System.arraycopy(plainInt(dictionary[i]), 0, plain, i * 4, 4);
             }
-            DictionaryPage page = compressedDictionary(BytesInput.from(plain), size);
+            DictionaryPage page = compressedDictionary(plain, size);
             if (idByValue != null) {
                 for (int i = 0; i < size; i++) {
                     if (dictionary[i] >= 0 && dictionary[i] < TABLE) {
@@ -541,7 +539,7 @@ abstract class ColumnEncoder {
                 plain.write(plainInt(bytes.length));
                 plain.write(bytes);
             }
-            return compressedDictionary(BytesInput.from(plain.toByteArray()), n);
+            return compressedDictionary(plain.toByteArray(), n);
         }
     }
 
@@ -656,10 +654,7 @@ abstract class ColumnEncoder {
             // RLE-encoded booleans in a v2 page: a 4-byte length, then the hybrid runs of width 1.
             byte[] runs = bits.encode();
             bits.reset();
-            byte[] page = new byte[runs.length + 4];
-            System.arraycopy(plainInt(runs.length), 0, page, 0, 4);
-            System.arraycopy(runs, 0, page, 4, runs.length);
-            return page;
+            return Bytes.concat(plainInt(runs.length), runs);
         }
 
         @Override

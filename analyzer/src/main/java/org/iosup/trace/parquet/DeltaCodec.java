@@ -63,11 +63,7 @@ final class DeltaCodec {
 
         /** Adds values[from, from + n). */
         void addAll(long[] values, int from, int n) {
-            int k = 0;
-            if (n > 0 && count == 0) {
-                add(values[from]);
-                k = 1;
-            }
+            int k = n > 0 && count == 0 ? addFirst(values[from]) : 0;
             while (k < n) {
                 int m = Math.min(n - k, BLOCK - inBlock);
                 long prev = previous;
@@ -87,23 +83,13 @@ final class DeltaCodec {
                         prev = v;
                     }
                 }
-                previous = prev;
-                inBlock += m;
-                count += m;
-                k += m;
-                if (inBlock == BLOCK) {
-                    flushBlock();
-                }
+                k += added(m, prev);
             }
         }
 
         /** Adds values[from, from + n) of an INT32 column. */
         void addAll(int[] values, int from, int n) {
-            int k = 0;
-            if (n > 0 && count == 0) {
-                add(values[from]);
-                k = 1;
-            }
+            int k = n > 0 && count == 0 ? addFirst(values[from]) : 0;
             while (k < n) {
                 int m = Math.min(n - k, BLOCK - inBlock);
                 int prev = (int) previous;
@@ -115,14 +101,25 @@ final class DeltaCodec {
                     d[at + j] = v - prev; // wraps in 32 bits, as INT32 deltas must
                     prev = v;
                 }
-                previous = prev;
-                inBlock += m;
-                count += m;
-                k += m;
-                if (inBlock == BLOCK) {
-                    flushBlock();
-                }
+                k += added(m, prev);
             }
+        }
+
+        /** The page's first value, which has no delta; returns 1 (values taken). */
+        private int addFirst(long v) {
+            add(v);
+            return 1;
+        }
+
+        /** Counts the {@code m} deltas just put in the block, {@code last} the value of the last; returns m. */
+        private int added(int m, long last) {
+            previous = last;
+            inBlock += m;
+            count += m;
+            if (inBlock == BLOCK) {
+                flushBlock();
+            }
+            return m;
         }
 
         private void flushBlock() {
@@ -228,16 +225,17 @@ final class DeltaCodec {
         /** The first out-of-range value of the last {@link #readInto} or {@link #readDense}. */
         long badValue;
         /**
-         * The column's range, checked as values are summed when 0 <= rangeMin <= rangeMax: then x is
-         * out of range exactly when (x - rangeMin) | (rangeMax - x) is negative (see {@link #inRange}).
+         * The column's range (all of long unless {@link #setRange} says otherwise). With
+         * 0 <= rangeMin <= rangeMax ({@code trackRange}) it is checked as values are summed, by
+         * {@link #rangeBits}; otherwise {@link #readDense} compares the values it returns.
          */
-        private long rangeMin;
-        private long rangeMax = -1;
+        private long rangeMin = Long.MIN_VALUE;
+        private long rangeMax = Long.MAX_VALUE;
         private boolean trackRange;
-        /** Negative once a value decoded so far (perhaps not yet read) was out of range. */
+        /** With {@code trackRange}: negative once a value decoded so far (perhaps not yet read) was out of range. */
         private long outOfRange;
 
-        /** The range of the column's values, for {@link #readDense} to check as it decodes. */
+        /** The range of the column's values, checked by {@link #readInto} and {@link #readDense}. */
         void setRange(long min, long max) {
             rangeMin = min;
             rangeMax = max;
@@ -267,7 +265,7 @@ final class DeltaCodec {
                 firstValue = (int) firstValue;
             }
             values[0] = firstValue;
-            outOfRange |= (firstValue - rangeMin) | (rangeMax - firstValue);
+            outOfRange |= rangeBits(firstValue, rangeMin, rangeMax);
             last = firstValue;
             pos = 0;
             filled = left > 0 ? 1 : 0;
@@ -277,9 +275,11 @@ final class DeltaCodec {
          * Reads the next {@code count} values into {@code longs[rows[k]]} (or {@code ints[rows[k]]}
          * when {@code longs} is null), block by block.
          *
-         * @return the index k of the first value outside [min, max], or -1
+         * @return the index k of the first value outside the column's range, or -1
          */
-        int readInto(long[] longs, int[] ints, int[] rows, int count, long min, long max) {
+        int readInto(long[] longs, int[] ints, int[] rows, int count) {
+            long min = rangeMin;
+            long max = rangeMax;
             int bad = -1;
             int k = 0;
             while (k < count) {
@@ -312,9 +312,11 @@ final class DeltaCodec {
          * Reads the next {@code count} values into {@code longs[first, first + count)} (or
          * {@code ints}), whole blocks straight into a long array.
          *
-         * @return the index k of the first value outside [min, max], or -1
+         * @return the index k of the first value outside the column's range, or -1
          */
-        int readDense(long[] longs, int[] ints, int first, int count, long min, long max) {
+        int readDense(long[] longs, int[] ints, int first, int count) {
+            long min = rangeMin;
+            long max = rangeMax;
             int bad = -1;
             int k = 0;
             while (k < count) {
@@ -349,15 +351,11 @@ final class DeltaCodec {
                 left -= n;
                 k += n;
             }
-            if (ints != null) {
+            if (ints != null || trackRange && outOfRange >= 0) {
                 return bad;
             }
-            if (trackRange && min == rangeMin && max == rangeMax ? outOfRange >= 0
-                    : inRange(longs, ints, first, count, min, max)) {
-                return -1;
-            }
             for (int j = 0; j < count; j++) {
-                long x = longs != null ? longs[first + j] : ints[first + j];
+                long x = longs[first + j];
                 if (x < min || x > max) {
                     badValue = x;
                     return j;
@@ -367,31 +365,11 @@ final class DeltaCodec {
         }
 
         /**
-         * Whether every value of longs (or ints) [first, first + count) is in [min, max]. With
-         * 0 <= min <= max, x is out of range exactly when (x - min) | (max - x) is negative, even
-         * where a subtraction wraps, so the whole range is one OR-reduction (vectorized by the JIT).
+         * Negative exactly when x is outside [min, max], for 0 <= min <= max, even where a
+         * subtraction wraps; the OR of these over many values says whether any is outside.
          */
-        static boolean inRange(long[] longs, int[] ints, int first, int count, long min, long max) {
-            if (min < 0 || max < min) {
-                for (int j = first; j < first + count; j++) {
-                    long x = longs != null ? longs[j] : ints[j];
-                    if (x < min || x > max) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-            long or = 0;
-            if (longs != null) {
-                for (int j = first; j < first + count; j++) {
-                    or |= (longs[j] - min) | (max - longs[j]);
-                }
-            } else {
-                for (int j = first; j < first + count; j++) {
-                    or |= (ints[j] - min) | (max - ints[j]);
-                }
-            }
-            return or >= 0;
+        static long rangeBits(long x, long min, long max) {
+            return (x - min) | (max - x);
         }
 
         private void loadBlock() {
@@ -447,14 +425,14 @@ final class DeltaCodec {
                     long d = ((long) LONG_LE.get(buf, at + (bit >>> 3)) >>> (bit & 7)) & mask;
                     v = (int) (v + d + minDelta);
                     out[to + i] = v;
-                    or |= (v - lo) | (hi - v);
+                    or |= rangeBits(v, lo, hi);
                 }
             } else {
                 for (int i = 0, bit = 0; i < count; i++, bit += w) {
                     long d = ((long) LONG_LE.get(buf, at + (bit >>> 3)) >>> (bit & 7)) & mask;
                     v += d + minDelta;
                     out[to + i] = v;
-                    or |= (v - lo) | (hi - v);
+                    or |= rangeBits(v, lo, hi);
                 }
             }
             outOfRange |= or;
@@ -469,7 +447,7 @@ final class DeltaCodec {
             for (int i = 0; i < count; i++) {
                 v = int32 ? (int) (v + minDelta) : v + minDelta;
                 out[to + i] = v;
-                or |= (v - lo) | (hi - v);
+                or |= rangeBits(v, lo, hi);
             }
             outOfRange |= or;
             return v;
@@ -491,7 +469,7 @@ final class DeltaCodec {
             for (int i = 0; i < count; i++) {
                 v = int32 ? (int) (v + d[i] + minDelta) : v + d[i] + minDelta;
                 out[to + i] = v;
-                or |= (v - rangeMin) | (rangeMax - v);
+                or |= rangeBits(v, rangeMin, rangeMax);
             }
             outOfRange |= or;
             return v;

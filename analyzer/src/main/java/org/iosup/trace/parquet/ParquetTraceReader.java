@@ -6,6 +6,8 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.MessageType;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -194,9 +197,13 @@ public final class ParquetTraceReader implements TraceSource {
             }
         }
         batch.setSize(n);
-        int bad = validator.firstBad(batch, n);
-        if (bad >= 0) {
-            throw validator.check(batch, bad).at(where(bad));
+        if (!validator.allValid(batch, n)) {
+            for (int i = 0; i < n; i++) {
+                RowValidator.Violation v = validator.check(batch, i);
+                if (v != null) {
+                    throw v.at(where(i));
+                }
+            }
         }
         rowBase += n;
         rowsLeftInGroup -= n;
@@ -258,23 +265,24 @@ public final class ParquetTraceReader implements TraceSource {
         if (groups.isEmpty() || groups.get(0).getColumns().isEmpty()) {
             return "none";
         }
-        for (var c : groups.get(0).getColumns()) {
-            if (c.getCodec() != org.apache.parquet.hadoop.metadata.CompressionCodecName.UNCOMPRESSED) {
+        for (ColumnChunkMetaData c : groups.get(0).getColumns()) {
+            if (c.getCodec() != CompressionCodecName.UNCOMPRESSED) {
                 return c.getCodec().name();
             }
         }
-        return "UNCOMPRESSED";
+        return CompressionCodecName.UNCOMPRESSED.name();
     }
 
     /** Columns stored uncompressed in some row group while others of the file are compressed, in file order. */
     public List<String> uncompressedColumns() {
-        if (codec().equals("UNCOMPRESSED") || codec().equals("none")) {
+        String codec = codec();
+        if (codec.equals(CompressionCodecName.UNCOMPRESSED.name()) || codec.equals("none")) {
             return List.of();
         }
-        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>();
         for (BlockMetaData g : footer.getBlocks()) {
-            for (var c : g.getColumns()) {
-                if (c.getCodec() == org.apache.parquet.hadoop.metadata.CompressionCodecName.UNCOMPRESSED) {
+            for (ColumnChunkMetaData c : g.getColumns()) {
+                if (c.getCodec() == CompressionCodecName.UNCOMPRESSED) {
                     names.add(c.getPath().toDotString());
                 }
             }
