@@ -26,8 +26,8 @@ import java.util.concurrent.Callable;
 @Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
             "Summarize a Parquet event trace: rows, first and last ts_ns, span, rows per kind and per",
-            "domain, distinct pids and frames, schema version and metadata. Reads only the columns it needs",
-            "and checks every row against the schema."
+            "domain, distinct pids and frames, schema version and metadata, the compression codec and the",
+            "columns stored uncompressed. Reads only the columns it needs and checks every row against the schema."
         })
 public final class InspectCommand implements Callable<Integer> {
     @Spec

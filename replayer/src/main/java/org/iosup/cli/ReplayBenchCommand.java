@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
 /** {@code iosup bench replay}: replay speed with the paper's three policies in one read. */
 @Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
-            "Write a trace of about N events to Parquet, then replay it once under disabled, pre-enabled and dynamic@5m in one",
-            "read (timed, in this fresh JVM: JIT warm-up included). Target: >= 20 million events/s on one thread. Workloads:",
+            "Write a trace of about N events to Parquet, then replay it under disabled, pre-enabled and dynamic@5m in one read,",
+            "--runs times (timed); the first replay in this fresh JVM, JIT warm-up included, is the figure. Target: >= 20 million",
+            "events/s on one thread. Workloads:",
             "busy (default), the synthesizer's busy preset, the paper's setting (about 0.4%% page-table events, the rest NIC and",
             "disk DMA); churn, a harder mix (about 5%% process and page-table events, DMA to random pages).",
             "Run with IOSUP_JAVA_OPTS=-Xmx512m to check that memory does not grow with the trace."
@@ -30,7 +31,7 @@ public final class ReplayBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--events", defaultValue = "50000000", paramLabel = "N", description = "Events (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--events", defaultValue = "50000000", paramLabel = "N", description = "About how many events: churn writes N, busy as many minutes as give about N (default: ${DEFAULT-VALUE}).")
     long events;
 
     @Option(names = "--workload", defaultValue = "busy", paramLabel = "NAME",
