@@ -113,9 +113,18 @@ public final class Compare {
         return new Run(name, profile, policies, maxMinute + 1);
     }
 
+    /** A minute of a report: 0 up to the last minute of the longest trace (366 days). */
     private static int parseInt(String v, Path file, CSVRecord r, String column) {
-        return Math.toIntExact(parseLong(v, file, r, column));
+        long m = parseLong(v, file, r, column);
+        if (m < 0 || m >= MAX_MINUTES) {
+            throw new UserException(file + " line " + (r.getRecordNumber() + 1) + ": column '" + column + "' value '"
+                    + v + "': out of range 0.." + (MAX_MINUTES - 1) + " (366 days of minutes)");
+        }
+        return (int) m;
     }
+
+    /** Minutes of the longest trace the event schema allows (366 days). */
+    public static final int MAX_MINUTES = 366 * 24 * 60;
 
     private static long parseLong(String v, Path file, CSVRecord r, String column) {
         try {

@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 
 /** Durations as users write them: {@code 5m}, {@code 300s}, {@code 1h30m}, {@code 1500ms}, {@code 250us}, {@code 10ns}. */
 public final class Durations {
+    /** The longest duration: 366 days, the event schema's bound on {@code ts_ns}. */
+    public static final long MAX_NS = 366L * 24 * 3600 * 1_000_000_000L;
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)");
 
     private Durations() {
@@ -27,13 +29,22 @@ public final class Durations {
                 case "m" -> 60_000_000_000L;
                 default -> 3_600_000_000_000L;
             };
-            total += Math.round(v * unit);
+            double ns = v * unit;
+            if (ns > MAX_NS || total + ns > MAX_NS) {
+                throw new UserException(what + ": duration '" + text + "' is too long (at most 366 days, the longest trace)");
+            }
+            total += Math.round(ns);
             at = m.end();
         }
         if (at == 0 || at != text.length()) {
             throw new UserException(what + ": bad duration '" + text + "' (a number with a unit: ns, us, ms, s, m, h; e.g. 5m, 300s, 1h30m)");
         }
         return total;
+    }
+
+    /** A duration in ns as seconds with up to 3 decimals and a unit, e.g. {@code 192.5 s}. */
+    public static String formatSeconds(long ns) {
+        return String.format(java.util.Locale.ROOT, "%.3f s", ns / 1e9).replaceAll("\\.?0+ s$", " s");
     }
 
     /** A short text for a duration in ns, as parsed back by {@link #parseNanos}. */

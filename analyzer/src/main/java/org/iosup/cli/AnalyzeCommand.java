@@ -17,13 +17,16 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /** {@code iosup analyze}: what a trace recorded, per minute, and its health report. */
 @Command(name = "analyze", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Count what a trace recorded, per minute, and check its health.",
         description = {
             "What the trace itself recorded, per minute, without a model: processes, page-table allocations",
             "and frees per level, pins, type changes by transition, mmu_update entries, IOMMU maps and unmaps,",
@@ -60,7 +63,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TraceAnalysis a;
-        try (OutputFolder out = OutputFolder.open(output);
+        try (OutputFolder out = OutputFolder.open(output, "analyze");
              Progress progress = Progress.start("analyze", ParquetTraceReader.rowCount(trace), "events", quiet)) {
             a = analyze(trace, out, progress);
             out.commit();
@@ -90,6 +93,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         a.finish();
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("path", trace.toString());
+        input.put("rows", a.rows());
+        out.manifest(Map.of("input", input));
         try (CsvTable t = CsvTable.create(MINUTES, out.file("minutes.csv").temp())) {
             MinuteSeries<RecordedMetric> s = a.series();
             for (int m = 0; m < s.minutes(); m++) {

@@ -33,6 +33,7 @@ public final class BenchCommand implements Runnable {
 
     /** {@code iosup bench store}: CSV ingest and Parquet scan speed. */
     @Command(name = "store", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Benchmark CSV ingest to Parquet and a per-minute scan of the result.",
             description = {
                 "Generate a CSV trace with every column, ingest it to Parquet (timed, end to end), then scan",
                 "ts_ns + kind into per-minute counts per kind (timed). Targets: ingest >= 1.5 million rows/s,",
@@ -98,6 +99,7 @@ public final class BenchCommand implements Runnable {
 
     /** {@code iosup bench import}: perf script import speed. */
     @Command(name = "import", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Benchmark the import of perf script text held in memory.",
             description = {
                 "Import perf script text held in memory (default: the committed recording, 81 MB of text) on one",
                 "thread, parse alone and parse + Parquet write, --rounds times after a warm-up; prints the median",

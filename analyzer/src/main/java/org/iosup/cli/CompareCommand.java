@@ -15,12 +15,15 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code iosup compare}: replay outputs side by side. */
 @Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Put replay outputs side by side, against a baseline policy.",
         description = {
             "Compare replay outputs side by side: per run (a replay's output folder, e.g. one per profile),",
             "policy and metric, the total and the mean per minute after the warm-up, with the change and",
@@ -56,17 +59,23 @@ public final class CompareCommand implements Callable<Integer> {
         int warm = warmupMinutes(warmup);
         List<Compare.Run> read = runs.stream().map(Compare::read).toList();
         List<Compare.Row> rows = Compare.compare(read, baseline, warm, metrics.isEmpty() ? Compare.DEFAULT_METRICS : metrics);
-        try (OutputFolder out = OutputFolder.open(output)) {
-            write(rows, out);
+        try (OutputFolder out = OutputFolder.open(output, "compare")) {
+            write(rows, out.file("compare.csv").temp());
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("runs", runs.stream().map(Path::toString).toList());
+            params.put("baseline", baseline);
+            params.put("warmup_minutes", warm);
+            params.put("metrics", metrics.isEmpty() ? Compare.DEFAULT_METRICS : metrics);
+            out.manifest(Map.of("parameters", params));
             out.commit();
         }
         print(rows, warm, spec.commandLine().getOut());
         return 0;
     }
 
-    /** Writes compare.csv into {@code out} (not committed). */
-    public static void write(List<Compare.Row> rows, OutputFolder out) {
-        try (CsvTable t = CsvTable.create(COMPARE, out.file("compare.csv").temp())) {
+    /** Writes the rows as compare.csv into {@code file}. */
+    public static void write(List<Compare.Row> rows, Path file) {
+        try (CsvTable t = CsvTable.create(COMPARE, file)) {
             for (Compare.Row r : rows) {
                 t.row(Arrays.asList(r.run(), r.profile(), r.policy(), r.metric(), r.total(), r.minutesAfterWarmup(),
                         r.mean(), r.baseline(), r.baselineMean(), r.change(), r.changePct(), r.ratio()));

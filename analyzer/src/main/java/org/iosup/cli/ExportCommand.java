@@ -25,6 +25,7 @@ import java.util.zip.GZIPOutputStream;
 
 /** {@code iosup export}: the reverse of ingest, a Parquet trace back to CSV. */
 @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Write a Parquet trace back as CSV, with the same values.",
         description = {
             "Write a Parquet event trace as CSV: every schema column in schema order, metadata as",
             "'# key=value' lines before the header. 'ingest' then 'export' gives back the same values."
@@ -46,6 +47,9 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long start = System.nanoTime();
+        if (!"-".equals(output)) {
+            AtomicOutput.refuseSameFile(Path.of(output), trace.toString());
+        }
         try (ParquetTraceReader in = ParquetTraceReader.open(trace)) {
             if ("-".equals(output)) {
                 PrintWriter stdout = spec.commandLine().getOut();
@@ -57,7 +61,7 @@ public final class ExportCommand implements Callable<Integer> {
             }
             Path target = Path.of(output);
             try (AtomicOutput file = AtomicOutput.create(target)) {
-                try (CsvTraceWriter out = new CsvTraceWriter(writer(file.temp(), output.endsWith(".gz")), in.metadata())) {
+                try (CsvTraceWriter out = new CsvTraceWriter(writer(file.newOutputStream(), output.endsWith(".gz")), in.metadata())) {
                     BatchPipe.copy(in, out::write);
                 }
                 file.commit();
@@ -81,9 +85,9 @@ public final class ExportCommand implements Callable<Integer> {
         }
     }
 
-    private static Writer writer(Path file, boolean gzip) {
+    private static Writer writer(OutputStream file, boolean gzip) {
         try {
-            OutputStream os = Files.newOutputStream(file);
+            OutputStream os = file;
             if (gzip) {
                 os = new GZIPOutputStream(os, 1 << 16);
             }

@@ -112,6 +112,7 @@ public final class ImportCommand implements Runnable {
 
     /** {@code iosup import perf}. */
     @Command(name = "perf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Import the text of 'perf script' as a trace.",
             description = {
                 "Import the text of 'perf script' (default layout, or -F comm,pid,tid,cpu,",
                 "time,event,trace,ip,sym) of sched:sched_process_fork/exec/exit,",
@@ -127,6 +128,7 @@ public final class ImportCommand implements Runnable {
 
     /** {@code iosup import trace-cmd}. */
     @Command(name = "trace-cmd", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Import the text of 'trace-cmd report' as a trace.",
             description = {
                 "Import the text of 'trace-cmd report' of the same tracepoints, recorded",
                 "with stack traces (trace-cmd record -T -e kmem:mm_page_alloc ...): each",
@@ -188,6 +190,9 @@ public final class ImportCommand implements Runnable {
                 default -> throw new UserException("--paging " + paging + ": unknown (valid: x86-64, pae)");
             };
             XenLevels xen = XenLevels.parse(xenLevels);
+            Inputs.refuseOtherKind(input, traceCmd ? "import trace-cmd" : "import perf");
+            AtomicOutput.refuseSameFile(output, input);
+            AtomicOutput.refuseSameFile(sidecar(output), input);
             long start = System.nanoTime();
             PerfImport.ImportReport r;
             try (InputStream in = Inputs.open(input)) {

@@ -1,6 +1,8 @@
 package org.iosup.cli;
 
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.iosup.io.AtomicOutput;
+import org.iosup.io.Inputs;
 import org.iosup.trace.BatchPipe;
 import org.iosup.trace.csv.CsvTraceReader;
 import org.iosup.trace.parquet.ParquetTraceWriter;
@@ -17,6 +19,7 @@ import java.util.concurrent.Callable;
 
 /** {@code iosup ingest}: validates a CSV trace row by row and stores it as Parquet. */
 @Command(name = "ingest", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Validate a CSV trace row by row and store it as Parquet.",
         description = {
             "Validate a CSV event trace against schemas/events.schema.json and store it as Parquet.",
             "The header names the columns (any order). A bad row stops the run with exit code 2 and an",
@@ -49,6 +52,8 @@ public final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CompressionCodecName compression = ParquetTraceWriter.codec(codec);
+        Inputs.refuseOtherKind(input, "ingest");
+        AtomicOutput.refuseSameFile(output, input);
         long start = System.nanoTime();
         long rows;
         try (CsvTraceReader in = CsvTraceReader.open(input)) {

@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 
 /** {@code iosup inspect}: what a Parquet trace holds, as text or one JSON object. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Summarize a Parquet trace: rows, time span, kinds, domains, metadata and codecs.",
         description = {
             "Summarize a Parquet event trace: rows, first and last ts_ns, span, rows per kind and per",
             "domain, distinct pids and frames, schema version and metadata, the compression codec and the",

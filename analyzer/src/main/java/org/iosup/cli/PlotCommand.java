@@ -9,12 +9,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code iosup plot}: PNG charts of a replay's or an analysis's output. */
 @Command(name = "plot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Draw the figures of a replay or analyze output folder as PNG files.",
         description = {
             "Draw PNG charts (JFreeChart, headless) of a replay output folder: flushes.png (the paper's Figure 5,",
             "calls and issued), cpu.png (Figure 6), pool-pages.png and pool-pages-by-level.png (Figures 7, 8) and",
@@ -49,8 +55,16 @@ public final class PlotCommand implements Callable<Integer> {
             throw new UserException("--width and --height must be within 200x150 .. 10000x10000");
         }
         List<String> files;
-        try (OutputFolder out = OutputFolder.open(output)) {
-            files = Plots.plot(dir, out, width, height, CompareCommand.warmupMinutes(warmup));
+        int warm = CompareCommand.warmupMinutes(warmup);
+        // Figures go beside the run they draw when -o names its folder; elsewhere, into a folder of plot's own.
+        try (OutputFolder out = OutputFolder.open(output, "plot", sameFolder(dir, output) ? Plots.PLOTTED : Set.of())) {
+            files = Plots.plot(dir, out, width, height, warm);
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("input", dir.toString());
+            params.put("width", width);
+            params.put("height", height);
+            params.put("warmup_minutes", warm);
+            out.manifest(Map.of("parameters", params));
             out.commit();
         }
         if (!quiet) {
@@ -58,5 +72,13 @@ public final class PlotCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         }
         return 0;
+    }
+
+    private static boolean sameFolder(Path a, Path b) {
+        try {
+            return Files.isDirectory(a) && Files.isDirectory(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

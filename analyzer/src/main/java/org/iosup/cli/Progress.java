@@ -12,7 +12,7 @@ import java.util.function.LongConsumer;
  * (so logs and CSV on standard output never mix with it) and not silenced with --quiet.
  */
 public final class Progress implements AutoCloseable, LongConsumer {
-    private final ProgressBar bar;
+    private ProgressBar bar;
 
     private Progress(ProgressBar bar) {
         this.bar = bar;
@@ -31,16 +31,17 @@ public final class Progress implements AutoCloseable, LongConsumer {
 
     /** Moves the bar to {@code done}. */
     @Override
-    public void accept(long done) {
+    public synchronized void accept(long done) {
         if (bar != null) {
             bar.stepTo(done);
         }
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (bar != null) {
             bar.close();
+            bar = null;
         }
     }
 }

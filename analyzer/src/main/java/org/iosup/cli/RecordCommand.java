@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code iosup record}: records a workload with perf, system-wide, and imports it. */
 @Command(name = "record", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Record a workload system-wide with perf and import it as a trace.",
         description = {
             "Run COMMAND under 'perf record -a' with the tracepoints the model needs",
             "(process fork/exec/exit, page allocations with bounded kernel call chains,",

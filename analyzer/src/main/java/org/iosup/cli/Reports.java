@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** Small shared formatting of what a command did, printed on standard error. */
-final class Reports {
+public final class Reports {
     private Reports() {
     }
 
@@ -26,7 +26,7 @@ final class Reports {
         }
     }
 
-    static String bytes(long n) {
+    public static String bytes(long n) {
         if (n < 1024) {
             return n + " B";
         }

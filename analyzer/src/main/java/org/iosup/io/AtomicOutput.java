@@ -1,7 +1,6 @@
 package org.iosup.io;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,13 +8,16 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * An output file that appears only when complete: bytes go to a hidden temporary file in the
- * target's folder, {@link #commit()} renames it over the target, and {@link #close()} without a
- * commit deletes it. Use with try-with-resources so that a failure leaves nothing behind.
+ * target's folder (named by {@link Temporaries}), {@link #commit()} renames it over the target,
+ * and {@link #close()} without a commit deletes it. Use with try-with-resources so that a failure
+ * leaves nothing behind.
  */
 public final class AtomicOutput implements AutoCloseable {
     private final Path target;
     private final Path temp;
     private boolean committed;
+    /** The stream {@link #newOutputStream()} opened, closed by {@link #close()} whatever happened to it. */
+    private java.io.OutputStream stream;
 
     private AtomicOutput(Path target, Path temp) {
         this.target = target;
@@ -24,20 +26,25 @@ public final class AtomicOutput implements AutoCloseable {
 
     /**
      * Prepares to write {@code target}. The target's folder must exist (a user error otherwise);
-     * the target must not be a folder.
+     * the target must not be a folder, nor the same file as any of {@code inputs} (files the
+     * command reads; {@code -} and other names that are not files are ignored).
      */
-    public static AtomicOutput create(Path target) {
+    public static AtomicOutput create(Path target, String... inputs) {
         Path abs = target.toAbsolutePath().normalize();
         Path dir = abs.getParent();
         checkWritableTarget(target, abs, dir);
+        for (String in : inputs) {
+            refuseSameFile(target, in);
+        }
+        Temporaries.removeStale(abs);
         try {
             // Not Files.createTempFile: that makes the file owner-only; this one gets the usual umask.
-            Path temp = dir.resolve("." + abs.getFileName() + "." + Long.toUnsignedString(
-                    java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+            Path temp = Temporaries.nameFor(abs, "tmp");
             Files.createFile(temp);
+            Temporaries.register(temp);
             return new AtomicOutput(abs, temp);
         } catch (IOException e) {
-            throw new UserException("cannot create a file in " + dir + ": " + e.getMessage(), e);
+            throw new UserException("cannot create a file in " + dir + ": " + Failures.reason(e), e);
         }
     }
 
@@ -49,6 +56,43 @@ public final class AtomicOutput implements AutoCloseable {
         }
         if (Files.isDirectory(abs)) {
             throw new UserException("output path is a folder, not a file: " + target);
+        }
+    }
+
+    /**
+     * Fails with a user error when {@code output} names the same file as the input {@code input}
+     * (by file identity: links and other spellings of one file are caught), so that no command
+     * replaces what it reads.
+     */
+    public static void refuseSameFile(Path output, String input) {
+        // The path as it will be written: AtomicOutput writes the normalized absolute path.
+        Path out = output.toAbsolutePath().normalize();
+        if (input == null || "-".equals(input) || !Files.exists(out)) {
+            return;
+        }
+        Path in = Path.of(input);
+        try {
+            if (Files.exists(in) && Files.isSameFile(out, in)) {
+                throw new UserException("output " + output + " is the input " + input
+                        + " itself; writing it would replace what is read (give another -o)");
+            }
+        } catch (IOException e) {
+            // Unreadable: the reader reports it.
+        }
+    }
+
+    /**
+     * Opens the temporary file for writing. {@link #close()} closes this stream's file even when
+     * closing a writer over it failed half-way (a full disk: a writer's final flush throws before
+     * it closes what it wraps), so no file descriptor outlives a failed output.
+     */
+    public java.io.OutputStream newOutputStream() {
+        try {
+            java.io.OutputStream raw = Files.newOutputStream(temp);
+            stream = raw;
+            return raw;
+        } catch (IOException e) {
+            throw new UserException("cannot write " + temp + ": " + Failures.reason(e), e);
         }
     }
 
@@ -70,19 +114,29 @@ public final class AtomicOutput implements AutoCloseable {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             committed = true;
+            Temporaries.committed(temp);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot rename " + temp + " to " + target, e);
+            throw new UserException("cannot rename " + temp + " to " + target + ": " + Failures.reason(e), e);
         }
     }
 
     @Override
     public void close() {
+        if (stream != null) {
+            try {
+                stream.close();
+            } catch (IOException e) {
+                // Closing twice or after a failed flush: the descriptor is released either way.
+            }
+            stream = null;
+        }
         if (!committed) {
             try {
                 Files.deleteIfExists(temp);
             } catch (IOException e) {
                 // Best effort: the temporary file is hidden and named after its target.
             }
+            Temporaries.unregister(temp);
         }
     }
 }

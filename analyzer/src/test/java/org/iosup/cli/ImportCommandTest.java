@@ -193,12 +193,19 @@ class ImportCommandTest {
         r = CliRun.run(new ImportCommand(), "perf", in.toString(), "-o", "-");
         assertThat(r.exitCode).isEqualTo(2);
         assertThat(r.err).contains("-o -: the trace is Parquet and goes to a file");
-        // Text that is not perf script at all (here a CSV trace): no sample in it, an error, nothing written.
+        // A CSV trace is named as such, with the command that reads it; nothing written.
         Path csv = dir.resolve("trace.csv");
         Files.writeString(csv, "ts_ns,kind,pid\n0,PROC_CREATE,1\n5,PROC_EXIT,1\n");
         r = CliRun.run(new ImportCommand(), "perf", csv.toString(), "-o", out.toString());
         assertThat(r.exitCode).isEqualTo(2);
-        assertThat(r.err).contains("trace.csv: no perf script sample in 3 lines: is it the text of 'perf script'?");
-        assertThat(files()).containsExactly("ok.txt", "trace.csv");
+        assertThat(r.err).contains("trace.csv: is CSV text in iosup's event schema, not the output of perf: store it with"
+                + " 'iosup ingest " + csv + " -o " + dir.resolve("trace.parquet") + "'");
+        // Other text that is not perf script: no sample in it, an error, nothing written.
+        Path notes = dir.resolve("notes.txt");
+        Files.writeString(notes, "shopping list\nmilk\neggs\n");
+        r = CliRun.run(new ImportCommand(), "perf", notes.toString(), "-o", out.toString());
+        assertThat(r.exitCode).isEqualTo(2);
+        assertThat(r.err).contains("notes.txt: no perf script sample in 3 lines: is it the text of 'perf script'?");
+        assertThat(files()).containsExactly("notes.txt", "ok.txt", "trace.csv");
     }
 }

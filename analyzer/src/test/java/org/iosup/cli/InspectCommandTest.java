@@ -86,6 +86,7 @@ class InspectCommandTest {
 
         CliRun csv = CliRun.run(new InspectCommand(), dir.resolve("t.csv").toString());
         assertThat(csv.exitCode).isEqualTo(2);
-        assertThat(csv.err).startsWith("inspect: error: " + dir.resolve("t.csv") + ": not a readable Parquet file");
+        assertThat(csv.err).isEqualTo("inspect: error: " + dir.resolve("t.csv") + ": is CSV text, not a Parquet trace:"
+                + " convert it with 'iosup ingest " + dir.resolve("t.csv") + " -o " + dir.resolve("t.parquet") + "'\n");
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 
 /** {@code iosup demo}: the main job, the paper's experiments from embedded defaults. */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "The main job: reproduce the paper's experiments into out/ from embedded defaults.",
         description = {
             "The main job, no arguments needed: synthesize the paper's busy and idle settings (seeded, 30 minutes,",
             "PAE, NIC at the paper's 88 Mb/s), replay the groups cache-disabled, cache-pre-enabled and",
@@ -33,9 +34,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--minutes", defaultValue = "30", paramLabel = "N", description = "Minutes of each setting (default: ${DEFAULT-VALUE}).")
     double minutes;
 
-    @Option(names = "--nic-gbps", defaultValue = "0.088", paramLabel = "X",
-            description = "NIC throughput of the traces, Gb/s (default: ${DEFAULT-VALUE}, the paper's netperf).")
-    double nicGbps;
+    @Option(names = "--nic-gbps", paramLabel = "X",
+            description = "NIC throughput of the traces, Gb/s (default: the presets' 0.088, the paper's netperf).")
+    Double nicGbps;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -51,19 +52,30 @@ public final class DemoCommand implements Callable<Integer> {
         if (minutes < 1) {
             throw new UserException("--minutes must be at least 1, got " + minutes);
         }
-        if (nicGbps < 0) {
-            throw new UserException("--nic-gbps must not be negative, got " + nicGbps);
+        if (threads != null && threads < 1) {
+            throw new UserException("--threads must be at least 1, got " + threads);
         }
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Demo.Options o = new Demo.Options(minutes, nicGbps, seed,
                 threads == null ? Runtime.getRuntime().availableProcessors() : threads);
-        List<Demo.Line> lines = Demo.run(output, o, s -> {
-            if (!quiet) {
-                err.printf(Locale.ROOT, "iosup demo: %-28s (%.1f s)%n", s, (System.nanoTime() - start) / 1e9);
-                err.flush();
-            }
-        });
+        // Each step's line: its name when it starts, its own duration when it ends.
+        long[] stepStart = {0};
+        boolean[] open = {false};
+        List<Demo.Line> lines;
+        try {
+            lines = Demo.run(output, o, s -> {
+                if (!quiet) {
+                    endStep(err, open, stepStart);
+                    err.printf(Locale.ROOT, "iosup demo: %-26s", s);
+                    err.flush();
+                    open[0] = true;
+                    stepStart[0] = System.nanoTime();
+                }
+            });
+        } finally {
+            endStep(err, open, stepStart);
+        }
         if (!quiet) {
             print(lines, spec.commandLine().getOut());
             err.printf(Locale.ROOT, "iosup demo: done in %.1f s -> %s (figures: %s/busy/xen-4.2.1/flushes.png, cpu.png, ...)%n",
@@ -71,6 +83,14 @@ public final class DemoCommand implements Callable<Integer> {
             err.flush();
         }
         return 0;
+    }
+
+    private static void endStep(PrintWriter err, boolean[] open, long[] stepStart) {
+        if (open[0]) {
+            err.printf(Locale.ROOT, "%6.1f s%n", (System.nanoTime() - stepStart[0]) / 1e9);
+            err.flush();
+            open[0] = false;
+        }
     }
 
     private static void print(List<Demo.Line> lines, PrintWriter out) {

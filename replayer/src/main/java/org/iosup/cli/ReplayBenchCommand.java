@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 
 /** {@code iosup bench replay}: replay speed with the paper's three policies in one read. */
 @Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Benchmark a replay of the busy setting under the paper's three policies.",
         description = {
             "Write a trace of about N events to Parquet, then replay it under disabled, pre-enabled and dynamic@5m in one read,",
             "--runs times (timed); the first replay in this fresh JVM, JIT warm-up included, is the figure. Target: >= 20 million",

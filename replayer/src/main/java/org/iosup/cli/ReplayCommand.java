@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
 
 /** {@code iosup replay}: one read of a trace, replayed under every policy given. */
 @Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Replay a trace under pool policies and a hypervisor profile, in one read.",
         sortOptions = false,
         description = {
             "Replay a Parquet trace against the model of Xen's page types, the VT-d IOMMU and IOTLB and the",
@@ -52,9 +53,25 @@ public final class ReplayCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--policy", paramLabel = "SPEC",
-            description = {"A policy, repeatable; the first is the baseline. disabled | pre-enabled | dynamic@TIME |",
-                "quicklist[@TIME], with options ,name=N ,cap=PAGES ,shrink=on|off ,shrink-ratio=X ,shrink-total=PAGES",
-                "(quicklist: ,min= ,batch= ,fraction= ,free-pages= ,cpus=). Default: disabled, pre-enabled, dynamic@5m."})
+            description = {"A policy, repeatable; the first is the baseline",
+                "(default: disabled, pre-enabled, dynamic@5m).",
+                "  disabled         no pools: page-table pages come from the page allocator",
+                "  pre-enabled      IOSUP's per-level pools from the start of the trace",
+                "  dynamic@TIME     pools on at TIME (5m, 300s...); shrink rule on by default",
+                "  quicklist[@TIME] pools trimmed as Linux's quicklists were, from TIME (0)",
+                "Options, after commas (e.g. dynamic@5m,shrink-total=128,name=dyn):",
+                "  name=TEXT        the name in the outputs (default: the spec as written)",
+                "  cap=PAGES        pages kept per level at most (default: no cap)",
+                "  shrink=on|off    the paper's shrink rule (default: on for dynamic only)",
+                "  shrink-ratio=X   shrink when in-pool/in-use > X (default: " + PolicySpec.DEFAULT_SHRINK_RATIO_TEXT + ")",
+                "  shrink-total=N   and in-pool + in-use > N pages (default: " + PolicySpec.DEFAULT_SHRINK_TOTAL + "),",
+                "                   per level; then in-pool - in-use pages go back",
+                "  quicklist only:  min=N pages kept at least (default 25),",
+                "                   batch=N pages freed per trim at most (16),",
+                "                   fraction=N keep up to 1/N of free memory (16),",
+                "                   free-pages=N free pages of the node (262144: 1 GiB),",
+                "                   cpus=N CPUs of the node (4)",
+                "The limits are assumptions (the paper tuned its own by trial): docs/model.md."})
     List<String> policies = new ArrayList<>();
 
     @Option(names = "--profile", defaultValue = "xen-4.2.1", paramLabel = "NAME",
@@ -86,7 +103,7 @@ public final class ReplayCommand implements Callable<Integer> {
     int units;
 
     @Option(names = "--iotlb-entries", defaultValue = "64", paramLabel = "N",
-            description = "IOTLB entries (default: ${DEFAULT-VALUE}, about 256 KB of reach; MODEL.md §6).")
+            description = "IOTLB entries (default: ${DEFAULT-VALUE}, about 256 KB of reach; docs/model.md §4).")
     int iotlbEntries;
 
     @Option(names = "--iotlb-ways", defaultValue = "8", paramLabel = "N",
@@ -96,7 +113,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--cost", paramLabel = "NAME=NS",
             description = "Override a CPU cost in ns, repeatable: buddy_alloc_ns, buddy_free_ns, pool_alloc_ns, pool_free_ns, "
                     + "hypercall_ns, validate_entry_ns, iommu_op_ns, invalidation_ns, flush_call_ns, iotlb_miss_ns.")
-    Map<String, Long> costOverrides = new LinkedHashMap<>();
+    List<String> costOverrides = new ArrayList<>();
 
     @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
     boolean quiet;
@@ -126,12 +143,20 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         ReplayConfig config = new ReplayConfig(trace, specs, hv, pg, iommu, costs, n, strict);
         PrintWriter err = spec.commandLine().getErr();
-        try (OutputFolder out = OutputFolder.open(output);
-             Progress progress = Progress.start("replay", ParquetTraceReader.rowCount(trace), "events", quiet)) {
-            ReplayResult r = Replay.run(config, progress);
+        ReplayResult r;
+        try (OutputFolder out = OutputFolder.open(output, "replay")) {
+            // The bar is finished (its line ended) before anything is printed.
+            try (Progress progress = Progress.start("replay", ParquetTraceReader.rowCount(trace), "events", quiet)) {
+                r = Replay.run(config, progress);
+            }
             ReplayReport.write(r, out, Hashes.sha256(trace));
             out.commit();
+        }
+        {
             if (!quiet) {
+                for (String w : r.warnings()) {
+                    err.println("iosup replay: warning: " + w);
+                }
                 reportAnomalies(r.anomalies(), err);
                 PrintWriter o = spec.commandLine().getOut();
                 o.print(ReplayReport.table(r));
@@ -146,13 +171,26 @@ public final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
-    static CostModel costs(Map<String, Long> overrides) {
+    static CostModel costs(List<String> overrides) {
         Map<String, Long> c = CostModel.DEFAULT.asMap();
-        for (var e : overrides.entrySet()) {
-            if (!c.containsKey(e.getKey())) {
-                throw new UserException("--cost " + e.getKey() + ": unknown cost (valid: " + String.join(", ", c.keySet()) + ")");
+        Set<String> given = new HashSet<>();
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            String key = eq < 0 ? o : o.substring(0, eq).strip();
+            if (!c.containsKey(key)) {
+                throw new UserException("--cost " + o + ": unknown cost '" + key + "' (valid: " + String.join(", ", c.keySet()) + ")");
             }
-            c.put(e.getKey(), e.getValue());
+            if (eq < 0) {
+                throw new UserException("--cost " + o + ": give NAME=NS, e.g. --cost " + key + "=" + c.get(key));
+            }
+            if (!given.add(key)) {
+                throw new UserException("--cost " + key + " is given twice");
+            }
+            String v = o.substring(eq + 1).strip();
+            if (!v.matches("[0-9]{1,12}")) {
+                throw new UserException("--cost " + o + ": the cost must be a whole number of ns, 0..999999999999");
+            }
+            c.put(key, Long.parseLong(v));
         }
         return new CostModel(c.get("buddy_alloc_ns"), c.get("buddy_free_ns"), c.get("pool_alloc_ns"),
                 c.get("pool_free_ns"), c.get("hypercall_ns"), c.get("validate_entry_ns"), c.get("iommu_op_ns"),

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 
 /** {@code iosup bench synth}: synthesizer speed, generating and writing Parquet on one thread. */
 @Command(name = "synth", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Benchmark the synthesis of the busy setting to Parquet.",
         description = {
             "Synthesize the busy setting with a 1 Gb/s NIC (mostly DMA events) and write it to Parquet, generating",
             "and encoding on one thread. Target: >= 10 million events/s. Run with IOSUP_JAVA_OPTS=-Xmx256m to check",

@@ -24,10 +24,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code iosup synth}: the paper's settings as seeded, streaming traces. */
-@Command(name = "synth", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+@Command(name = "synth", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Synthesize a trace of the paper's idle, busy or boot-then-busy setting.", sortOptions = false,
         description = {
             "Synthesize a trace of the paper's idle or busy setting (or idle then busy): processes with their",
-            "page-table pages (MODEL.md §4), mmu_update batches, NIC and disk DMA. Seeded and deterministic:",
+            "page-table pages (docs/model.md §5), mmu_update batches, NIC and disk DMA. Seeded and deterministic:",
             "the same parameters and seed give the same file. Every default and its source: --describe."
         })
 public final class SynthCommand implements Callable<Integer> {
@@ -109,12 +110,29 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--cpus", paramLabel = "N", description = "Guest CPUs (default 4).")
     Integer cpus;
 
+    @Option(names = "--force", description = "Write even when the estimated size exceeds the free space of the target's file system.")
+    boolean force;
+
     @Option(names = {"-q", "--quiet"}, description = "Print nothing on success.")
     boolean quiet;
+
+    /** Bytes an event takes, about: measured on busy traces (3.4 in Parquet, ZSTD) with a margin; CSV rows are longer. */
+    static final double PARQUET_BYTES_PER_EVENT = 4;
+    static final double CSV_BYTES_PER_EVENT = 50;
 
     /** The parameters in effect: the preset's defaults, overridden by the options given. */
     public SynthParams params() {
         SynthParams d = SynthParams.defaults(preset);
+        boolean busy = !preset.equals("idle");
+        boolean idle = !preset.equals("busy");
+        notFor(busy, "busy", "--creations-per-min", creationsPerMin);
+        notFor(busy, "busy", "--iteration-min", iterationMin);
+        notFor(busy, "busy", "--lifetime-exponent", lifetimeExponent);
+        notFor(busy, "busy", "--browser-mb", browserMb);
+        notFor(idle, "idle", "--boot-processes", bootProcesses);
+        notFor(idle, "idle", "--daemons", daemons);
+        notFor(idle, "idle", "--decay-min", decayMin);
+        notFor(preset.equals("boot-busy"), "boot-busy", "--busy-after", busyAfter);
         return new SynthParams(preset, or(minutes, d.minutes()), seed == null ? d.seed() : seed,
                 paging == null ? d.paging() : Paging.parse(paging, "--paging"),
                 or(creationsPerMin, d.creationsPerMin()), or(iterationMin, d.iterationMin()),
@@ -126,6 +144,39 @@ public final class SynthCommand implements Callable<Integer> {
                 or(nicGbps, d.nicGbps()), packetBytes == null ? d.packetBytes() : packetBytes, or(rxShare, d.rxShare()),
                 ringEntries == null ? d.ringEntries() : ringEntries, or(diskMbps, d.diskMbps()),
                 diskRequestKb == null ? d.diskRequestKb() : diskRequestKb, cpus == null ? d.cpus() : cpus).validate();
+    }
+
+    /** Refuses (unless --force) a trace whose estimated size exceeds the free space where it goes. */
+    private void checkSpace(SynthParams p) {
+        double events = p.eventsPerMinute() * p.minutes();
+        double bytes = events * (csv ? CSV_BYTES_PER_EVENT : PARQUET_BYTES_PER_EVENT);
+        Path folder = output.toAbsolutePath().normalize().getParent();
+        if (force || folder == null || !Files.isDirectory(folder)) {
+            return;
+        }
+        try {
+            long free = Files.getFileStore(folder).getUsableSpace();
+            if (bytes > free) {
+                throw new UserException(String.format(Locale.ROOT, "the trace would take about %s (%,.0f events) and %s"
+                        + " has %s free; shorten --minutes, or give --force to write anyway", Reports.bytes((long) bytes),
+                        events, folder, Reports.bytes(free)));
+            }
+        } catch (java.io.IOException e) {
+            // Unknown free space: write, and let a full disk be reported as such.
+        }
+    }
+
+    private static long lastSecond(org.iosup.trace.EventBatch b) {
+        return b.size() == 0 ? 0 : b.tsNs()[b.size() - 1] / 1_000_000_000L;
+    }
+
+    /** An option given for a preset it does not apply to is an error, not silently ignored. */
+    private void notFor(boolean applies, String which, String option, Object value) {
+        if (!applies && value != null) {
+            throw new UserException(option + " applies to the " + which + " setting"
+                    + (which.equals("boot-busy") ? "" : " (presets " + which + " and boot-busy)")
+                    + ", not to --preset " + preset);
+        }
     }
 
     private static double or(Double v, double d) {
@@ -147,17 +198,21 @@ public final class SynthCommand implements Callable<Integer> {
         if (output == null) {
             throw new UserException("-o OUT.parquet is required (or --describe)");
         }
+        checkSpace(p);
         long start = System.nanoTime();
         long rows;
+        // The bar counts seconds of trace time written.
+        Progress progress = Progress.start("synth", Math.round(p.minutes() * 60), "s", quiet);
         try (SyntheticTrace trace = new SyntheticTrace(p)) {
             if (csv) {
                 try (AtomicOutput file = AtomicOutput.create(output)) {
-                    try (CsvTraceWriter w = new CsvTraceWriter(new BufferedWriter(
-                            Files.newBufferedWriter(file.temp(), StandardCharsets.UTF_8), 1 << 16), trace.metadata())) {
+                    try (CsvTraceWriter w = new CsvTraceWriter(new BufferedWriter(new java.io.OutputStreamWriter(
+                            file.newOutputStream(), StandardCharsets.UTF_8), 1 << 16), trace.metadata())) {
                         long[] n = {0};
                         BatchPipe.copy(trace, b -> {
                             w.write(b);
                             n[0] += b.size();
+                            progress.accept(lastSecond(b));
                         });
                         rows = n[0];
                     }
@@ -165,11 +220,15 @@ public final class SynthCommand implements Callable<Integer> {
                 }
             } else {
                 try (ParquetTraceWriter w = ParquetTraceWriter.create(output, ParquetTraceWriter.codec(codec), trace.metadata())) {
-                    BatchPipe.copy(trace, w::write);
+                    BatchPipe.copy(trace, b -> {
+                        w.write(b);
+                        progress.accept(lastSecond(b));
+                    });
                     w.commit();
                     rows = w.rows();
                 }
             }
+            progress.close();
             if (!quiet) {
                 double s = (System.nanoTime() - start) / 1e9;
                 spec.commandLine().getErr().printf(Locale.ROOT,
@@ -178,6 +237,8 @@ public final class SynthCommand implements Callable<Integer> {
                         s, rows / Math.max(s, 1e-9));
                 spec.commandLine().getErr().flush();
             }
+        } finally {
+            progress.close();
         }
         return 0;
     }

@@ -1,13 +1,14 @@
 package org.iosup.demo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.iosup.analysis.Compare;
 import org.iosup.cli.AnalyzeCommand;
 import org.iosup.cli.CompareCommand;
-import org.iosup.cli.VersionProvider;
+import org.iosup.io.AtomicOutput;
+import org.iosup.io.Failures;
+import org.iosup.io.Manifest;
 import org.iosup.io.OutputFolder;
+import org.iosup.io.Temporaries;
 import org.iosup.io.UserException;
 import org.iosup.model.CostModel;
 import org.iosup.model.vtd.IommuConfig;
@@ -27,17 +28,16 @@ import org.iosup.trace.parquet.ParquetTraceWriter;
 import org.iosup.io.Hashes;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The main job: the paper's experiments from embedded defaults. Synthesizes the busy and idle
@@ -49,17 +49,15 @@ import java.util.stream.Stream;
 public final class Demo {
     /** The paper's groups, as replay policies. */
     public static final List<String> GROUPS = List.of("cache-disabled", "cache-pre-enabled", "cache-dynamic-enabled");
-    /** The switch-on time of cache-dynamic-enabled: the busy flush rate settles after about 5 minutes (PAPER.md). */
+    /** The switch-on time of cache-dynamic-enabled: the busy flush rate settles after about 5 minutes (docs/paper.md). */
     public static final int SWITCH_MINUTE = 5;
-    /** The paper's measured netperf throughput, 88 Mb/s (PAPER.md): the NIC rate of the demo's traces. */
-    public static final double NIC_GBPS = 0.088;
     public static final List<HypervisorProfile> PROFILES = List.of(HypervisorProfile.XEN_4_2_1, HypervisorProfile.XEN_4_2_4);
     public static final TableSchema SUMMARY = TableSchema.load("demo-summary");
 
-    /** The demo's knobs (the defaults are the embedded ones). */
-    public record Options(double minutes, double nicGbps, long seed, int threads) {
+    /** The demo's knobs (the defaults are the embedded ones); a null NIC rate is each preset's own. */
+    public record Options(double minutes, Double nicGbps, long seed, int threads) {
         public static Options defaults() {
-            return new Options(30, NIC_GBPS, 1, Runtime.getRuntime().availableProcessors());
+            return new Options(30, null, 1, Runtime.getRuntime().availableProcessors());
         }
     }
 
@@ -77,42 +75,49 @@ public final class Demo {
                 PolicySpec.parse("dynamic@" + SWITCH_MINUTE + "m,name=cache-dynamic-enabled"));
     }
 
-    /** Runs the demo into {@code target}; {@code step} is told each step as it starts. */
+    /**
+     * Runs the demo into {@code target}; {@code step} is told each step as it starts. An existing
+     * {@code target} is replaced only when it holds exactly what an earlier demo wrote (its
+     * manifest lists every file, unchanged); anything else there is refused and nothing is changed.
+     */
     public static List<Line> run(Path target, Options o, Consumer<String> step) {
         Path abs = target.toAbsolutePath().normalize();
         Path parent = abs.getParent();
         if (parent == null || !Files.isDirectory(parent)) {
-            throw new UserException("output folder's parent does not exist: " + parent);
+            throw new UserException("the folder of " + target + " does not exist: " + parent);
         }
-        if (Files.exists(abs) && !isDemoOutput(abs)) {
-            throw new UserException(target + " exists and is not a demo output; remove it or give another -o");
+        if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UserException(target + " is a file, not a folder; give another -o");
         }
-        Path work;
+        Temporaries.removeStale(abs);
+        Manifest previous = Files.isDirectory(abs) ? Manifest.readOwned(abs, target.toString(), "demo", Set.of()) : null;
+        // Built in a hidden folder beside the target (with the user's umask, unlike createTempDirectory's 0700).
+        Path work = Temporaries.nameFor(abs, "tmp");
         try {
-            work = Files.createTempDirectory(parent, "." + abs.getFileName() + ".");
+            Files.createDirectory(work);
         } catch (IOException e) {
-            throw new UserException("cannot create a folder in " + parent + " (" + e.getMessage() + ")", e);
+            throw new UserException("cannot create a folder in " + parent + ": " + Failures.reason(e), e);
         }
+        Temporaries.register(work);
         boolean done = false;
         try {
             List<Line> lines = build(work, o, step);
-            replace(abs, work);
+            replace(abs, work, previous);
             done = true;
             return lines;
         } finally {
             if (!done) {
-                deleteTree(work);
+                Temporaries.deleteTree(work);
             }
+            Temporaries.unregister(work);
         }
     }
 
     private static List<Line> build(Path work, Options o, Consumer<String> step) {
         Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("tool", Map.of("name", "iosup", "version", VersionProvider.version()));
-        manifest.put("command", "demo");
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("minutes", o.minutes());
-        params.put("nic_gbps", o.nicGbps());
+        params.put("nic_gbps", o.nicGbps() == null ? SynthParams.PAPER_NIC_GBPS : o.nicGbps());
         params.put("seed", o.seed());
         params.put("groups", GROUPS);
         params.put("dynamic_switch_minute", SWITCH_MINUTE);
@@ -121,15 +126,15 @@ public final class Demo {
         Map<String, Object> inputs = new LinkedHashMap<>();
         List<Line> lines = new ArrayList<>();
         Path traces = work.resolve("traces");
-        mkdirs(traces);
+        try {
+            Files.createDirectory(traces);
+        } catch (IOException e) {
+            throw new UserException("cannot create " + traces + ": " + Failures.reason(e), e);
+        }
         for (String setting : List.of("busy", "idle")) {
             step.accept("synth " + setting);
             Path trace = traces.resolve(setting + ".parquet");
-            SynthParams d = SynthParams.defaults(setting);
-            SynthParams p = new SynthParams(setting, o.minutes(), o.seed(), d.paging(), d.creationsPerMin(),
-                    d.iterationMin(), d.lifetimeExponent(), d.minLifetimeS(), d.execShare(), d.browserMb(),
-                    d.bootProcesses(), d.daemons(), d.decayMin(), d.busyAfterMin(), o.nicGbps(), d.packetBytes(),
-                    d.rxShare(), d.ringEntries(), d.diskMbps(), d.diskRequestKb(), d.cpus());
+            SynthParams p = SynthParams.defaults(setting).with(o.minutes(), o.seed(), o.nicGbps()).validate();
             try (SyntheticTrace src = new SyntheticTrace(p);
                  ParquetTraceWriter w = ParquetTraceWriter.create(trace, CompressionCodecName.ZSTD, src.metadata())) {
                 BatchPipe.copy(src, w::write);
@@ -145,12 +150,12 @@ public final class Demo {
                 Path dir = work.resolve(setting).resolve(profile.name());
                 ReplayResult r = Replay.run(new ReplayConfig(trace, groups(), profile, null, IommuConfig.DEFAULT,
                         CostModel.DEFAULT, o.threads(), true), null);
-                try (OutputFolder out = OutputFolder.open(dir)) {
+                try (OutputFolder out = OutputFolder.open(dir, "replay")) {
                     ReplayReport.write(r, out, Hashes.sha256(trace), "../../traces/" + setting + ".parquet");
                     out.commit();
                 }
                 step.accept("plot " + setting + " " + profile.name());
-                try (OutputFolder out = OutputFolder.open(dir)) {
+                try (OutputFolder out = OutputFolder.open(dir, "plot", Plots.PLOTTED)) {
                     Plots.plot(dir, out, 1600, 900, SWITCH_MINUTE);
                     out.commit();
                 }
@@ -160,36 +165,33 @@ public final class Demo {
             }
             step.accept("analyze " + setting);
             Path analysis = work.resolve(setting).resolve("analysis");
-            try (OutputFolder out = OutputFolder.open(analysis)) {
+            try (OutputFolder out = OutputFolder.open(analysis, "analyze")) {
                 AnalyzeCommand.analyze(trace, out, x -> { });
                 out.commit();
             }
-            try (OutputFolder out = OutputFolder.open(analysis)) {
+            try (OutputFolder out = OutputFolder.open(analysis, "plot", Plots.PLOTTED)) {
                 Plots.plot(analysis, out, 1600, 900, SWITCH_MINUTE);
                 out.commit();
             }
             step.accept("compare " + setting);
-            try (OutputFolder out = OutputFolder.open(work.resolve(setting))) {
-                CompareCommand.write(Compare.compare(runs, null, SWITCH_MINUTE, Compare.DEFAULT_METRICS), out);
+            try (AtomicOutput out = AtomicOutput.create(work.resolve(setting).resolve("compare.csv"))) {
+                CompareCommand.write(Compare.compare(runs, null, SWITCH_MINUTE, Compare.DEFAULT_METRICS), out.temp());
                 out.commit();
             }
         }
         manifest.put("inputs", inputs);
-        try (OutputFolder out = OutputFolder.open(work)) {
-            try (CsvTable t = CsvTable.create(SUMMARY, out.file("summary.csv").temp())) {
+        try (AtomicOutput out = AtomicOutput.create(work.resolve("summary.csv"))) {
+            try (CsvTable t = CsvTable.create(SUMMARY, out.temp())) {
                 for (Line l : lines) {
                     t.row(java.util.Arrays.asList(l.setting(), l.profile(), l.group(), l.callsBefore(), l.callsAfter(),
                             l.issuedAfter(), l.poolPeak(), l.allocMs(), l.freeMs(), l.allocChange(), l.freeChange(),
                             l.missesAfter()));
                 }
             }
-            manifest.put("outputs", List.of("summary.csv", "traces/", "busy/", "idle/"));
-            Files.writeString(out.file("manifest.json").temp(),
-                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(manifest) + "\n");
             out.commit();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        // The demo's manifest lists every file of the tree, so that a later demo knows what it may replace.
+        Manifest.write(work, "demo", manifest, Manifest.filesUnder(work));
         return lines;
     }
 
@@ -230,60 +232,30 @@ public final class Demo {
         return v == null || base == null || base == 0 ? null : (v - base) * 100 / base;
     }
 
-    private static boolean isDemoOutput(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            if (s.findAny().isEmpty()) {
-                return true;
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        Path m = dir.resolve("manifest.json");
-        try {
-            return Files.isRegularFile(m) && new ObjectMapper().readTree(m.toFile()).path("command").asText().equals("demo");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void replace(Path target, Path work) {
+    /**
+     * Moves the finished {@code work} folder to {@code target}. An earlier demo output there is
+     * first moved aside, then only the files its manifest lists are removed (and the folders that
+     * leaves empty): nothing else is ever deleted.
+     */
+    private static void replace(Path target, Path work, Manifest previous) {
         try {
             Path old = null;
-            if (Files.exists(target)) {
-                old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old.");
-                Files.delete(old);
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                if (previous == null) {
+                    Files.delete(target); // an empty folder
+                } else {
+                    old = Temporaries.nameFor(target, "old");
+                    Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+                    Temporaries.register(old);
+                }
             }
             Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
             if (old != null) {
-                deleteTree(old);
+                Manifest.removeListed(old, previous);
+                Temporaries.unregister(old);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot move the demo's output into " + target, e);
-        }
-    }
-
-    private static void mkdirs(Path p) {
-        try {
-            Files.createDirectories(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // Best effort: a hidden temporary folder may stay.
+            throw new UserException("cannot move the demo's output into " + target + ": " + Failures.reason(e), e);
         }
     }
 }

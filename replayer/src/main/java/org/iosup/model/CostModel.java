@@ -23,11 +23,11 @@ import java.util.Map;
  * @param iommuOpNs        one I/O page-table update by Xen (map or unmap a 4 KiB entry, with the
  *                         cache flush of the entry): ~200 ns
  * @param invalidationNs   one synchronous IOTLB invalidation: queue the descriptor and a wait
- *                         descriptor, spin until done; MODEL.md §3 and §6: one to two thousand
+ *                         descriptor, spin until done; docs/model.md §7: one to two thousand
  *                         cycles, 1,500 cycles at the paper's 3.2 GHz: ~470 ns
  * @param flushCallNs      a {@code flush_iotlb_qi} call that returns early (non-present entry) and
  *                         the write-buffer flush that follows: ~100 ns
- * @param iotlbMissNs      one IOTLB miss: a walk of the I/O page table; MODEL.md §6: a few hundred
+ * @param iotlbMissNs      one IOTLB miss: a walk of the I/O page table; docs/model.md §7: a few hundred
  *                         ns: ~300 ns
  */
 public record CostModel(long buddyAllocNs, long buddyFreeNs, long poolAllocNs, long poolFreeNs, long hypercallNs,

@@ -17,7 +17,7 @@ import java.util.Map;
  *   <li>{@code pre-enabled}: IOSUP's per-level pools from the start.</li>
  *   <li>{@code dynamic@TIME}: pools switched on at TIME (e.g. {@code 5m}, {@code 300s}); the paper's
  *   shrink rule is on by default.</li>
- *   <li>{@code quicklist[@TIME]}: pools trimmed like Linux's quicklists (MODEL.md §5):
+ *   <li>{@code quicklist[@TIME]}: pools trimmed like Linux's quicklists (docs/model.md §6):
  *   {@code min}, {@code batch}, {@code fraction}, {@code free-pages}, {@code cpus}.</li>
  * </ul>
  *
@@ -47,6 +47,8 @@ public record PolicySpec(String spec, String name, boolean pools, long enableAtN
 
     /** Default shrink limit of in-pool / in-use (an assumption: keep no more pooled than in use). */
     public static final double DEFAULT_SHRINK_RATIO = 1.0;
+    /** {@link #DEFAULT_SHRINK_RATIO} as help texts show it. */
+    public static final String DEFAULT_SHRINK_RATIO_TEXT = "1";
     /** Default shrink limit of in-pool + in-use pages per level (an assumption; the paper tuned its limits by trial). */
     public static final long DEFAULT_SHRINK_TOTAL = 256;
 
@@ -75,7 +77,10 @@ public record PolicySpec(String spec, String name, boolean pools, long enableAtN
             if (eq <= 0) {
                 throw new UserException("--policy " + text + ": option '" + p + "' is not key=value");
             }
-            opts.put(p.substring(0, eq).strip().toLowerCase(Locale.ROOT), p.substring(eq + 1).strip());
+            String key = p.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            if (opts.put(key, p.substring(eq + 1).strip()) != null) {
+                throw new UserException("--policy " + text + ": option '" + key + "' is given twice");
+            }
         }
         String what = "--policy " + text;
         long enableAt;
@@ -102,9 +107,24 @@ public record PolicySpec(String spec, String name, boolean pools, long enableAtN
         }
         boolean pools = !base.equals("disabled");
         boolean quicklist = base.equals("quicklist");
+        if (!quicklist) {
+            for (String k : List.of("min", "batch", "fraction", "free-pages", "cpus")) {
+                if (opts.containsKey(k)) {
+                    throw new UserException("--policy " + text + ": option '" + k + "' applies to quicklist only");
+                }
+            }
+        }
         String name = take(opts, "name", text);
         long cap = takeLong(opts, "cap", Long.MAX_VALUE, 0, what);
         boolean shrink = takeBool(opts, "shrink", base.equals("dynamic"), what);
+        if (!shrink) {
+            for (String k : List.of("shrink-ratio", "shrink-total")) {
+                if (opts.containsKey(k)) {
+                    throw new UserException(what + ": option '" + k + "' applies only with shrink=on"
+                            + (base.equals("dynamic") ? "" : " (the shrink rule is off by default for " + base + ")"));
+                }
+            }
+        }
         double ratio = takeDouble(opts, "shrink-ratio", DEFAULT_SHRINK_RATIO, what);
         long total = takeLong(opts, "shrink-total", DEFAULT_SHRINK_TOTAL, 0, what);
         long qlMin = takeLong(opts, "min", 25, 0, what);

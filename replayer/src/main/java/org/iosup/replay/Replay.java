@@ -118,7 +118,7 @@ public final class Replay {
                 m.series().addCounters(counts);
             }
             return new ReplayResult(config, paging, pagingSource, models, anomalies, events == 0 ? 0 : lastMinute + 1,
-                    events, System.nanoTime() - start, in.metadata());
+                    events, lastTs, System.nanoTime() - start, in.metadata());
         }
     }
 

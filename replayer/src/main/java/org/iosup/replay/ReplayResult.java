@@ -16,10 +16,28 @@ import java.util.Map;
  * @param anomalies    events the model could not accept
  * @param minutes      minutes covered (rows per policy)
  * @param events       events read
+ * @param lastTsNs     the trace's last timestamp (0 for an empty trace)
  * @param wallNanos    wall time of the replay
  * @param metadata     the trace's metadata
  */
 public record ReplayResult(ReplayConfig config, Paging paging, String pagingSource, List<PolicyModel> policies,
-                           Anomalies anomalies, int minutes, long events, long wallNanos,
+                           Anomalies anomalies, int minutes, long events, long lastTsNs, long wallNanos,
                            Map<String, String> metadata) {
+
+    /**
+     * What the user should know about this replay's results: a policy whose pools switch on after
+     * the trace ends (e.g. {@code dynamic@5m} on a 3-minute trace) behaved as {@code disabled}.
+     */
+    public List<String> warnings() {
+        List<String> w = new java.util.ArrayList<>();
+        for (PolicyModel p : policies) {
+            PolicySpec s = p.spec();
+            if (s.pools() && s.enableAtNs() > 0 && (events == 0 || s.enableAtNs() > lastTsNs)) {
+                w.add("policy '" + s.name() + "' never switched on: its pools start at "
+                        + org.iosup.analysis.Durations.format(s.enableAtNs()) + " and the trace ends at "
+                        + org.iosup.analysis.Durations.formatSeconds(lastTsNs) + ", so it behaved as 'disabled'");
+            }
+        }
+        return w;
+    }
 }

@@ -38,8 +38,17 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
                           double nicGbps, int packetBytes, double rxShare, int ringEntries, double diskMbps,
                           int diskRequestKb, int cpus) {
 
-    /** The paper's busy rate: 542.14 process creations a minute (PAPER.md). */
+    /** The paper's busy rate: 542.14 process creations a minute (docs/paper.md). */
     public static final double PAPER_CREATIONS_PER_MIN = 542.14;
+    /**
+     * The NIC rate of every preset: the paper's netperf TCP_STREAM measured 87.9 Mb/s on its 1 Gb/s
+     * link (docs/paper.md), so a trace of its busy setting carries about 88 Mb/s of NIC DMA.
+     */
+    public static final double PAPER_NIC_GBPS = 0.088;
+    /** The NIC rate of the speed benchmarks: the link's 1 Gb/s, so that most events are DMA. */
+    public static final double BENCH_NIC_GBPS = 1;
+    /** The longest trace: 366 days, the event schema's bound on {@code ts_ns}. */
+    public static final double MAX_MINUTES = 366 * 24 * 60;
 
     /** A parameter with its value and the source of its default, for --describe. */
     public record Described(String name, String value, String source) {
@@ -50,42 +59,67 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
             throw new UserException("unknown preset '" + preset + "' (valid: idle, busy, boot-busy)");
         }
         return new SynthParams(preset, 30, 1, Paging.PAE, PAPER_CREATIONS_PER_MIN, 5, -1, 0.05, 0.8, 284.1,
-                150, 25, 2, 10, 1, 1514, 0.5, 256, 8, 64, 4);
+                150, 25, 2, 10, PAPER_NIC_GBPS, 1514, 0.5, 256, 8, 64, 4);
+    }
+
+    /** These parameters with another length, seed and (when not null) NIC rate. */
+    public SynthParams with(double minutes, long seed, Double nicGbps) {
+        return new SynthParams(preset, minutes, seed, paging, creationsPerMin, iterationMin, lifetimeExponent,
+                minLifetimeS, execShare, browserMb, bootProcesses, daemons, decayMin, busyAfterMin,
+                nicGbps == null ? this.nicGbps : nicGbps, packetBytes, rxShare, ringEntries, diskMbps, diskRequestKb, cpus);
     }
 
     /**
-     * The busy preset with its defaults (a 1 Gb/s NIC, so mostly DMA events), as long as it takes to
-     * give about {@code events} events: about 83,000 NIC packets a second plus the processes and the
-     * disk. The benchmarks use it.
+     * The busy preset with a 1 Gb/s NIC ({@link #BENCH_NIC_GBPS}, so mostly DMA events), as long as
+     * it takes to give about {@code events} events: about 83,000 NIC packets a second plus the
+     * processes and the disk. The benchmarks use it.
      */
     public static SynthParams busyForEvents(long events, long seed) {
-        SynthParams d = defaults("busy");
-        double perMinute = 1e9 / (d.packetBytes() * 8.0) * 60 + d.creationsPerMin() * 40;
-        double minutes = Math.max(1e-6, events / perMinute);
-        return new SynthParams("busy", minutes, seed, d.paging(), d.creationsPerMin(), d.iterationMin(),
-                d.lifetimeExponent(), d.minLifetimeS(), d.execShare(), d.browserMb(), d.bootProcesses(), d.daemons(),
-                d.decayMin(), d.busyAfterMin(), d.nicGbps(), d.packetBytes(), d.rxShare(), d.ringEntries(), d.diskMbps(),
-                d.diskRequestKb(), d.cpus());
+        SynthParams d = defaults("busy").with(1, seed, BENCH_NIC_GBPS);
+        return d.with(Math.max(1e-6, events / d.eventsPerMinute()), seed, null);
+    }
+
+    /**
+     * About how many events a minute these parameters give (NIC packets, disk requests, and some 40
+     * events of a process's life), for the size estimate and the benchmarks; within a few percent
+     * for busy, an upper bound for idle.
+     */
+    public double eventsPerMinute() {
+        double nic = nicGbps * 1e9 / (packetBytes * 8.0) * 60;
+        double disk = diskMbps * 1e6 / (diskRequestKb * 1024.0) * 60;
+        double processes = preset.equals("idle") ? (bootProcesses * 40.0) / Math.max(1, minutes) : creationsPerMin * 40;
+        return nic + disk + processes;
     }
 
     /** Fails with a user error naming the first parameter out of its range. */
     public SynthParams validate() {
         positive("--minutes", minutes);
+        atMost("--minutes", minutes, MAX_MINUTES, "366 days, the event schema's bound on ts_ns");
         positive("--creations-per-min", creationsPerMin);
+        atMost("--creations-per-min", creationsPerMin, 1e6, "a million a minute, far beyond any measured workload");
         positive("--iteration-min", iterationMin);
+        atMost("--iteration-min", iterationMin, MAX_MINUTES, "366 days");
         if (!(lifetimeExponent < 0)) {
             throw new UserException("--lifetime-exponent must be negative (P(lifetime > t) falls with t), got " + lifetimeExponent);
         }
         positive("--min-lifetime-s", minLifetimeS);
+        atMost("--min-lifetime-s", minLifetimeS, 86_400, "a day");
         share("--exec-share", execShare);
         notNegative("--browser-mb", browserMb);
+        atMost("--browser-mb", browserMb, 1 << 20, "1 TiB of browser memory");
+        if (bootProcesses > 1_000_000) {
+            throw new UserException("--boot-processes must be at most 1000000, got " + bootProcesses);
+        }
         if (bootProcesses < 0 || daemons < 0 || daemons > bootProcesses) {
             throw new UserException("--boot-processes and --daemons must be >= 0 with daemons <= boot processes, got "
                     + bootProcesses + " and " + daemons);
         }
         positive("--decay-min", decayMin);
-        notNegative("--busy-after-min", busyAfterMin);
+        atMost("--decay-min", decayMin, MAX_MINUTES, "366 days");
+        notNegative("--busy-after", busyAfterMin);
+        atMost("--busy-after", busyAfterMin, MAX_MINUTES, "366 days");
         notNegative("--nic-gbps", nicGbps);
+        atMost("--nic-gbps", nicGbps, 800, "800 Gb/s, the fastest Ethernet port");
         if (packetBytes < 64 || packetBytes > 65_536) {
             throw new UserException("--packet-bytes must be 64..65536, got " + packetBytes);
         }
@@ -94,6 +128,7 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
             throw new UserException("--ring-entries must be 1..65536, got " + ringEntries);
         }
         notNegative("--disk-mbps", diskMbps);
+        atMost("--disk-mbps", diskMbps, 100_000, "100 GB/s, beyond any single controller");
         if (diskRequestKb < 4 || diskRequestKb > 4096) {
             throw new UserException("--disk-request-kb must be 4..4096, got " + diskRequestKb);
         }
@@ -106,6 +141,12 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
     private static void positive(String name, double v) {
         if (!(v > 0) || Double.isInfinite(v)) {
             throw new UserException(name + " must be positive, got " + v);
+        }
+    }
+
+    private static void atMost(String name, double v, double max, String why) {
+        if (v > max) {
+            throw new UserException(name + " must be at most " + fmt(max) + " (" + why + "), got " + fmt(v));
         }
     }
 
@@ -125,28 +166,29 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
     public List<Described> describe() {
         List<Described> d = new ArrayList<>();
         d.add(new Described("preset", preset, "--preset"));
-        d.add(new Described("minutes", fmt(minutes), "trace length; the paper's figures cover 30 minutes (PAPER.md, Figure 5)"));
+        d.add(new Described("minutes", fmt(minutes), "trace length; the paper's figures cover 30 minutes (docs/paper.md, Figure 5)"));
         d.add(new Described("seed", Long.toString(seed), "random seed"));
-        d.add(new Described("paging", paging.label(), "the paper's dom0: 32-bit PAE, 3 levels (PAPER.md, Setup)"));
-        d.add(new Described("creations-per-min", fmt(creationsPerMin), "busy: 542.14 creations a minute (PAPER.md, busy setting)"));
-        d.add(new Described("iteration-min", fmt(iterationMin), "busy: one iteration of the stress tool takes 5 minutes (PAPER.md)"));
+        d.add(new Described("paging", paging.label(), "the paper's dom0: 32-bit PAE, 3 levels (docs/paper.md, Setup)"));
+        d.add(new Described("creations-per-min", fmt(creationsPerMin), "busy: 542.14 creations a minute (docs/paper.md, busy setting)"));
+        d.add(new Described("iteration-min", fmt(iterationMin), "busy: one iteration of the stress tool takes 5 minutes (docs/paper.md)"));
         d.add(new Described("lifetime-exponent", fmt(lifetimeExponent),
                 "busy: P(lifetime > t) ~ t^-1 for process lifetimes (Harchol-Balter & Downey, SIGMETRICS 1996/TOCS 1997)"));
         d.add(new Described("min-lifetime-s", fmt(minLifetimeS), "assumption: shortest child lifetime, where the power law starts"));
         d.add(new Described("exec-share", fmt(execShare), "assumption: most children of a browser or shell exec another program"));
-        d.add(new Described("browser-mb", fmt(browserMb), "busy: 284.1 MB of memory on average per iteration (PAPER.md); "
+        d.add(new Described("browser-mb", fmt(browserMb), "busy: 284.1 MB of memory on average per iteration (docs/paper.md); "
                 + "one PTE page maps 2 MB (PAE and x86-64)"));
         d.add(new Described("boot-processes", Integer.toString(bootProcesses), "idle: assumption: a Ubuntu 12.04 boot starts ~150 processes"));
         d.add(new Described("daemons", Integer.toString(daemons), "idle: assumption: daemons that stay (sshd, cron, udev, getty...)"));
-        d.add(new Described("decay-min", fmt(decayMin), "idle: churn falls as e^(-t/decay): near zero within ~10 minutes (PAPER.md, idle setting)"));
-        d.add(new Described("busy-after-min", fmt(busyAfterMin), "boot-busy: idle first, until the flush rate is zero (PAPER.md: within 10 minutes)"));
-        d.add(new Described("nic-gbps", fmt(nicGbps), "the paper's netperf link: 1 Gb/s (PAPER.md); 0 turns NIC DMA off"));
+        d.add(new Described("decay-min", fmt(decayMin), "idle: churn falls as e^(-t/decay): near zero within ~10 minutes (docs/paper.md, idle setting)"));
+        d.add(new Described("busy-after-min", fmt(busyAfterMin), "boot-busy: idle first, until the flush rate is zero (docs/paper.md: within 10 minutes)"));
+        d.add(new Described("nic-gbps", fmt(nicGbps), "the paper's netperf throughput, 87.9 Mb/s on its 1 Gb/s link "
+                + "(docs/paper.md); 0 turns NIC DMA off"));
         d.add(new Described("packet-bytes", Integer.toString(packetBytes), "a full Ethernet frame: 1500 bytes of MTU + 14 of header"));
         d.add(new Described("rx-share", fmt(rxShare), "assumption: packets received vs sent"));
         d.add(new Described("ring-entries", Integer.toString(ringEntries), "assumption: 256 descriptors per ring (a common e1000e/igb default)"));
         d.add(new Described("disk-mbps", fmt(diskMbps), "assumption: light disk traffic of a desktop"));
         d.add(new Described("disk-request-kb", Integer.toString(diskRequestKb), "assumption: 64 KiB read-ahead requests"));
-        d.add(new Described("cpus", Integer.toString(cpus), "the paper's Core i5-3470 has 4 cores (PAPER.md)"));
+        d.add(new Described("cpus", Integer.toString(cpus), "the paper's Core i5-3470 has 4 cores (docs/paper.md)"));
         return d;
     }
 

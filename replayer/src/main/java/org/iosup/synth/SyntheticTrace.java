@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
 /**
  * A synthesized trace of the paper's settings, produced as a stream in time order (see
  * docs/synthesizer.md). Processes are born, exec, grow and shrink their page tables and exit
- * (MODEL.md §4's footprints), with the page-table frames from a {@link FrameAllocator}; a NIC and a
+ * (docs/model.md §5's footprints), with the page-table frames from a {@link FrameAllocator}; a NIC and a
  * disk do DMA at their rates. Events follow the replay's contract: a fork's or exec's page-table
  * build directly follows its PROC_CREATE / PROC_EXEC, every free frees a live frame with its
  * level, and every process is created before anything else of it happens.
@@ -292,7 +292,7 @@ public final class SyntheticTrace implements TraceSource {
         build(b, t, c);
     }
 
-    /** A new address space: MODEL.md §4's page-table footprint, then one MMU_UPDATE batch. */
+    /** A new address space: docs/model.md §5's page-table footprint, then one MMU_UPDATE batch. */
     private void build(EventBatch b, long t, Proc c) {
         int ptes;
         if (paging == Paging.PAE) {

@@ -102,10 +102,62 @@ class DemoCommandTest {
         Files.writeString(dir.resolve("mine/notes.txt"), "keep me");
         CliRun refused = CliRun.run(new DemoCommand(), "-o", dir.resolve("mine").toString(), "--minutes", "1", "-q");
         assertThat(refused.exitCode).isEqualTo(2);
-        assertThat(refused.err).contains("exists and is not a demo output");
+        assertThat(refused.err).isEqualTo("demo: error: " + dir.resolve("mine") + " holds notes.txt, which iosup did not"
+                + " write (the folder has no manifest.json); nothing was changed: give another -o, or move it away\n");
         assertThat(Files.readString(dir.resolve("mine/notes.txt"))).isEqualTo("keep me");
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("out", "mine");
+        }
+    }
+
+    /** The demo never deletes what it did not write: a file or folder added to its output, or a file changed there. */
+    @Test
+    void theDemoRefusesToReplaceAnOutputWithFilesItDidNotWrite() throws IOException {
+        Path out = dir.resolve("out");
+        String[] args = {"-o", out.toString(), "--minutes", "1", "--nic-gbps", "0", "-q"};
+        assertThat(CliRun.run(new DemoCommand(), args).exitCode).isZero();
+        Set<String> written = tree(out);
+        assertThat(written).contains("manifest.json", "summary.csv", "traces/busy.parquet", "busy/xen-4.2.1/flushes.png");
+        JsonNode files = new ObjectMapper().readTree(out.resolve("manifest.json").toFile()).at("/files");
+        assertThat(files.size()).isEqualTo(written.stream().filter(f -> !f.endsWith("/") && !f.equals("manifest.json")).count());
+
+        // The README's examples once wrote into out/: a trace beside the demo's, and a folder of the user's.
+        Files.writeString(out.resolve("busy.parquet"), "the user's");
+        CliRun r = CliRun.run(new DemoCommand(), args);
+        assertThat(r.exitCode).isEqualTo(2);
+        assertThat(r.err).isEqualTo("demo: error: " + out + " holds busy.parquet, which the earlier 'iosup demo' there did not"
+                + " write; nothing was changed: give another -o, or move busy.parquet away\n");
+        Files.delete(out.resolve("busy.parquet"));
+        Files.createDirectories(out.resolve("busy/mine"));
+        r = CliRun.run(new DemoCommand(), args);
+        assertThat(r.err).contains("holds busy/mine, which the earlier 'iosup demo' there did not write");
+        Files.delete(out.resolve("busy/mine"));
+        // A file the demo wrote and the user changed is the user's now.
+        Files.writeString(out.resolve("busy/compare.csv"), "edited", java.nio.file.StandardOpenOption.APPEND);
+        r = CliRun.run(new DemoCommand(), args);
+        assertThat(r.exitCode).isEqualTo(2);
+        assertThat(r.err).contains(out + "/busy/compare.csv changed since 'iosup demo' wrote it; nothing was changed");
+        Set<String> now = tree(out);
+        assertThat(now).isEqualTo(written);
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("out");
+        }
+    }
+
+    /** The output folder gets the user's umask, as any folder the user makes (not the owner-only 0700 of a temporary). */
+    @Test
+    void theDemosFolderHasTheUsualPermissions() throws IOException {
+        Path out = dir.resolve("out");
+        assertThat(CliRun.run(new DemoCommand(), "-o", out.toString(), "--minutes", "1", "--nic-gbps", "0", "-q").exitCode).isZero();
+        Path usual = Files.createDirectory(dir.resolve("usual"));
+        assertThat(Files.getPosixFilePermissions(out)).isEqualTo(Files.getPosixFilePermissions(usual));
+        assertThat(Files.getPosixFilePermissions(out.resolve("traces"))).isEqualTo(Files.getPosixFilePermissions(usual));
+    }
+
+    private static Set<String> tree(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> !p.equals(root)).map(p -> root.relativize(p) + (Files.isDirectory(p) ? "/" : ""))
+                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
         }
     }
 }

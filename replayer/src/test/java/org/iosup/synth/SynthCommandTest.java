@@ -120,8 +120,11 @@ class SynthCommandTest {
     @Test
     void framesAreReusedAndEveryTraceReplaysWithoutAnomalies() {
         for (String preset : List.of("busy", "idle", "boot-busy")) {
-            Path t = synth(preset + ".parquet", "--preset", preset, "--minutes", "12", "--busy-after", "6m",
-                    "--nic-gbps", "0.002");
+            List<String> args = new java.util.ArrayList<>(List.of("--preset", preset, "--minutes", "12", "--nic-gbps", "0.002"));
+            if (preset.equals("boot-busy")) {
+                args.addAll(List.of("--busy-after", "6m"));
+            }
+            Path t = synth(preset + ".parquet", args.toArray(String[]::new));
             long allocs = 0;
             LongOpenHashSet frames = new LongOpenHashSet();
             try (ParquetTraceReader in = ParquetTraceReader.open(t, EnumSet.of(Column.FRAME))) {
@@ -204,7 +207,7 @@ class SynthCommandTest {
     void describeNamesEveryParameterWithItsSource() {
         CliRun r = CliRun.run(new SynthCommand(), "--preset", "busy", "--describe", "--nic-gbps", "0.5");
         assertThat(r.exitCode).isZero();
-        assertThat(r.out).contains("creations-per-min  542.14     busy: 542.14 creations a minute (PAPER.md")
+        assertThat(r.out).contains("creations-per-min  542.14     busy: 542.14 creations a minute (docs/paper.md")
                 .contains("nic-gbps           0.5").contains("Harchol-Balter").contains("lifetime-exponent");
         for (SynthParams.Described d : SynthParams.defaults("busy").describe()) {
             assertThat(r.out).contains(d.name());

@@ -27,6 +27,8 @@ import java.util.Map;
  */
 public final class Plots {
     private static final String MINUTE = "minute of trace time";
+    /** The commands whose output folders plot draws, and may add its figures to. */
+    public static final java.util.Set<String> PLOTTED = java.util.Set.of("replay", "analyze");
 
     private Plots() {
     }

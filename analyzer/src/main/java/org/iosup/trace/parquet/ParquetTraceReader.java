@@ -13,6 +13,7 @@ import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
+import org.iosup.io.Inputs;
 import org.iosup.io.UserException;
 import org.iosup.schema.EventSchema;
 import org.iosup.schema.FieldSpec;
@@ -59,9 +60,7 @@ public final class ParquetTraceReader implements TraceSource {
 
     private ParquetTraceReader(Path path, Set<Column> wanted, boolean checkOrder) {
         this.path = path;
-        if (!Files.isRegularFile(path)) {
-            throw new UserException(path + ": no such file");
-        }
+        Inputs.requireParquet(path);
         ParquetFileReader opened;
         try {
             opened = ParquetFileReader.open(new LocalInputFile(path),

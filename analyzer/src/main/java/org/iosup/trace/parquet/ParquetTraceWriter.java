@@ -4,7 +4,6 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.iosup.io.AtomicOutput;
 import org.iosup.io.UserException;
@@ -59,7 +58,7 @@ public final class ParquetTraceWriter implements AutoCloseable {
         PageCodecs factory = null;
         try {
             MessageType schema = ParquetEventSchema.message();
-            file = new ParquetFileWriter(new LocalOutputFile(output.temp()), schema,
+            file = new ParquetFileWriter(new AtomicParquetFile(output), schema,
                     ParquetFileWriter.Mode.OVERWRITE, ROW_GROUP_BYTES, 0, 64, Integer.MAX_VALUE, false);
             file.start();
             factory = new PageCodecs();

@@ -215,7 +215,7 @@ class ParquetRoundTripTest {
         Path text = dir.resolve("not.parquet");
         Files.writeString(text, "ts_ns,kind\n1,DMA\n");
         assertThatThrownBy(() -> ParquetTraceReader.open(text)).isInstanceOf(UserException.class)
-                .hasMessageStartingWith(text + ": not a readable Parquet file");
+                .hasMessageStartingWith(text + ": is CSV text, not a Parquet trace");
 
         EventBatch rows = new EventBatch(2000);
         RandomRows.fill(rows, 2000, new Random(1), 0);

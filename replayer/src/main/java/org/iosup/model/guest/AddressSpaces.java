@@ -12,7 +12,7 @@ import org.iosup.trace.EventKind;
 
 /**
  * The Linux Xen PV guest's address spaces, followed from trace events and turned into
- * {@link GuestOps} (MODEL.md §4; Linux {@code arch/x86/xen/mmu.c} of 3.2, read for this project):
+ * {@link GuestOps} (docs/model.md §5; Linux {@code arch/x86/xen/mmu.c} of 3.2, read for this project):
  *
  * <ul>
  *   <li>fork and exec build a new mm unpinned ({@code PROC_CREATE} / {@code PROC_EXEC}, then its

@@ -5,7 +5,7 @@ import org.iosup.io.UserException;
 /**
  * The guest's paging mode: how many page-table levels its address spaces have. Under 32-bit PAE
  * (the paper's dom0) the PGD is the L3 table, with PMD (L2) and PTE (L1) pages below it; x86-64
- * has four levels (L4 PGD, L3 PUD, L2 PMD, L1 PTE). MODEL.md §4.
+ * has four levels (L4 PGD, L3 PUD, L2 PMD, L1 PTE). docs/model.md §5.
  */
 public enum Paging {
     PAE("pae", 3), X86_64("x86-64", 4);

@@ -13,7 +13,7 @@ import org.iosup.io.UserException;
  *                        a larger one falls back to domain-selective
  * @param units           IOMMU units (DRHDs) serving the domain: each gets its own flush call
  * @param iotlbEntries    IOTLB entries (default 64: about 256 KB of reach with 4 KB pages,
- *                        Neugebauer et al., SIGCOMM 2018, MODEL.md §6)
+ *                        Neugebauer et al., SIGCOMM 2018, docs/model.md §4)
  * @param iotlbWays       IOTLB associativity (not public; a parameter, default 8)
  */
 public record IommuConfig(boolean cachingMode, boolean pageSelective, int maxAddressMask, int units,
@@ -21,13 +21,21 @@ public record IommuConfig(boolean cachingMode, boolean pageSelective, int maxAdd
 
     /** Defaults: real hardware (caching mode off), PSI supported, mask 9 (2 MB), one unit, 64 entries, 8 ways. */
     public static final IommuConfig DEFAULT = new IommuConfig(false, true, 9, 1, 64, 8);
+    /** The most IOTLB entries a replay models: far beyond real IOTLBs, and small enough to hold per policy. */
+    public static final int MAX_IOTLB_ENTRIES = 1 << 20;
+    /** The most IOMMU units (DRHDs) serving one domain a replay models. */
+    public static final int MAX_UNITS = 64;
 
     public IommuConfig {
         if (maxAddressMask < 0 || maxAddressMask > 63) {
             throw new UserException("--max-address-mask must be 0..63, got " + maxAddressMask);
         }
-        if (units < 1) {
-            throw new UserException("--iommu-units must be at least 1, got " + units);
+        if (units < 1 || units > MAX_UNITS) {
+            throw new UserException("--iommu-units must be 1.." + MAX_UNITS + ", got " + units);
+        }
+        if (iotlbEntries > MAX_IOTLB_ENTRIES) {
+            throw new UserException("--iotlb-entries must be at most " + MAX_IOTLB_ENTRIES
+                    + " (real IOTLBs hold tens to a few thousand entries), got " + iotlbEntries);
         }
         if (iotlbEntries < 1 || iotlbWays < 1 || iotlbEntries % iotlbWays != 0) {
             throw new UserException("--iotlb-entries (" + iotlbEntries + ") must be a positive multiple of --iotlb-ways ("

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * How a Xen version turns page-type changes into IOMMU operations and invalidations. Sources are
- * Xen's own tags, read for this project (see docs/model-sources.md):
+ * Xen's own tags, read for this project (see docs/model.md):
  *
  * <ul>
  *   <li>The map/unmap rule is the same in every version since 4.2: on a type change, old type

@@ -1,10 +1,6 @@
 package org.iosup.replay.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import org.iosup.cli.VersionProvider;
 import org.iosup.io.AtomicOutput;
-import org.iosup.io.Hashes;
 import org.iosup.io.OutputFolder;
 import org.iosup.replay.Anomalies;
 import org.iosup.replay.Metric;
@@ -16,9 +12,6 @@ import org.iosup.report.CsvTable;
 import org.iosup.schema.FieldSpec;
 import org.iosup.schema.TableSchema;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +20,8 @@ import java.util.Map;
 
 /**
  * Writes a replay's outputs: {@code minutes.csv}, {@code summary.csv} (formats in {@code schemas/})
- * and {@code manifest.json}, all or none; and the short table printed on standard output.
+ * and the entries of its {@code manifest.json}, all or none; and the short table printed on
+ * standard output.
  */
 public final class ReplayReport {
     public static final TableSchema MINUTES = TableSchema.load("replay-minutes");
@@ -73,13 +67,7 @@ public final class ReplayReport {
                 t.row(summaryRow(r, p, base));
             }
         }
-        AtomicOutput manifest = out.file("manifest.json");
-        try {
-            Files.writeString(manifest.temp(), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(manifest(r, inputSha256, inputName)) + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        out.manifest(manifest(r, inputSha256, inputName));
     }
 
     private static List<Object> summaryRow(ReplayResult r, PolicyModel p, PolicyModel base) {
@@ -119,8 +107,6 @@ public final class ReplayReport {
 
     private static Map<String, Object> manifest(ReplayResult r, String sha256, String inputName) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tool", Map.of("name", "iosup", "version", VersionProvider.version()));
-        m.put("command", "replay");
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("path", inputName);
         input.put("sha256", sha256);
@@ -168,7 +154,7 @@ public final class ReplayReport {
         }
         anomalies.put("examples", examples);
         results.put("anomalies", anomalies);
-        results.put("outputs", List.of("minutes.csv", "summary.csv", "manifest.json"));
+        results.put("warnings", r.warnings());
         m.put("results", results);
         Map<String, Object> run = new LinkedHashMap<>();
         double seconds = r.wallNanos() / 1e9;
