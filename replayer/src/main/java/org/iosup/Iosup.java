@@ -2,6 +2,7 @@ package org.iosup;
 
 import org.iosup.cli.AnalyzeCommand;
 import org.iosup.cli.BenchCommand;
+import org.iosup.cli.CdsTrainingCommand;
 import org.iosup.cli.Cli;
 import org.iosup.cli.CompareCommand;
 import org.iosup.cli.DemoCommand;
@@ -19,31 +20,43 @@ import org.iosup.cli.VersionProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
 /**
  * The {@code iosup} command: gathers every subcommand of the analyzer and the replayer.
- * Exit codes: 0 success, 2 bad input or invocation, 1 internal error.
+ * Exit codes: 0 success, 2 bad input or invocation, 3 the system refused (a full disk), 1 internal
+ * error. Only the command that is run is built: picocli reads each command's annotations by
+ * reflection, and a command's classes (schemas, Parquet, charts) load only when it runs, which
+ * keeps start-up short.
  */
 @Command(name = "iosup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
             "Trace-driven analyzer and replayer of how guest page-table updates in a Xen PV guest with",
             "VT-d turn into IOTLB flushes, and of what a page-table cache (IOSUP) or another policy changes."
-        },
-        subcommands = {
-            DemoCommand.class,
-            IngestCommand.class,
-            InspectCommand.class,
-            ExportCommand.class,
-            ImportCommand.class,
-            RecordCommand.class,
-            SynthCommand.class,
-            ReplayCommand.class,
-            AnalyzeCommand.class,
-            CompareCommand.class,
-            PlotCommand.class,
-            BenchCommand.class,
-            CommandLine.HelpCommand.class
         })
 public final class Iosup implements Runnable {
+    /** Every command, in the order of the help, built when asked for. */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("demo", DemoCommand::new);
+        COMMANDS.put("ingest", IngestCommand::new);
+        COMMANDS.put("inspect", InspectCommand::new);
+        COMMANDS.put("export", ExportCommand::new);
+        COMMANDS.put("import", ImportCommand::new);
+        COMMANDS.put("record", RecordCommand::new);
+        COMMANDS.put("synth", SynthCommand::new);
+        COMMANDS.put("replay", ReplayCommand::new);
+        COMMANDS.put("analyze", AnalyzeCommand::new);
+        COMMANDS.put("compare", CompareCommand::new);
+        COMMANDS.put("plot", PlotCommand::new);
+        COMMANDS.put("bench", BenchCommand::new);
+        COMMANDS.put("cds-training", CdsTrainingCommand::new);
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -52,12 +65,41 @@ public final class Iosup implements Runnable {
         spec.commandLine().usage(System.err);
     }
 
-    /** Builds the command line with iosup's error handling (used by {@link #main} and tests). */
+    /** The whole command line, every command built, with iosup's error handling (for help and tests). */
     public static CommandLine commandLine() {
+        return commandLine(COMMANDS.keySet());
+    }
+
+    /**
+     * The command line for {@code args}: only the command named first is built; every command when
+     * the first argument names none (help, a mistyped command that gets suggestions); none for
+     * {@code --version}.
+     */
+    static CommandLine commandLineFor(String[] args) {
+        String first = args.length == 0 ? "" : args[0];
+        if (COMMANDS.containsKey(first)) {
+            return commandLine(List.of(first));
+        }
+        if (args.length == 1 && (first.equals("--version") || first.equals("-V"))) {
+            return commandLine(List.of());
+        }
+        return commandLine(COMMANDS.keySet());
+    }
+
+    private static CommandLine commandLine(java.util.Collection<String> names) {
         CommandLine cl = new CommandLine(new Iosup());
-        // Benchmarks of the replayer join the analyzer's 'bench' command.
-        cl.getSubcommands().get("bench").addSubcommand(new ReplayBenchCommand());
-        cl.getSubcommands().get("bench").addSubcommand(new SynthBenchCommand());
+        for (String name : names) {
+            CommandLine sub = new CommandLine(COMMANDS.get(name).get());
+            if (name.equals("bench")) {
+                // Benchmarks of the replayer join the analyzer's 'bench' command.
+                sub.addSubcommand(new ReplayBenchCommand());
+                sub.addSubcommand(new SynthBenchCommand());
+            }
+            cl.addSubcommand(name, sub);
+        }
+        if (names.size() == COMMANDS.size()) {
+            cl.addSubcommand("help", new CommandLine.HelpCommand());
+        }
         return Cli.configure(cl);
     }
 
@@ -65,7 +107,7 @@ public final class Iosup implements Runnable {
         System.setProperty("java.awt.headless", "true");
         int code;
         try {
-            code = commandLine().execute(args);
+            code = commandLineFor(args).execute(args);
         } catch (Throwable t) {
             // Errors (not Exceptions) bypass picocli's handler: still a clear report and exit code.
             System.err.println("iosup: internal error (a bug; please report it with the command line):");

@@ -2,6 +2,8 @@ package org.iosup.cli;
 
 import org.iosup.analysis.Durations;
 import org.iosup.io.AtomicOutput;
+import org.iosup.io.Failures;
+import org.iosup.io.Temporaries;
 import org.iosup.io.UserException;
 import org.iosup.trace.perf.PerfImport;
 import org.iosup.trace.perf.XenLevels;
@@ -97,14 +99,14 @@ public final class RecordCommand implements Callable<Integer> {
                 return 0;
             }
             // Calibrate into a scratch file first, then record the workload.
-            Path scratch = scratch(() -> Files.createTempDirectory(target.getParent(), ".iosup-calibrate."), target);
+            Path scratch = Temporaries.nameFor(target, "tmp");
+            scratch(() -> Files.createDirectory(scratch), target);
+            Temporaries.register(scratch);
             try {
                 calibrate(scratch.resolve("calibrate.parquet"), tailNs);
             } finally {
-                for (String n : new String[] {"calibrate.parquet", "calibrate.import.json"}) {
-                    Files.deleteIfExists(scratch.resolve(n));
-                }
-                Files.deleteIfExists(scratch);
+                Temporaries.deleteTree(scratch);
+                Temporaries.unregister(scratch);
             }
         }
         return record(command, target, tailNs, keepPerfData).exit() == 0 ? 0 : 1;
@@ -139,29 +141,28 @@ public final class RecordCommand implements Callable<Integer> {
     /** Records {@code workload} system-wide into {@code out}. */
     private Recorded record(List<String> workload, Path out, long tailNs, boolean keep) throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        Path data = scratch(() -> Files.createTempFile(out.getParent(), "." + out.getFileName() + ".", ".perf.data"), out);
-        Path scriptErr = Files.createTempFile(out.getParent(), "." + out.getFileName() + ".", ".perf-script.err");
-        Path recordErr = Files.createTempFile(out.getParent(), "." + out.getFileName() + ".", ".perf-record.err");
+        // Scratch files named as every temporary of iosup: removed on SIGINT/SIGTERM by the shutdown
+        // hook, and after a SIGKILL by the next run for the same output.
+        Temporaries.removeStale(out);
+        Path data = scratch(out);
+        Path scriptErr = scratch(out);
+        Path recordErr = scratch(out);
         Process[] running = new Process[2];
-        // Killed (SIGTERM, Ctrl-C): stop perf and the workload, and leave no scratch files behind.
+        // Killed (SIGTERM, Ctrl-C): stop perf and the workload.
         Thread cleanup = new Thread(() -> {
             for (Process p : running) {
                 if (p != null && p.isAlive()) {
                     p.destroy();
                 }
             }
-            for (Path f : new Path[] {data, scriptErr, recordErr}) {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException e) {
-                    // nothing more to do while the JVM stops
-                }
-            }
         });
         Runtime.getRuntime().addShutdownHook(cleanup);
         Process recorder = null;
         try {
-            List<String> rec = new ArrayList<>(List.of(perf, "record", "-q", "-a", "-o", data.toString()));
+            // perf must not outlive iosup, even killed with SIGKILL (no hook runs then): setpriv
+            // (util-linux) makes the kernel send perf SIGINT when its parent dies.
+            List<String> rec = new ArrayList<>(SETPRIV == null ? List.of() : List.of(SETPRIV, "--pdeathsig", "INT", "--"));
+            rec.addAll(List.of(perf, "record", "-q", "-a", "-o", data.toString()));
             rec.addAll(eventArgs);
             // perf's messages go to a file: a pipe nobody reads while it runs could fill and stall it.
             recorder = new ProcessBuilder(rec).redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -220,9 +221,10 @@ public final class RecordCommand implements Callable<Integer> {
             if (recorder != null && recorder.isAlive()) {
                 recorder.destroyForcibly();
             }
-            Files.deleteIfExists(data);
-            Files.deleteIfExists(scriptErr);
-            Files.deleteIfExists(recordErr);
+            for (Path f : new Path[] {data, scriptErr, recordErr}) {
+                Files.deleteIfExists(f);
+                Temporaries.unregister(f);
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException e) {
@@ -230,6 +232,23 @@ public final class RecordCommand implements Callable<Integer> {
             }
         }
     }
+
+    /** Creates a hidden scratch file beside the output; a folder we may not write in is the user's to fix. */
+    private static Path scratch(Path out) {
+        Path p = Temporaries.nameFor(out, "tmp");
+        try {
+            Files.createFile(p);
+        } catch (IOException e) {
+            throw new UserException("cannot write in " + out.getParent() + " (for " + out.getFileName() + "): "
+                    + Failures.reason(e));
+        }
+        Temporaries.register(p);
+        return p;
+    }
+
+    /** util-linux's setpriv, which can give perf a parent-death signal; null where it is missing. */
+    private static final String SETPRIV = java.util.stream.Stream.of("/usr/bin/setpriv", "/bin/setpriv")
+            .filter(f -> Files.isExecutable(Path.of(f))).findFirst().orElse(null);
 
     /** Creates a scratch file or folder beside the output; a folder we may not write in is the user's to fix. */
     private static Path scratch(IoCall<Path> make, Path out) {

@@ -9,7 +9,7 @@ public final class VersionProvider implements CommandLine.IVersionProvider {
     public String[] getVersion() {
         return new String[] {
             "iosup " + ToolVersion.version(),
-            "events schema v" + org.iosup.schema.EventSchema.get().version(),
+            "events schema v" + org.iosup.schema.TableSchema.version("events"),
             "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
         };
     }

@@ -103,4 +103,38 @@ class RecordCommandTest {
         assertThat(m.get("events_by_tracepoint").get("sched:sched_process_exec").asLong()).isPositive();
         assertThat(m.get("malformed_lines").get("count").asLong()).isZero();
     }
+
+    /** perf must not outlive iosup: killed with SIGKILL (no shutdown hook runs), its perf stops too. */
+    @Test
+    void perfStopsWhenIosupIsKilled() throws Exception {
+        assumeTrue(perfCanRecord(), "perf cannot record system-wide here (needs root and linux-perf)");
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process iosup = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), KillableRecord.class.getName(),
+                "-o", dir.resolve("k.parquet").toString(), "--", "sleep", "600").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile()).start();
+        ProcessHandle perf = null;
+        while (perf == null) {
+            assertThat(iosup.isAlive()).as(Files.readString(dir.resolve("child.log"))).isTrue();
+            // The recording perf, writing the hidden scratch file of k.parquet (not perf's probe before it).
+            perf = iosup.descendants().filter(h -> h.info().command().orElse("").endsWith("perf")
+                    && String.join(" ", h.info().arguments().orElse(new String[0])).contains(".k.parquet.iosup-"))
+                    .findFirst().orElse(null);
+            Thread.sleep(50);
+        }
+        iosup.destroyForcibly();
+        iosup.waitFor();
+        // The kernel sends perf SIGINT as its parent dies; perf then writes its file and exits.
+        assertThat(perf.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+        // What the killed run left (its hidden scratch files) goes with the next run for the same output.
+        assertThat(files()).anyMatch(f -> f.startsWith(".k.parquet.iosup-" + iosup.pid() + "-"));
+        org.iosup.io.Temporaries.removeStale(dir.resolve("k.parquet"));
+        assertThat(files()).containsExactly("child.log");
+    }
+
+    /** {@code iosup record} alone in a JVM, as the launcher runs it. */
+    public static final class KillableRecord {
+        public static void main(String[] args) {
+            System.exit(Cli.configure(new picocli.CommandLine(new RecordCommand())).execute(args));
+        }
+    }
 }
