@@ -94,6 +94,32 @@ class IngestCommandTest {
         assertThat(rows(new StringReader(stdout.out))).isEqualTo(original);
     }
 
+    @Test
+    void exportToAClosedStandardOutputIsAnError() throws IOException {
+        // Issue 13: 'export x.parquet -o - >&-' wrote nothing and exited 0 (PrintWriter keeps its errors).
+        Path parquet = dir.resolve("s.parquet");
+        assertThat(CliRun.run(new IngestCommand(), SAMPLE.toString(), "-o", parquet.toString(), "-q").exitCode).isZero();
+        java.io.Writer closed = new java.io.Writer() {
+            @Override
+            public void write(char[] cbuf, int off, int len) throws IOException {
+                throw new IOException("Bad file descriptor");
+            }
+
+            @Override
+            public void flush() throws IOException {
+                throw new IOException("Bad file descriptor");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        CliRun r = CliRun.run(new java.io.PrintWriter(closed), new ExportCommand(), parquet.toString(), "-o", "-");
+        assertThat(r.exitCode).isEqualTo(2);
+        assertThat(r.err).isEqualTo("export: error: standard output: cannot write the CSV (is it closed, or did its "
+                + "reader stop?); what was written is incomplete\n");
+    }
+
     /** CSV rows as maps from column to non-empty value (column order and empty cells do not matter). */
     private static List<Map<String, String>> rows(Reader in) throws IOException {
         try (var parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)

@@ -128,6 +128,26 @@ class TraceCmdImportTest {
     }
 
     @Test
+    void numbersOutOfTheSchemasRangeAreCountedOrUnderStrictAnError() {
+        String fork = "            bash-4100  [001]  1200.000010: sched_process_fork:   comm=bash pid=4100 child_comm=bash child_pid=4101\n";
+        String exit = "              sh-4101  [001]  1200.000600: sched_process_exit:   comm=sh pid=4101 prio=120\n";
+        // Issue 13: the pid of COMM-PID was read modulo 2^32, the CPU too.
+        String bigPid = "            bash-4294967396  [001]  1200.000100: sched_process_exit:   comm=bash pid=4100 prio=120\n";
+        String bigCpu = "            bash-4101  [4294967297]  1200.000200: mm_page_alloc:  page=0x1 pfn=0x19a50b order=0 gfp_flags=GFP_KERNEL\n"
+                + "            bash-4101  [4294967297]  1200.000201: kernel_stack:         <stack trace >\n"
+                + "=> __alloc_frozen_pages_noprof (ffffffff8161f42b)\n"
+                + "=> pte_alloc_one (ffffffff81340359)\n";
+        List<String> rows = run(fork + bigPid + bigCpu + exit, false);
+        assertThat(rows).containsExactly("PROC_CREATE t=0 pid=4101 ppid=4100 comm=bash", "PROC_EXIT t=590000 pid=4101");
+        assertThat(report.asMap().get("out_of_range_lines")).isEqualTo(Map.of("count", 3L, "first_lines", List.of(2L, 3L, 4L)));
+        assertThat(report.malformed()).isZero();
+        assertThatThrownBy(() -> run(fork + bigPid + exit, true)).isInstanceOf(UserException.class)
+                .hasMessage("tc line 2: pid '4294967396' out of range 0..2147483647 (--strict)");
+        assertThatThrownBy(() -> run(fork + bigCpu + exit, true)).isInstanceOf(UserException.class)
+                .hasMessage("tc line 2: cpu '4294967297' out of range 0..65535 (--strict)");
+    }
+
+    @Test
     void strayStackLinesAndGarbageAreMalformed() {
         String text = "=> pte_alloc_one (ffffffff81340359)\n"
                 + "            bash-4100  [001]  1200.000010: sched_process_fork:   comm=bash pid=4100 child_comm=bash child_pid=4102\n"
