@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * The one check of trace metadata (the Parquet file's key-value metadata, a CSV trace's
  * {@code # key=value} lines before its header, {@code --meta KEY=VALUE}), used wherever metadata
- * enters a trace: ingest, import and record call it before anything is written, and a reader of
- * a stored trace can call it on what it finds. Keys in the {@code iosup.} namespace are iosup's:
+ * enters a trace: ingest, import and record call {@link #check} before anything is written, and a
+ * reader of a stored trace calls {@link #checkStored} on what it finds. Keys in the {@code iosup.} namespace are iosup's:
  * only those listed in schemas/README.md ("Trace metadata keys") are accepted, so that a
  * misspelt key cannot be ignored without a word, and those with a fixed set of values are
  * checked (a trace that {@code ingest} accepts is one that {@code replay} accepts). Other keys
@@ -79,9 +79,22 @@ public final class TraceMetadata {
         }
     }
 
-    /** Checks every entry of {@code metadata}, in order. */
+    /** Checks every entry of {@code metadata}, in order, as {@link #check} does: for metadata entering a trace. */
     public static void checkAll(Map<String, String> metadata, String where) {
         metadata.forEach((k, v) -> check(k, v, where));
+    }
+
+    /**
+     * Checks the metadata of a stored trace (a Parquet file's key-value metadata, whoever wrote it): every key of
+     * the {@code iosup.} namespace as {@link #check} does (a known key, a valid value), and nothing else: other keys
+     * are other writers' own (pandas' JSON, {@code ARROW:schema}...) and are left alone.
+     */
+    public static void checkStored(Map<String, String> metadata, String where) {
+        metadata.forEach((k, v) -> {
+            if (k.startsWith("iosup.")) {
+                check(k, v, where);
+            }
+        });
     }
 
     /**

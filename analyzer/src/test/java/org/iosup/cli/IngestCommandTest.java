@@ -360,6 +360,16 @@ class IngestCommandTest {
     }
 
     @Test
+    void aMalformedHeaderIsNamedByItsLine() throws IOException {
+        // Found by the fuzz test: the header's parser was closed before its line was read, which gave "line 0".
+        assertThat(refused("# note\nts_ns,kind,\"\"pid\n0,PROC_CREATE,1\n")).isEqualTo("ingest: error: " + dir.resolve("in.csv")
+                + " line 2: malformed CSV header: a character after a quoted field's closing quote (a quote in a field is"
+                + " doubled, and the field quoted: \"a \"\"b\"\"\")");
+        assertThat(refused("ts_ns,kind,\"pid\n0,PROC_CREATE,1\n")).contains(" line 1: malformed CSV header: a quoted field "
+                + "opens here and the text ends before its closing quote");
+    }
+
+    @Test
     void metadataKeysGivenTwiceAreAnErrorNamingBothLines() throws IOException {
         // Issue 13: the last one was kept without a word.
         String err = refused("# iosup.paging=pae\n# note\n# iosup.paging=x86-64\nts_ns,kind,pid\n0,PROC_CREATE,1\n");

@@ -229,10 +229,15 @@ public final class CsvTraceReader implements TraceSource {
             throw new UncheckedIOException(e);
         }
         try (p) {
-            return p.getRecords().get(0).toList();
-        } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            long offset = unit.firstLine() - 1;
-            throw malformed(e, offset, offset + p.getCurrentLineNumber(), " header");
+            try {
+                return p.getRecords().get(0).toList();
+            } catch (UncheckedIOException | IllegalStateException e) {
+                // The parser's line, read before it is closed (closed, it forgets where it was).
+                long offset = unit.firstLine() - 1;
+                throw malformed(e, offset, offset + p.getCurrentLineNumber(), " header");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

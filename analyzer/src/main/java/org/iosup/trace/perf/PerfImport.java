@@ -56,6 +56,9 @@ public final class PerfImport {
     /** How far back in time an event may arrive and still be put in order. */
     public static final long WINDOW_NS = 1_000_000_000L;
     private static final int FIRST_LINES = 5;
+    /** Distinct names of unknown tracepoints counted one by one; the others share {@link #OTHER_NAMES}. */
+    static final int UNKNOWN_NAMES = 100;
+    static final String OTHER_NAMES = "(other names)";
     /** The largest page order a kernel allocates or frees (MAX_PAGE_ORDER on x86). */
     static final int MAX_ORDER = 10;
     // The ranges of the events schema that numbers are checked against.
@@ -712,7 +715,20 @@ public final class PerfImport {
                     (int) pages, sampleCpu);
             return;
         }
-        report.unknown.merge(line.event(), 1L, Long::sum);
+        unknown(line.event());
+    }
+
+    /**
+     * Counts a sample of a tracepoint the importer does not use, by name: a name over 64 characters cut (as error
+     * messages cut values), and past {@link #UNKNOWN_NAMES} names the others counted together, so that a damaged
+     * input cannot make the report unbounded.
+     */
+    private void unknown(String event) {
+        String name = event.length() > 64 ? TraceFormatException.shown(event) : event;
+        if (report.unknown.size() >= UNKNOWN_NAMES && !report.unknown.containsKey(name)) {
+            name = OTHER_NAMES;
+        }
+        report.unknown.merge(name, 1L, Long::sum);
     }
 
     /**

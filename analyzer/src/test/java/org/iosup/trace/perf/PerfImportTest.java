@@ -298,6 +298,24 @@ class PerfImportTest {
     }
 
     @Test
+    void unknownTracepointNamesAreCutAndBounded() {
+        // Found by the fuzz test: a 65,536-character event name became a key of the report, which JSON readers
+        // refuse (Jackson: names up to 50,000), and any number of names could be kept.
+        StringBuilder text = new StringBuilder(fork("sh", "sh", 2));
+        text.append("sh 1/1 [000] 10.100000: ").append("x".repeat(65_536)).append(": a=1\n");
+        for (int i = 0; i < 150; i++) {
+            text.append("sh 1/1 [000] 10.100001: irq:handler_").append(i).append(": irq=5\n");
+        }
+        run(text.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Long> unknown = (Map<String, Long>) report.asMap().get("unknown_events");
+        assertThat(unknown).hasSize(PerfImport.UNKNOWN_NAMES + 1)
+                .containsEntry("x".repeat(40) + "... (65,536 characters)", 1L)
+                .containsEntry(PerfImport.OTHER_NAMES, 51L);
+        assertThat(unknown.keySet()).allSatisfy(k -> assertThat(k.length()).isLessThanOrEqualTo(64));
+    }
+
+    @Test
     void xenTracepointsOfAPvGuestInBothLevelNumberings() {
         String legacy = "bash 100/100 [000] 40.000000001: xen:xen_mmu_alloc_ptpage: mm 0xffff88003a1b2c00  pfn 1a2b3  level 3  pinned\n"
                 + "bash 100/100 [000] 40.000000002: xen:xen_mmu_alloc_ptpage: mm 0xffff88003a1b2c00  pfn 1a2b4  level 2  unpinned\n"

@@ -2,6 +2,7 @@ package org.iosup.trace.perf;
 
 import org.iosup.io.Inputs;
 import org.iosup.io.UserException;
+import org.iosup.testing.TraceCmdText;
 import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
@@ -13,12 +14,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -158,13 +155,6 @@ class TraceCmdImportTest {
                 .hasMessage("tc line 1: malformed: a stack line without a kernel_stack event before it (--strict)");
     }
 
-    private static final Pattern SAMPLE = Pattern.compile("^\\s*(.+?)\\s+(\\d+)/(\\d+)\\s+\\[(\\d+)\\]\\s+(\\d+)\\.(\\d+):\\s+(\\S+):\\s?(.*)$");
-    private static final Pattern FRAME = Pattern.compile("^\\s+([0-9a-f]+) (\\S+?)(\\+0x[0-9a-f]+)?( \\(.*\\))?$");
-
-    /** One event of the converted text, with its kernel_stack record. */
-    private record Rec(long ts, long seq, int cpu, String text) {
-    }
-
     /**
      * The committed perf recording rewritten in trace-cmd's layout (nanosecond timestamps, as
      * {@code report -t}; a kernel_stack record 1 ns after each event with a chain, on its CPU; all
@@ -173,53 +163,12 @@ class TraceCmdImportTest {
      */
     @Test
     void theCommittedRecordingInTraceCmdLayoutGivesThePerfImportsCounts() throws IOException {
-        List<Rec> recs = new ArrayList<>();
-        long seq = 0;
+        String text;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
                 Inputs.open("../traces/perf-sample.script.gz"), StandardCharsets.UTF_8))) {
-            String l;
-            String head = null;
-            int cpu = 0;
-            long ts = 0;
-            String who = null;
-            StringBuilder stack = new StringBuilder();
-            while (true) {
-                l = in.readLine();
-                Matcher s = l == null ? null : SAMPLE.matcher(l);
-                boolean isSample = s != null && s.matches();
-                Matcher f = l == null || isSample ? null : FRAME.matcher(l);
-                if (f != null && f.matches() && head != null) {
-                    stack.append("=> ").append(f.group(2)).append(" (").append(f.group(1)).append(")\n");
-                    continue;
-                }
-                if (head != null && (l == null || isSample || l.isBlank())) {
-                    recs.add(new Rec(ts, seq++, cpu, head));
-                    if (stack.length() > 0) {
-                        recs.add(new Rec(ts + 1, seq++, cpu, String.format(Locale.ROOT, "%s [%03d] %s: kernel_stack:         "
-                                + "<stack trace >%n", who, cpu, secs(ts + 1)) + stack));
-                    }
-                    head = null;
-                    stack.setLength(0);
-                }
-                if (l == null) {
-                    break;
-                }
-                if (isSample) {
-                    cpu = Integer.parseInt(s.group(4));
-                    String frac = (s.group(6) + "000000000").substring(0, 9);
-                    ts = Long.parseLong(s.group(5)) * 1_000_000_000L + Long.parseLong(frac);
-                    String event = s.group(7).substring(s.group(7).indexOf(':') + 1);
-                    who = String.format(Locale.ROOT, "%16s-%s", s.group(1), s.group(3));
-                    head = String.format(Locale.ROOT, "%s [%03d] %s: %-21s %s%n", who, cpu, secs(ts), event + ":", s.group(8));
-                }
-            }
+            text = TraceCmdText.fromPerf(in);
         }
-        recs.sort(Comparator.comparingLong(Rec::ts).thenComparingLong(Rec::seq));
-        StringBuilder text = new StringBuilder("cpus=2\n");
-        for (Rec r : recs) {
-            text.append(r.text());
-        }
-        run(text.toString(), true);
+        run(text, true);
         Map<String, Object> m = report.asMap();
         assertThat(m.get("events_by_tracepoint")).isEqualTo(Map.of("kmem:mm_page_alloc", 96_704L, "kmem:mm_page_free",
                 94_273L, "kmem:mm_page_free_batched", 90_325L, "sched:sched_process_exec", 164L,
@@ -231,9 +180,5 @@ class TraceCmdImportTest {
         assertThat(m.get("events_written")).isEqualTo(Map.of("PROC_CREATE", 165L, "PROC_EXEC", 164L, "PT_ALLOC", 3_058L,
                 "PT_FREE", 2_913L, "PROC_EXIT", 164L));
         assertThat(m.get("allocations_without_call_chain")).isEqualTo(0L);
-    }
-
-    private static String secs(long ns) {
-        return String.format(Locale.ROOT, "%d.%09d", ns / 1_000_000_000L, ns % 1_000_000_000L);
     }
 }
