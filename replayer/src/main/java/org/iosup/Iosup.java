@@ -107,7 +107,10 @@ public final class Iosup implements Runnable {
         System.setProperty("java.awt.headless", "true");
         int code;
         try {
-            code = commandLineFor(args).execute(args);
+            CommandLine cl = commandLineFor(args);
+            cl.setOut(Cli.standardOutput());
+            code = cl.execute(args);
+            cl.getOut().flush();
         } catch (Throwable t) {
             // Errors (not Exceptions) bypass picocli's handler: still a clear report and exit code.
             System.err.println("iosup: internal error (a bug; please report it with the command line):");

@@ -70,7 +70,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         if (!quiet) {
             PrintWriter o = spec.commandLine().getOut();
-            o.printf(Locale.ROOT, "%,d rows, %d minutes -> %s%n", a.rows(), a.series().minutes(), output);
+            o.printf(Locale.ROOT, "%s, %s -> %s%n", Reports.count(a.rows(), "row"),
+                    Reports.count(a.series().minutes(), "minute"), output);
             o.printf(Locale.ROOT, "%-28s %10s  %s%n", "check", "count", "first rows");
             for (TraceAnalysis.Finding f : a.findings()) {
                 o.printf(Locale.ROOT, "%-28s %,10d  %s%n", f.check().column(), f.count(), rows(f.firstRows()));

@@ -5,7 +5,12 @@ import org.iosup.io.Temporaries;
 import org.iosup.io.UserException;
 import picocli.CommandLine;
 
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -24,6 +29,17 @@ public final class Cli {
     public static final int EXIT_SYSTEM = 3;
 
     private Cli() {
+    }
+
+    /**
+     * Standard output for the commands, in UTF-8 (a CSV written there must read back as it was, whatever the
+     * locale), on the file descriptor itself: {@code System.out} is a PrintStream that keeps its errors to itself,
+     * so that a write to a closed standard output could not be noticed ({@link PrintWriter#checkError()} of this
+     * writer sees them).
+     */
+    public static PrintWriter standardOutput() {
+        return new PrintWriter(new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
+                StandardCharsets.UTF_8), 1 << 16), true);
     }
 
     /** Configures a command line with iosup's error handling. */

@@ -1,6 +1,7 @@
 package org.iosup.cli;
 
 import org.iosup.io.AtomicOutput;
+import org.iosup.io.UserException;
 import org.iosup.trace.BatchPipe;
 import org.iosup.trace.csv.CsvTraceWriter;
 import org.iosup.trace.parquet.ParquetTraceReader;
@@ -53,10 +54,9 @@ public final class ExportCommand implements Callable<Integer> {
         try (ParquetTraceReader in = ParquetTraceReader.open(trace)) {
             if ("-".equals(output)) {
                 PrintWriter stdout = spec.commandLine().getOut();
-                CsvTraceWriter out = new CsvTraceWriter(new NonClosingWriter(stdout), in.metadata());
+                CsvTraceWriter out = new CsvTraceWriter(new CheckedWriter(stdout), in.metadata());
                 BatchPipe.copy(in, out::write);
                 out.close();
-                stdout.flush();
                 return 0;
             }
             Path target = Path.of(output);
@@ -73,15 +73,62 @@ public final class ExportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Standard output stays open after the CSV is written (picocli owns it). */
-    private static final class NonClosingWriter extends java.io.FilterWriter {
-        NonClosingWriter(Writer out) {
+    /**
+     * Standard output, which stays open after the CSV is written (picocli owns it), with its errors made
+     * known: a PrintWriter only sets a flag when a write fails (standard output closed, its reader gone), so the
+     * flag is checked as the text goes out and at the end, and a failure stops the export as a user error.
+     */
+    private static final class CheckedWriter extends java.io.FilterWriter {
+        private static final int CHECK_EVERY = 1 << 20;
+        private final PrintWriter out;
+        private int unchecked;
+
+        CheckedWriter(PrintWriter out) {
             super(out);
+            this.out = out;
         }
 
         @Override
-        public void close() throws IOException {
-            flush();
+        public void write(char[] cbuf, int off, int len) throws IOException {
+            out.write(cbuf, off, len);
+            written(len);
+        }
+
+        @Override
+        public void write(String str, int off, int len) throws IOException {
+            out.write(str, off, len);
+            written(len);
+        }
+
+        @Override
+        public void write(int c) throws IOException {
+            out.write(c);
+            written(1);
+        }
+
+        private void written(int n) {
+            unchecked += n;
+            if (unchecked >= CHECK_EVERY) {
+                unchecked = 0;
+                check();
+            }
+        }
+
+        private void check() {
+            if (out.checkError()) {
+                throw new UserException("standard output: cannot write the CSV (is it closed, or did its reader stop?); "
+                        + "what was written is incomplete");
+            }
+        }
+
+        @Override
+        public void flush() {
+            check();
+        }
+
+        @Override
+        public void close() {
+            check();
         }
     }
 

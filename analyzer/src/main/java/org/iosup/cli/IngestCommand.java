@@ -3,6 +3,7 @@ package org.iosup.cli;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.iosup.io.AtomicOutput;
 import org.iosup.io.Inputs;
+import org.iosup.schema.TraceMetadata;
 import org.iosup.trace.BatchPipe;
 import org.iosup.trace.csv.CsvTraceReader;
 import org.iosup.trace.parquet.ParquetTraceWriter;
@@ -13,7 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -43,8 +46,8 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Option(names = "--meta", paramLabel = "KEY=VALUE",
             description = "Trace metadata to record in the file, e.g. --meta iosup.paging=pae; "
-                    + "adds to '# key=value' comment lines before the CSV header.")
-    Map<String, String> meta = new LinkedHashMap<>();
+                    + "adds to '# key=value' comment lines before the CSV header (and replaces one of the same key).")
+    List<String> meta = new ArrayList<>();
 
     @Option(names = {"-q", "--quiet"}, description = "Print nothing on success.")
     boolean quiet;
@@ -54,11 +57,12 @@ public final class IngestCommand implements Callable<Integer> {
         CompressionCodecName compression = ParquetTraceWriter.codec(codec);
         Inputs.refuseOtherKind(input, "ingest");
         AtomicOutput.refuseSameFile(output, input);
+        Map<String, String> options = TraceMetadata.parseOptions(meta);
         long start = System.nanoTime();
         long rows;
         try (CsvTraceReader in = CsvTraceReader.open(input)) {
             Map<String, String> metadata = new LinkedHashMap<>(in.metadata());
-            metadata.putAll(meta);
+            metadata.putAll(options);
             try (ParquetTraceWriter out = ParquetTraceWriter.create(output, compression, metadata)) {
                 BatchPipe.copy(in, out::write);
                 out.commit();

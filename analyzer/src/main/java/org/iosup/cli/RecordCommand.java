@@ -193,7 +193,8 @@ public final class RecordCommand implements Callable<Integer> {
                 err.flush();
             }
             Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("iosup.record.command", String.join(" ", workload));
+            // One line: the CSV form holds metadata as '# key=value' lines.
+            meta.put("iosup.record.command", String.join(" ", workload).replaceAll("\\p{Cntrl}", " ").strip());
             meta.put("iosup.record.kernel", kernel());
             meta.put("iosup.record.perf", perfVersion);
             meta.put("iosup.record.date", Instant.now().toString());

@@ -13,9 +13,14 @@ public final class Reports {
 
     static void done(PrintWriter err, String command, long rows, Path output, long startNanos) {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        err.printf(Locale.ROOT, "iosup %s: %,d rows -> %s (%s) in %.2f s (%,.0f rows/s)%n",
-                command, rows, output, size(output), seconds, rows / Math.max(seconds, 1e-9));
+        err.printf(Locale.ROOT, "iosup %s: %s -> %s (%s) in %.2f s (%,.0f rows/s)%n",
+                command, count(rows, "row"), output, size(output), seconds, rows / Math.max(seconds, 1e-9));
         err.flush();
+    }
+
+    /** {@code n} and its unit, singular for 1: "1 minute", "2 minutes", "1,024 rows". */
+    static String count(long n, String unit) {
+        return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? unit : unit + "s");
     }
 
     static String size(Path p) {

@@ -138,6 +138,18 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void oneRowInOneMinuteIsSaidInTheSingular() throws IOException {
+        Path csv = dir.resolve("one.csv");
+        Files.writeString(csv, "ts_ns,kind,pid\n0,PROC_CREATE,1\n");
+        Path trace = dir.resolve("one.parquet");
+        CliRun ingest = CliRun.run(new IngestCommand(), csv.toString(), "-o", trace.toString());
+        assertThat(ingest.err).startsWith("iosup ingest: 1 row -> ");
+        CliRun r = CliRun.run(new AnalyzeCommand(), trace.toString(), "-o", dir.resolve("a1").toString());
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.out).startsWith("1 row, 1 minute -> ");
+    }
+
+    @Test
     void rowsOutOfOrderAreCountedNotFatal() throws IOException {
         // A Parquet file written by another tool may hold rows out of order; analyze reports them.
         Path trace = dir.resolve("disorder.parquet");

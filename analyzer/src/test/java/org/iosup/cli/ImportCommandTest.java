@@ -51,7 +51,21 @@ class ImportCommandTest {
         CliRun r = CliRun.run(new ImportCommand(), "perf", SCRIPT.toString(), "-o", out.toString(),
                 "--meta", "iosup.record.kernel=6.18.44-fc-v595", "--meta", "iosup.record.perf=perf version 6.1.187");
         assertThat(r.exitCode).as(r.toString()).isZero();
-        assertThat(r.err).contains("1,386,086 lines, 281,795 samples").contains("report: ");
+        // Issue 12: a table for people, not Java maps.
+        assertThat(r.err).startsWith("iosup import: " + SCRIPT + " -> " + out + "\n"
+                        + "  read:     1,386,086 lines, 281,795 samples, 81.4 MB in ")
+                .containsPattern("\n    kmem:mm_page_alloc +96,704\n")
+                .containsPattern("\n  page-table pages +level 1 +2 +3 +4 +total\n"
+                        + "    allocated +1,475 +861 +517 +205 +3,058\n"
+                        + "    freed \\(a free recorded\\) +1,169 +689 +404 +204 +2,466\n"
+                        + "    live at the end +145\n")
+                .containsPattern("\n    reallocated without a free: PT_FREE added +447\n")
+                .containsPattern("\n    malformed lines \\(skipped\\) +0\n")
+                .endsWith("\n  report:   " + dir.resolve("perf-sample.import.json") + "\n")
+                .doesNotContain("{").doesNotContain("[");
+        // Counts right-aligned in one column.
+        assertThat(r.err.lines().filter(l -> l.startsWith("    ") && l.matches(".*\\d$")))
+                .hasSizeGreaterThan(20).allSatisfy(l -> assertThat(l).hasSize(72));
         JsonNode m = json(dir.resolve("perf-sample.import.json"));
         // The figures of traces/README.md.
         assertThat(m.get("lines").asLong()).isEqualTo(1_386_086);
@@ -128,11 +142,18 @@ class ImportCommandTest {
         CliRun r = CliRun.run(new ImportCommand(), "perf", gz.toString(), "-o", out.toString());
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(export(out)).contains("PROC_EXIT");
+        // An empty input is an error, as one of blank lines is (issue 13: it gave an empty trace, exit code 0).
         Path empty = dir.resolve("empty.txt");
         Files.writeString(empty, "");
         Path out2 = dir.resolve("e.parquet");
-        assertThat(CliRun.run(new ImportCommand(), "perf", empty.toString(), "-o", out2.toString(), "-q").exitCode).isZero();
-        assertThat(json(dir.resolve("e.import.json")).get("events").asLong()).isZero();
+        r = CliRun.run(new ImportCommand(), "perf", empty.toString(), "-o", out2.toString(), "-q");
+        assertThat(r.exitCode).isEqualTo(2);
+        assertThat(r.err).isEqualTo("import perf: error: " + empty + ": empty (0 bytes): no perf script text to import (nothing written)\n");
+        Files.writeString(empty, "\n\n  \n");
+        r = CliRun.run(new ImportCommand(), "trace-cmd", empty.toString(), "-o", out2.toString(), "-q");
+        assertThat(r.exitCode).isEqualTo(2);
+        assertThat(r.err).contains(empty + ": no trace-cmd report event in 3 lines");
+        assertThat(files()).containsExactly("empty.txt", "g.import.json", "g.parquet", "g.parquet.csv", "t.txt.gz");
     }
 
     @Test
@@ -147,7 +168,7 @@ class ImportCommandTest {
         Path out = dir.resolve("tc.parquet");
         CliRun r = CliRun.run(new ImportCommand(), "trace-cmd", in.toString(), "-o", out.toString());
         assertThat(r.exitCode).as(r.toString()).isZero();
-        assertThat(r.err).contains("page-table allocations by level {1=0, 2=1, 3=0, 4=0}");
+        assertThat(r.err).containsPattern("\n    allocated +0 +1 +0 +0 +1\n");
         assertThat(export(out)).contains("PT_ALLOC");
         try (ParquetTraceReader t = ParquetTraceReader.open(out)) {
             assertThat(t.metadata()).containsEntry("iosup.source", "trace-cmd");
@@ -174,6 +195,41 @@ class ImportCommandTest {
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(json(dir.resolve("bad.import.json")).get("malformed_lines").get("first_lines").get(0).asLong())
                 .isEqualTo(3);
+    }
+
+    @Test
+    void aNumberOutOfRangeIsCountedAndReportedOrUnderStrictStopsTheImport() throws IOException {
+        Path in = dir.resolve("big.txt");
+        Files.writeString(in, "sh 1/1 [000] 1.000000: sched:sched_process_fork: comm=sh pid=1 child_comm=sh child_pid=2\n"
+                + "sh 4294967396/4294967396 [000] 1.000001: sched:sched_process_exit: comm=sh pid=4294967396 prio=120\n"
+                + "sh 2/2 [000] 1.000002: sched:sched_process_exit: comm=sh pid=2 prio=120\n");
+        Path out = dir.resolve("big.parquet");
+        CliRun r = CliRun.run(new ImportCommand(), "perf", in.toString(), "-o", out.toString(), "--strict");
+        assertThat(r.exitCode).isEqualTo(2);
+        assertThat(r.err).isEqualTo("import perf: error: " + in
+                + " line 2: pid/tid '4294967396/4294967396' out of range 0..2147483647 (--strict)\n");
+        assertThat(files()).containsExactly("big.txt");
+        r = CliRun.run(new ImportCommand(), "perf", in.toString(), "-o", out.toString());
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.err).containsPattern("\n    numbers out of range \\(line skipped\\) +1   2\n");
+        JsonNode range = json(dir.resolve("big.import.json")).get("out_of_range_lines");
+        assertThat(range.get("count").asLong()).isEqualTo(1);
+        assertThat(range.get("first_lines").get(0).asLong()).isEqualTo(2);
+        assertThat(export(out)).doesNotContain("4294967396").doesNotContain(",100,");
+    }
+
+    @Test
+    void metadataOptionsAreChecked() throws IOException {
+        Path in = dir.resolve("t.txt");
+        Files.writeString(in, "sh 1/1 [000] 1.000000: sched:sched_process_fork: comm=sh pid=1 child_comm=sh child_pid=2\n");
+        Path out = dir.resolve("t.parquet");
+        CliRun r = CliRun.run(new ImportCommand(), "perf", in.toString(), "-o", out.toString(), "--meta", "iosup.paging=pae");
+        assertThat(r.exitCode).isEqualTo(2);
+        assertThat(r.err).isEqualTo("import perf: error: --meta iosup.paging: set by the import itself (use --paging)\n");
+        r = CliRun.run(new ImportCommand(), "trace-cmd", in.toString(), "-o", out.toString(), "--meta", "iosup.kernel=6.18");
+        assertThat(r.exitCode).isEqualTo(2);
+        assertThat(r.err).contains("--meta iosup.kernel: metadata key 'iosup.kernel': not an iosup key");
+        assertThat(files()).containsExactly("t.txt");
     }
 
     @Test

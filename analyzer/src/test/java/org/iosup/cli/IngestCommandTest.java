@@ -94,6 +94,32 @@ class IngestCommandTest {
         assertThat(rows(new StringReader(stdout.out))).isEqualTo(original);
     }
 
+    @Test
+    void exportToAClosedStandardOutputIsAnError() throws IOException {
+        // Issue 13: 'export x.parquet -o - >&-' wrote nothing and exited 0 (PrintWriter keeps its errors).
+        Path parquet = dir.resolve("s.parquet");
+        assertThat(CliRun.run(new IngestCommand(), SAMPLE.toString(), "-o", parquet.toString(), "-q").exitCode).isZero();
+        java.io.Writer closed = new java.io.Writer() {
+            @Override
+            public void write(char[] cbuf, int off, int len) throws IOException {
+                throw new IOException("Bad file descriptor");
+            }
+
+            @Override
+            public void flush() throws IOException {
+                throw new IOException("Bad file descriptor");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        CliRun r = CliRun.run(new java.io.PrintWriter(closed), new ExportCommand(), parquet.toString(), "-o", "-");
+        assertThat(r.exitCode).isEqualTo(2);
+        assertThat(r.err).isEqualTo("export: error: standard output: cannot write the CSV (is it closed, or did its "
+                + "reader stop?); what was written is incomplete\n");
+    }
+
     /** CSV rows as maps from column to non-empty value (column order and empty cells do not matter). */
     private static List<Map<String, String>> rows(Reader in) throws IOException {
         try (var parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
@@ -168,6 +194,208 @@ class IngestCommandTest {
         CliRun c = CliRun.run(new IngestCommand(), SAMPLE.toString(), "-o", dir.resolve("o.parquet").toString(), "--codec", "brotli9");
         assertThat(c.exitCode).isEqualTo(2);
         assertThat(c.err).contains("unknown codec 'brotli9' (valid: zstd, snappy, gzip, lz4_raw, uncompressed)");
+    }
+
+    /** Ingests {@code text} (as bytes) and returns the rows, failing with the run's output when it does not exit 0. */
+    private EventBatch ingest(byte[] text, String... options) throws IOException {
+        Path in = dir.resolve("in.csv");
+        Files.write(in, text);
+        Path out = dir.resolve("out.parquet");
+        String[] args = Stream.concat(Stream.of(in.toString(), "-o", out.toString(), "-q"), Stream.of(options))
+                .toArray(String[]::new);
+        CliRun r = CliRun.run(new IngestCommand(), args);
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        EventBatch b = Traces.readAll(out);
+        Files.delete(out);
+        return b;
+    }
+
+    private EventBatch ingest(String text, String... options) throws IOException {
+        return ingest(text.getBytes(StandardCharsets.UTF_8), options);
+    }
+
+    /** Ingests {@code text}, expecting exit code 2 with one line on standard error that starts with the input's name. */
+    private String refused(byte[] text, String... options) throws IOException {
+        Path in = dir.resolve("in.csv");
+        Files.write(in, text);
+        String[] args = Stream.concat(Stream.of(in.toString(), "-o", dir.resolve("out.parquet").toString()),
+                Stream.of(options)).toArray(String[]::new);
+        CliRun r = CliRun.run(new IngestCommand(), args);
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
+        assertThat(r.err.strip().lines()).as(r.err).hasSize(1);
+        assertNothingWritten();
+        return r.err.strip();
+    }
+
+    private String refused(String text, String... options) throws IOException {
+        return refused(text.getBytes(StandardCharsets.UTF_8), options);
+    }
+
+    /** A CSV text of {@code n} PROC_EXIT rows (ts_ns = row index) after {@code first}, with {@code eol} line ends. */
+    private static String rows(String first, int n, String eol) {
+        StringBuilder s = new StringBuilder("ts_ns,kind,pid,comm").append(eol).append(first);
+        for (int i = 0; i < n; i++) {
+            s.append(i).append(",PROC_EXIT,").append(i % 1000).append(",sh").append(eol);
+        }
+        return s.toString();
+    }
+
+    @Test
+    void crOnlyLineEndsLoseNoRow() throws IOException {
+        // Issue 13: this text gave 0 rows.
+        EventBatch b = ingest("ts_ns,kind,pid\r0,PROC_CREATE,1\r5,PROC_EXIT,1\r");
+        assertThat(b.size()).isEqualTo(2);
+        assertThat(b.tsNs()[1]).isEqualTo(5);
+        assertThat(b.pid()[1]).isEqualTo(1);
+        // A header ending in CR followed by rows ending in LF dropped the first row.
+        b = ingest("ts_ns,kind,pid\r0,PROC_CREATE,1\n5,PROC_EXIT,1\n");
+        assertThat(b.size()).isEqualTo(2);
+        assertThat(EventKind.ofCode(b.kind()[0])).isEqualTo(EventKind.PROC_CREATE);
+        // CRLF, and every ending mixed, with metadata lines in CR.
+        b = ingest("# iosup.paging=pae\r# iosup.source=hand\rts_ns,kind,pid\r\n0,PROC_CREATE,1\r\n1,PROC_EXEC,1\r"
+                + "2,PROC_EXIT,1\n\r\n\r3,PROC_CREATE,2");
+        assertThat(b.size()).isEqualTo(4);
+        assertThat(b.tsNs()[3]).isEqualTo(3);
+    }
+
+    @Test
+    void crOnlyLineEndsAcrossTheParallelChunks() throws IOException {
+        // 20,000 rows: several chunks of 8,192 records, each ending in CR; and then a CR-LF at every other cut.
+        for (String eol : List.of("\r", "\r\n", "\n")) {
+            EventBatch b = ingest(rows("", 20_000, eol));
+            assertThat(b.size()).as(eol.replace("\r", "CR").replace("\n", "LF")).isEqualTo(20_000);
+            assertThat(b.tsNs()[19_999]).isEqualTo(19_999);
+            assertThat(b.pid()[8_192]).isEqualTo(192);
+        }
+    }
+
+    @Test
+    void aQuoteInsideAnUnquotedFieldIsACharacterAndTheRowsAfterItAllArrive() throws IOException {
+        // Issue 13: the parallel chunker took the quote for an opening one and failed with
+        // ArrayIndexOutOfBoundsException 16384 after 16,384 more rows; DuckDB reads the file.
+        EventBatch b = ingest(rows("0,PROC_CREATE,7,ab\"c\n", 20_000, "\n"));
+        assertThat(b.size()).isEqualTo(20_001);
+        assertThat(b.comm()[0]).isEqualTo("ab\"c");
+        assertThat(b.tsNs()[20_000]).isEqualTo(19_999);
+        // Quoted fields with doubled quotes, commas and line breaks inside, and "#" inside fields.
+        b = ingest("ts_ns,kind,pid,comm\n0,PROC_CREATE,1,\"say \"\"hi\"\", then\r\n# go\"\n1,PROC_EXIT,\"1\",# x\n");
+        assertThat(b.size()).isEqualTo(2);
+        assertThat(b.comm()[0]).isEqualTo("say \"hi\", then\r\n# go");
+        assertThat(b.comm()[1]).isEqualTo("# x");
+    }
+
+    @Test
+    void aQuoteInACommentLineBeforeTheHeaderIsPartOfTheComment() throws IOException {
+        // Issue 13: this valid file was "empty".
+        EventBatch b = ingest("# a \"note\n# iosup.source=the \"lab\" box\nts_ns,kind,pid\n0,PROC_CREATE,1\n");
+        assertThat(b.size()).isEqualTo(1);
+        Path in = dir.resolve("in.csv");
+        CliRun r = CliRun.run(new IngestCommand(), in.toString(), "-o", dir.resolve("m.parquet").toString(), "-q");
+        assertThat(r.exitCode).isZero();
+        // The quote did not merge the next line into the value.
+        assertThat(CliRun.run(new InspectCommand(), dir.resolve("m.parquet").toString()).out)
+                .contains("iosup.source=the \"lab\" box\n");
+    }
+
+    @Test
+    void aByteOrderMarkIsSkippedAndBytesThatAreNotUtf8AreAnErrorAtTheirLine() throws IOException {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] text = "ts_ns,kind,pid,comm\n0,PROC_CREATE,1,caf\u00e9\n".getBytes(StandardCharsets.UTF_8);
+        byte[] withBom = new byte[bom.length + text.length];
+        System.arraycopy(bom, 0, withBom, 0, 3);
+        System.arraycopy(text, 0, withBom, 3, text.length);
+        assertThat(ingest(withBom).comm()[0]).isEqualTo("caf\u00e9");
+        // Latin-1 text: the é is byte 0xE9, which InputStreamReader would have turned into U+FFFD without a word.
+        byte[] latin1 = "ts_ns,kind,pid,comm\n0,PROC_CREATE,1,sh\n1,PROC_CREATE,2,caf\u00e9\n2,PROC_EXIT,2,\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(refused(latin1)).endsWith("in.csv line 3: not UTF-8 text: byte 0xe9 cannot start or continue a UTF-8 "
+                + "character (iosup reads CSV as UTF-8)");
+        // An error in an earlier row comes first.
+        byte[] both = "ts_ns,kind,pid,comm\n0,PROC_CREATE,x,sh\n1,PROC_CREATE,2,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(refused(both)).contains("in.csv line 2: column 'pid' value 'x': not an integer");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            plus sign           | +5
+            leading space       | ` 5`
+            trailing space      | `5 `
+            Arabic-Indic five   | \u0665
+            Devanagari five     | \u096b
+            fullwidth five      | \uff15
+            hexadecimal         | 0x5
+            a fraction          | 5.0
+            """)
+    void numbersAreAsciiDigitsOnly(String what, String value) throws IOException {
+        String v = value;
+        String err = refused("ts_ns,kind,pid\n0,PROC_CREATE," + v + "\n");
+        assertThat(err).isEqualTo("ingest: error: " + dir.resolve("in.csv") + " line 2: column 'pid' value '" + v
+                + "': not an integer (ASCII digits 0-9 only: no sign, spaces or other digits)");
+        // The same in the timestamp.
+        assertThat(refused("ts_ns,kind,pid\n" + v + ",PROC_CREATE,1\n")).contains("line 2: column 'ts_ns' value '" + v + "'");
+    }
+
+    @Test
+    void aHugeValueIsCutInTheErrorLine() throws IOException {
+        String digits = "7".repeat(10_000_000);
+        String err = refused("ts_ns,kind,pid\n0,PROC_CREATE," + digits + "\n");
+        assertThat(err).endsWith("in.csv line 2: column 'pid' value '" + "7".repeat(40)
+                + "... (10,000,000 characters)': out of range 0..2147483647");
+        // A value with a line break in it stays on one line.
+        err = refused("ts_ns,kind,pid,comm\n0,PROC_CREATE,1,\"" + "a\nb".repeat(30) + "\"\n");
+        assertThat(err).contains("column 'comm' value 'a\\nba\\nb").contains("... (90 characters)': longer than 64 characters");
+        // The longest record read is 16 Mi characters: a quote never closed cannot fill the memory.
+        Path in = dir.resolve("in.csv");
+        try (var w = Files.newBufferedWriter(in)) {
+            w.write("ts_ns,kind,pid,comm\n0,PROC_CREATE,1,sh\n1,PROC_CREATE,2,\"sh\n");
+            for (int i = 0; i < 1_800_000; i++) {
+                w.write("2,PROC_EXIT,2,\n");
+            }
+        }
+        CliRun r = CliRun.run(new IngestCommand(), in.toString(), "-o", dir.resolve("out.parquet").toString());
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
+        assertThat(r.err).isEqualTo("ingest: error: " + in + " line 3: a record longer than 16,777,216 characters "
+                + "(the quoted field opened at line 3 is not closed)\n");
+        assertNothingWritten();
+    }
+
+    @Test
+    void aMalformedHeaderIsNamedByItsLine() throws IOException {
+        // Found by the fuzz test: the header's parser was closed before its line was read, which gave "line 0".
+        assertThat(refused("# note\nts_ns,kind,\"\"pid\n0,PROC_CREATE,1\n")).isEqualTo("ingest: error: " + dir.resolve("in.csv")
+                + " line 2: malformed CSV header: a character after a quoted field's closing quote (a quote in a field is"
+                + " doubled, and the field quoted: \"a \"\"b\"\"\")");
+        assertThat(refused("ts_ns,kind,\"pid\n0,PROC_CREATE,1\n")).contains(" line 1: malformed CSV header: a quoted field "
+                + "opens here and the text ends before its closing quote");
+    }
+
+    @Test
+    void metadataKeysGivenTwiceAreAnErrorNamingBothLines() throws IOException {
+        // Issue 13: the last one was kept without a word.
+        String err = refused("# iosup.paging=pae\n# note\n# iosup.paging=x86-64\nts_ns,kind,pid\n0,PROC_CREATE,1\n");
+        assertThat(err).isEqualTo("ingest: error: " + dir.resolve("in.csv") + " line 3: metadata 'iosup.paging' given twice: "
+                + "line 1 says 'pae', line 3 says 'x86-64'");
+        assertThat(refused("ts_ns,kind,pid\n0,PROC_CREATE,1\n", "--meta", "lab.x=1", "--meta", "lab.x=2"))
+                .isEqualTo("ingest: error: --meta lab.x given twice ('1' and '2')");
+    }
+
+    @Test
+    void metadataIsCheckedWhereItEntersTheTrace() throws IOException {
+        // Issue 13: ingest stored iosup.paging=bogus, which replay refused later.
+        assertThat(refused("# iosup.paging=bogus\nts_ns,kind,pid\n0,PROC_CREATE,1\n")).isEqualTo("ingest: error: "
+                + dir.resolve("in.csv") + " line 1: metadata 'iosup.paging' value 'bogus': not valid (valid: pae, x86-64)");
+        assertThat(refused("ts_ns,kind,pid\n0,PROC_CREATE,1\n", "--meta", "iosup.paging=bogus")).isEqualTo(
+                "ingest: error: --meta iosup.paging: metadata 'iosup.paging' value 'bogus': not valid (valid: pae, x86-64)");
+        assertThat(refused("# iosup.pagign=pae\nts_ns,kind,pid\n0,PROC_CREATE,1\n"))
+                .contains("line 1: metadata key 'iosup.pagign': not an iosup key (known: iosup.schema, ");
+        assertThat(refused("# iosup.schema.version=2\nts_ns,kind,pid\n0,PROC_CREATE,1\n"))
+                .contains("line 1: metadata 'iosup.schema.version' value '2': not valid (valid: 1)");
+        assertThat(refused("ts_ns,kind,pid\n0,PROC_CREATE,1\n", "--meta", "lab.note=two\nlines"))
+                .contains("--meta lab.note: metadata 'lab.note' value 'two\\nlines': holds a control character");
+        assertThat(refused("ts_ns,kind,pid\n0,PROC_CREATE,1\n", "--meta", "novalue"))
+                .isEqualTo("ingest: error: --meta novalue: expected KEY=VALUE");
+        // Keys of one's own, and comments that merely hold an '=', pass.
+        ingest("# lab.kernel = 6.18\n# see x = y, or not\nts_ns,kind,pid\n0,PROC_CREATE,1\n", "--meta", "lab.run=3");
     }
 
     @Test

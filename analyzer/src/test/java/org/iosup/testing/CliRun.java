@@ -21,12 +21,18 @@ public final class CliRun {
     /** Runs {@code command} (a picocli command object) with {@code args}. */
     public static CliRun run(Object command, String... args) {
         StringWriter out = new StringWriter();
+        CliRun r = run(new PrintWriter(out, true), command, args);
+        return new CliRun(r.exitCode, out.toString(), r.err);
+    }
+
+    /** Runs {@code command} with its standard output going to {@code out} (whose text {@link #out} then does not hold). */
+    public static CliRun run(PrintWriter out, Object command, String... args) {
         StringWriter err = new StringWriter();
         CommandLine cl = Cli.configure(new CommandLine(command));
-        cl.setOut(new PrintWriter(out, true));
+        cl.setOut(out);
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
-        return new CliRun(code, out.toString(), err.toString());
+        return new CliRun(code, "", err.toString());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.iosup.trace.csv;
 
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -7,6 +8,7 @@ import org.iosup.io.Inputs;
 import org.iosup.io.UserException;
 import org.iosup.schema.EventSchema;
 import org.iosup.schema.FieldSpec;
+import org.iosup.schema.TraceMetadata;
 import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
@@ -18,13 +20,12 @@ import org.iosup.trace.TraceSource;
 
 import java.io.CharArrayReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,18 +35,25 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Reads an event trace from CSV (Apache Commons CSV, RFC 4180) and checks every row against the
- * events schema. The first line that is neither blank nor a comment is the header: columns in
- * any order, at least {@code ts_ns} and {@code kind}, unknown or repeated names are an error. An
- * empty field is an empty value. Comment lines before the header of the form
- * {@code # key=value} become trace metadata. Input may be gzip-compressed.
+ * Reads an event trace from CSV (Apache Commons CSV, RFC 4180, lines ending in CR, LF or CRLF)
+ * and checks every row against the events schema. The first record that is neither blank nor a
+ * comment is the header: columns in any order, at least {@code ts_ns} and {@code kind}, unknown
+ * or repeated names are an error. An empty field is an empty value; numbers are ASCII digits
+ * (a {@code -} is read, to be refused as out of range). Comment lines ({@code #} first) before
+ * the header of the form {@code # key=value} become trace metadata, checked by
+ * {@link TraceMetadata}; a key given twice is an error. The text is UTF-8 (a byte-order mark at
+ * the start is skipped); a byte that is not is an error at its line. Input may be gzip-compressed.
  *
  * <p>The text is cut at record boundaries ({@link CsvChunker}) and the pieces are parsed on
  * worker threads, then delivered in file order, so the rows, and the first error, are the same
- * as a sequential read. A bad row stops the read with an error naming the input, its physical
- * line (the header is line 1 when no comment precedes it), the column and the value.
+ * as one sequential parse ({@link #openSequential}, which the tests compare it with). A bad row
+ * stops the read with an error naming the input, its physical line (the header is line 1 when no
+ * comment precedes it; a record over several lines is named by its last), the column and the value.
  */
 public final class CsvTraceReader implements TraceSource {
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
@@ -53,13 +61,16 @@ public final class CsvTraceReader implements TraceSource {
             .setIgnoreEmptyLines(true)
             .get();
     private static final int WORKERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    private static final Pattern START_LINE = Pattern.compile("startline ([0-9,]+)");
 
     private final String name;
-    private final Reader reader;
+    private final int unitsPerChunk;
+    private final Utf8Text text;
     private final CsvChunker chunker;
     private final Column[] columnAt;
     private final FieldSpec[] specAt;
     private final Map<String, String> metadata = new LinkedHashMap<>();
+    private final Map<String, Long> metadataLine = new HashMap<>();
     private final EventSchema schema = EventSchema.get();
     private final Map<String, Byte> kinds = codes(EventKind.values());
     private final Map<String, Byte> pageTypes = codes(PageType.values());
@@ -70,16 +81,26 @@ public final class CsvTraceReader implements TraceSource {
     private boolean textDone;
     private long rowsRead;
     private long lastTs = Long.MIN_VALUE;
+    // The sequential parse: one parser over the text after the header.
+    private final CSVParser sequential;
+    private final Iterator<CSVRecord> records;
+    private final long dataLineOffset;
+    private final RowValidator sequentialValidator;
+    private boolean sequentialDone;
 
-    /** One parsed chunk: its rows, or the first error in it. */
-    private record Parsed(EventBatch rows, long firstRowLine, TraceFormatException error) {
+    /** One parsed chunk: its rows, the line of the first, and the first error in it (or null). */
+    private record Parsed(EventBatch rows, long firstRowLine, UserException error) {
     }
 
-    private CsvTraceReader(String arg) {
+    private CsvTraceReader(String arg, boolean parallel, int unitsPerChunk, int bufferChars) {
+        if (unitsPerChunk < 1 || unitsPerChunk > EventBatch.DEFAULT_CAPACITY) {
+            throw new IllegalArgumentException("units per chunk: " + unitsPerChunk);
+        }
+        this.unitsPerChunk = unitsPerChunk;
         this.name = Inputs.displayName(arg);
-        this.reader = new InputStreamReader(Inputs.open(arg), StandardCharsets.UTF_8);
-        this.chunker = new CsvChunker(reader);
-        CsvChunker.Chunk header = headerLine();
+        this.text = new Utf8Text(Inputs.open(arg), !parallel);
+        this.chunker = new CsvChunker(text, name, bufferChars);
+        CsvChunker.Chunk header = headerRecord();
         List<String> names = parseHeader(header);
         columnAt = new Column[names.size()];
         specAt = new FieldSpec[names.size()];
@@ -105,16 +126,44 @@ public final class CsvTraceReader implements TraceSource {
                         "missing from the header; the events schema requires it");
             }
         }
-        workers = Executors.newFixedThreadPool(WORKERS, r -> {
-            Thread t = new Thread(r, "iosup-csv");
-            t.setDaemon(true);
-            return t;
-        });
+        dataLineOffset = header.firstLine() + header.lines() - 1;
+        if (parallel) {
+            workers = Executors.newFixedThreadPool(WORKERS, r -> {
+                Thread t = new Thread(r, "iosup-csv");
+                t.setDaemon(true);
+                return t;
+            });
+            sequential = null;
+            records = null;
+            sequentialValidator = null;
+        } else {
+            workers = null;
+            try {
+                sequential = CSVParser.builder().setReader(chunker.rest()).setFormat(FORMAT).get();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            records = sequential.iterator();
+            sequentialValidator = new RowValidator(Column.allMask());
+        }
     }
 
-    /** Opens a CSV trace; {@code -} reads standard input. */
+    /** Opens a CSV trace; {@code -} reads standard input. Chunks of the text are parsed on worker threads. */
     public static CsvTraceReader open(String arg) {
-        return new CsvTraceReader(arg);
+        return new CsvTraceReader(arg, true, EventBatch.DEFAULT_CAPACITY, CsvChunker.BUFFER_CHARS);
+    }
+
+    /** As {@link #open}, with small chunks and a small first buffer, so that tests cross many chunk boundaries. */
+    static CsvTraceReader open(String arg, int unitsPerChunk, int bufferChars) {
+        return new CsvTraceReader(arg, true, unitsPerChunk, bufferChars);
+    }
+
+    /**
+     * Opens a CSV trace to be parsed on the calling thread in one pass of Commons CSV over the whole text (no
+     * chunks): the reference that the parallel reader of {@link #open} must agree with, row for row and error for error.
+     */
+    public static CsvTraceReader openSequential(String arg) {
+        return new CsvTraceReader(arg, false, EventBatch.DEFAULT_CAPACITY, CsvChunker.BUFFER_CHARS);
     }
 
     private static Map<String, Byte> codes(Enum<?>[] values) {
@@ -125,52 +174,120 @@ public final class CsvTraceReader implements TraceSource {
         return m;
     }
 
-    /** Skips blank and comment lines (keeping {@code # key=value} as metadata); returns the header line. */
-    private CsvChunker.Chunk headerLine() {
+    /** Skips blank and comment lines (keeping {@code # key=value} as metadata); returns the header record. */
+    private CsvChunker.Chunk headerRecord() {
+        while (true) {
+            CsvChunker.Chunk unit = chunker.next(1);
+            if (unit == null) {
+                throw new UserException(name + ": empty file: the first line must be a header naming the columns, e.g. "
+                        + String.join(",", schema.table().fieldNames()));
+            }
+            if (unit.error() != null) {
+                throw unit.error();
+            }
+            if (unit.badLine() > 0) {
+                throw notUtf8(unit.badLine());
+            }
+            String line = new String(unit.text(), 0, unit.length());
+            if (line.startsWith("#")) {
+                metadataLine(line, unit.firstLine());
+            } else if (!line.isBlank()) {
+                return unit;
+            }
+        }
+    }
+
+    /** A comment line before the header: {@code # key=value} is metadata, anything else a comment. */
+    private void metadataLine(String line, long no) {
+        String body = line.substring(1).strip();
+        int eq = body.indexOf('=');
+        if (eq <= 0) {
+            return;
+        }
+        String key = body.substring(0, eq).strip();
+        String value = body.substring(eq + 1).strip();
+        if (!TraceMetadata.looksLikeKey(key)) {
+            return;
+        }
+        String where = name + " line " + no;
+        Long before = metadataLine.get(key);
+        if (before != null) {
+            throw new UserException(where + ": metadata '" + key + "' given twice: line " + before + " says '"
+                    + TraceFormatException.shown(metadata.get(key)) + "', line " + no + " says '"
+                    + TraceFormatException.shown(value) + "'");
+        }
+        TraceMetadata.check(key, value, where);
+        metadata.put(key, value);
+        metadataLine.put(key, no);
+    }
+
+    private List<String> parseHeader(CsvChunker.Chunk unit) {
+        CSVParser p;
         try {
-            while (true) {
-                CsvChunker.Chunk line = chunker.next(1);
-                if (line == null) {
-                    throw new UserException(name + ": empty file: the first line must be a header naming the columns, e.g. "
-                            + String.join(",", schema.table().fieldNames()));
-                }
-                String text = new String(line.text(), 0, line.length()).strip();
-                if (text.isEmpty()) {
-                    continue;
-                }
-                if (text.startsWith("#")) {
-                    int eq = text.indexOf('=');
-                    if (eq > 1) {
-                        metadata.put(text.substring(1, eq).strip(), text.substring(eq + 1).strip());
-                    }
-                    continue;
-                }
-                return line;
+            p = CSVParser.builder().setReader(new CharArrayReader(unit.text(), 0, unit.length())).setFormat(FORMAT).get();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (p) {
+            try {
+                return p.getRecords().get(0).toList();
+            } catch (UncheckedIOException | IllegalStateException e) {
+                // The parser's line, read before it is closed (closed, it forgets where it was).
+                long offset = unit.firstLine() - 1;
+                throw malformed(e, offset, offset + p.getCurrentLineNumber(), " header");
             }
         } catch (IOException e) {
-            throw new UserException(name + ": cannot read (" + e.getMessage() + ")", e);
+            throw new UncheckedIOException(e);
         }
     }
 
-    private List<String> parseHeader(CsvChunker.Chunk line) {
-        try (CSVParser p = CSVParser.builder().setReader(new CharArrayReader(line.text(), 0, line.length()))
-                .setFormat(FORMAT).get()) {
-            return p.getRecords().get(0).toList();
-        } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            throw new UserException(name + " line " + line.firstLine() + ": malformed CSV header (" + rootMessage(e) + ")", e);
-        }
+    private TraceFormatException notUtf8(long line) {
+        return new TraceFormatException(name + " line " + line, null, null, String.format(
+                "not UTF-8 text: byte 0x%02x cannot start or continue a UTF-8 character (iosup reads CSV as UTF-8)",
+                text.firstBadByte()));
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
+    /**
+     * The error of a record Commons CSV could not parse: {@code offset} + the parser's line numbers are lines of
+     * the file; {@code line} is the line where the parser stopped.
+     */
+    private TraceFormatException malformed(Exception e, long offset, long line, String what) {
+        CSVException csv = null;
+        IOException io = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CSVException c) {
+                csv = c;
+                break;
+            }
+            if (t instanceof IOException i) {
+                io = i;
+            }
         }
-        return t.getMessage();
+        String message = csv != null ? csv.getMessage() : "";
+        if (message.contains("EOF reached before encapsulated token finished")) {
+            Matcher m = START_LINE.matcher(message);
+            long start = m.find() ? offset + Long.parseLong(m.group(1).replace(",", "")) : line;
+            return new TraceFormatException(name + " line " + start, null, null, "malformed CSV" + what
+                    + ": a quoted field opens here and the text ends before its closing quote"
+                    + " (a quote in a field is doubled, and the field quoted: \"a \"\"b\"\"\")");
+        }
+        if (message.contains("Invalid character between encapsulated token and delimiter")) {
+            return new TraceFormatException(name + " line " + line, null, null, "malformed CSV" + what
+                    + ": a character after a quoted field's closing quote (a quote in a field is doubled,"
+                    + " and the field quoted: \"a \"\"b\"\"\")");
+        }
+        if (csv == null && io != null) {
+            return new TraceFormatException(name + " line " + line, null, null, "cannot read the text (" + io.getMessage() + ")");
+        }
+        return new TraceFormatException(name + " line " + line, null, null, "malformed CSV" + what + " ("
+                + (csv != null ? csv.getMessage() : e.getMessage()) + ")");
     }
 
     @Override
     public boolean next(EventBatch batch) {
+        if (workers == null) {
+            return nextSequential(batch);
+        }
         batch.clear();
         while (true) {
             topUp();
@@ -179,17 +296,17 @@ public final class CsvTraceReader implements TraceSource {
                 return false;
             }
             Parsed p = await(f);
+            EventBatch rows = p.rows();
+            if (!rows.isEmpty() && rows.tsNs()[0] < lastTs) {
+                throw new TraceFormatException(name + " line " + p.firstRowLine(), "ts_ns",
+                        Long.toString(rows.tsNs()[0]), "timestamps must not decrease (previous row has " + lastTs + ")");
+            }
             if (p.error() != null) {
                 throw p.error();
             }
-            EventBatch rows = p.rows();
             if (rows.isEmpty()) {
                 spare.add(rows);
                 continue;
-            }
-            if (rows.tsNs()[0] < lastTs) {
-                throw new TraceFormatException(name + " line " + p.firstRowLine(), "ts_ns",
-                        Long.toString(rows.tsNs()[0]), "timestamps must not decrease (previous row has " + lastTs + ")");
             }
             lastTs = rows.tsNs()[rows.size() - 1];
             if (rows.size() > batch.capacity()) {
@@ -202,18 +319,32 @@ public final class CsvTraceReader implements TraceSource {
         }
     }
 
+    private boolean nextSequential(EventBatch batch) {
+        batch.clear();
+        if (sequentialDone) {
+            return false;
+        }
+        long[] firstRowLine = {-1};
+        UserException e = parseRows(sequential, records, batch, batch.capacity(), dataLineOffset, text::firstBadLine,
+                sequentialValidator, firstRowLine);
+        if (e != null) {
+            throw e;
+        }
+        rowsRead += batch.size();
+        if (batch.size() < batch.capacity()) {
+            sequentialDone = true;
+        }
+        return !batch.isEmpty();
+    }
+
     private void topUp() {
-        try {
-            while (!textDone && pending.size() < 2 * WORKERS + 1) {
-                CsvChunker.Chunk c = chunker.next(EventBatch.DEFAULT_CAPACITY);
-                if (c == null) {
-                    textDone = true;
-                } else {
-                    pending.add(workers.submit(() -> parse(c)));
-                }
+        while (!textDone && pending.size() < 2 * WORKERS + 1) {
+            CsvChunker.Chunk c = chunker.next(unitsPerChunk);
+            if (c == null) {
+                textDone = true;
+            } else {
+                pending.add(workers.submit(() -> parse(c)));
             }
-        } catch (IOException e) {
-            throw new UserException(name + ": cannot read (" + e.getMessage() + ")", e);
         }
     }
 
@@ -238,17 +369,56 @@ public final class CsvTraceReader implements TraceSource {
             b = new EventBatch();
         }
         b.clear();
-        RowValidator validator = new RowValidator(Column.allMask());
-        long line = chunk.firstLine();
-        long firstRowLine = -1;
-        int[] present = b.present();
+        if (chunk.error() != null) {
+            return new Parsed(b, -1, chunk.error());
+        }
+        long[] firstRowLine = {-1};
+        long bad = chunk.badLine();
         try (CSVParser parser = CSVParser.builder()
                 .setReader(new CharArrayReader(chunk.text(), 0, chunk.length())).setFormat(FORMAT).get()) {
-            for (CSVRecord r : parser) {
-                line = chunk.firstLine() - 1 + parser.getCurrentLineNumber();
-                if (firstRowLine < 0) {
-                    firstRowLine = line;
+            UserException e = parseRows(parser, parser.iterator(), b, b.capacity(), chunk.firstLine() - 1, () -> bad,
+                    new RowValidator(Column.allMask()), firstRowLine);
+            if (e == null && bad > 0) {
+                // The byte that is not UTF-8 is in a comment or blank line after the chunk's last record.
+                e = notUtf8(bad);
+            }
+            return new Parsed(b, firstRowLine[0], e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Parses records into {@code b} until it holds {@code max} rows or the records end; returns the first error
+     * (the rows before it stay in {@code b}), or null. Lines of the file are {@code offset} + the parser's; a
+     * record at or after {@code badLine}'s line (a byte that is not UTF-8) is not read: that is the error then.
+     */
+    private UserException parseRows(CSVParser parser, Iterator<CSVRecord> it, EventBatch b, int max, long offset,
+                                    LongSupplier badLine, RowValidator validator, long[] firstRowLine) {
+        int[] present = b.present();
+        while (b.size() < max) {
+            CSVRecord r;
+            try {
+                if (!it.hasNext()) {
+                    long bad = badLine.getAsLong();
+                    return bad > 0 ? notUtf8(bad) : null;
                 }
+                r = it.next();
+            } catch (UncheckedIOException | IllegalStateException e) {
+                long line = offset + parser.getCurrentLineNumber();
+                TraceFormatException error = malformed(e, offset, line, "");
+                long bad = badLine.getAsLong();
+                return bad > 0 && bad <= line ? notUtf8(bad) : error;
+            }
+            long line = offset + parser.getCurrentLineNumber();
+            long bad = badLine.getAsLong();
+            if (bad > 0 && bad <= line) {
+                return notUtf8(bad);
+            }
+            if (firstRowLine[0] < 0) {
+                firstRowLine[0] = line;
+            }
+            try {
                 if (r.size() != columnAt.length) {
                     throw new TraceFormatException(name + " line " + line, null, null, "expected "
                             + columnAt.length + " fields as in the header, found " + r.size());
@@ -265,18 +435,16 @@ public final class CsvTraceReader implements TraceSource {
                     }
                 }
                 b.setSize(i + 1);
-                RowValidator.Violation bad = validator.check(b, i);
-                if (bad != null) {
-                    throw bad.at(name + " line " + line);
+                RowValidator.Violation v = validator.check(b, i);
+                if (v != null) {
+                    // The row stays: the reader checks the order of a chunk's first row against the chunk before.
+                    throw v.at(name + " line " + line);
                 }
+            } catch (TraceFormatException e) {
+                return e;
             }
-            return new Parsed(b, firstRowLine, null);
-        } catch (TraceFormatException e) {
-            return new Parsed(b, firstRowLine, e);
-        } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            return new Parsed(b, firstRowLine, new TraceFormatException(name + " line " + (line + 1), null, null,
-                    "malformed CSV (" + rootMessage(e) + ")"));
         }
+        return null;
     }
 
     private void parseValue(EventBatch batch, int i, int j, String v, long line) {
@@ -298,33 +466,49 @@ public final class CsvTraceReader implements TraceSource {
         }
     }
 
+    /**
+     * An integer: ASCII digits, with a leading '-' read (so that it is refused as out of range, not as text). No
+     * '+', no spaces, no digits of other scripts ({@code Long.parseLong} takes those).
+     */
     private long integer(FieldSpec f, String v, long line) {
-        int from = 0;
-        int to = v.length();
-        while (from < to && v.charAt(from) == ' ') {
-            from++;
+        int n = v.length();
+        int i = 0;
+        boolean negative = n > 1 && v.charAt(0) == '-';
+        if (negative) {
+            i = 1;
         }
-        while (to > from && v.charAt(to - 1) == ' ') {
-            to--;
+        if (i == n) {
+            throw notInteger(f, v, line);
         }
-        long x;
-        try {
-            x = Long.parseLong(v, from, to, 10);
-        } catch (NumberFormatException e) {
-            throw new TraceFormatException(name + " line " + line, f.name(), v, "not an integer");
+        long x = 0;
+        boolean overflow = false;
+        for (; i < n; i++) {
+            int d = v.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                throw notInteger(f, v, line);
+            }
+            if (x > (Long.MAX_VALUE - d) / 10) {
+                overflow = true;
+            } else {
+                x = x * 10 + d;
+            }
         }
-        if (!f.inRange(x)) {
+        if (overflow || !f.inRange(negative ? -x : x)) {
             throw new TraceFormatException(name + " line " + line, f.name(), v, "out of range " + f.rangeText());
         }
-        return x;
+        return negative ? -x : x;
+    }
+
+    private TraceFormatException notInteger(FieldSpec f, String v, long line) {
+        return new TraceFormatException(name + " line " + line, f.name(), v,
+                "not an integer (ASCII digits 0-9 only: no sign, spaces or other digits)");
     }
 
     private boolean bool(FieldSpec f, String v, long line) {
-        String s = v.strip();
-        if (s.equalsIgnoreCase("true") || s.equals("1")) {
+        if (v.equalsIgnoreCase("true") || v.equals("1")) {
             return true;
         }
-        if (s.equalsIgnoreCase("false") || s.equals("0")) {
+        if (v.equalsIgnoreCase("false") || v.equals("0")) {
             return false;
         }
         throw new TraceFormatException(name + " line " + line, f.name(), v, "not a boolean (true, false, 1 or 0)");
@@ -337,9 +521,6 @@ public final class CsvTraceReader implements TraceSource {
             default -> granularities;
         };
         Byte code = m.get(v);
-        if (code == null) {
-            code = m.get(v.strip());
-        }
         if (code == null) {
             List<String> valid = schema.table().enumValues(f.enumName()).stream().map(e -> e.name()).toList();
             throw new TraceFormatException(name + " line " + line, f.name(), v, "not a known " + f.enumName()
@@ -370,9 +551,14 @@ public final class CsvTraceReader implements TraceSource {
 
     @Override
     public void close() {
-        workers.shutdownNow();
+        if (workers != null) {
+            workers.shutdownNow();
+        }
         try {
-            reader.close();
+            if (sequential != null) {
+                sequential.close();
+            }
+            text.close();
         } catch (IOException e) {
             // Nothing more will be read.
         }

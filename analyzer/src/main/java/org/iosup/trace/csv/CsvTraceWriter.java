@@ -59,7 +59,7 @@ public final class CsvTraceWriter implements AutoCloseable {
     private static final Column[] COLUMNS = Column.values();
 
     /** The CSV text of column {@code c} of row {@code i} (which must be present). */
-    static String format(EventBatch b, int i, Column c) {
+    public static String format(EventBatch b, int i, Column c) {
         return switch (c) {
             case TS_NS -> Long.toString(b.tsNs()[i]);
             case KIND -> EventKind.ofCode(b.kind()[i]).name();

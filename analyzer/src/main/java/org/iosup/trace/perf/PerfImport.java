@@ -4,8 +4,11 @@ import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import org.iosup.io.UserException;
+import org.iosup.schema.EventSchema;
+import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
+import org.iosup.trace.TraceFormatException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,12 +42,31 @@ import java.util.function.Consumer;
  * A pfn allocated again while it is a live page-table page (its free was not recorded) gets an
  * implicit PT_FREE first, and is counted. Events leave through a reorder window of
  * {@link #WINDOW_NS}, so they come out in time order even if perf's output is slightly out of
- * order; {@code ts_ns} counts from the first event written.
+ * order; {@code ts_ns} counts from the first event written. An event that arrives more than the
+ * window after a later one (its place is already written) is written at the earliest time still
+ * open, and counted with its line and how far it moved ({@code events_late_beyond_window}).
+ *
+ * <p>Every number read is checked against the events schema (pids, CPUs, times, frames, counts)
+ * and against what the kernel can print (page orders up to {@link #MAX_ORDER}); a line with a
+ * number out of range is counted with its line number ({@code out_of_range_lines}), or under
+ * {@code strict} stops the import, as a malformed line does. The {@code #} lines of
+ * {@code perf script --header} before the first sample are skipped and counted.
  */
 public final class PerfImport {
     /** How far back in time an event may arrive and still be put in order. */
     public static final long WINDOW_NS = 1_000_000_000L;
     private static final int FIRST_LINES = 5;
+    /** Distinct names of unknown tracepoints counted one by one; the others share {@link #OTHER_NAMES}. */
+    static final int UNKNOWN_NAMES = 100;
+    static final String OTHER_NAMES = "(other names)";
+    /** The largest page order a kernel allocates or frees (MAX_PAGE_ORDER on x86). */
+    static final int MAX_ORDER = 10;
+    // The ranges of the events schema that numbers are checked against.
+    private static final long PID_MAX = EventSchema.get().field(Column.PID).max();
+    private static final long CPU_MAX = EventSchema.get().field(Column.CPU).max();
+    private static final long TS_MAX = EventSchema.get().field(Column.TS_NS).max();
+    private static final long FRAME_MAX = EventSchema.get().field(Column.FRAME).max();
+    private static final long COUNT_MAX = EventSchema.get().field(Column.COUNT).max();
 
     private static final byte[] FORK = PerfLine.ascii("sched:sched_process_fork");
     private static final byte[] EXEC = PerfLine.ascii("sched:sched_process_exec");
@@ -98,6 +120,19 @@ public final class PerfImport {
     private static final byte[] XPFN = PerfLine.ascii("pfn");
     private static final byte[] LEVEL = PerfLine.ascii("level");
     private static final long NO_POINTER = Long.MIN_VALUE;
+    /** What {@link PerfLine#hex64} gives for a pointer of more than 64 bits. */
+    private static final long BIG_POINTER = Long.MIN_VALUE + 1;
+
+    /** Ends the handling of a sample found out of range, once counted (one instance, no stack trace). */
+    private static final class Skip extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Skip() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final Skip SKIP = new Skip();
 
     /** Added to an allocator's level when it allocates the kernel's own page tables (vmalloc, init_mm). */
     private static final int KERNEL = 16;
@@ -113,6 +148,8 @@ public final class PerfImport {
 
     /** A page allocation whose kernel call chain is being read. */
     private static final class Alloc {
+        /** The line of its sample. */
+        long line;
         int pid;
         int tid;
         int cpu;
@@ -192,6 +229,17 @@ public final class PerfImport {
     private long base = -1;
     private long lastWritten;
     private long maxSeen = Long.MIN_VALUE;
+    /** The earliest time an event can be written at (the first event's less the window): ts_ns counts from after it. */
+    private long origin = Long.MIN_VALUE;
+    /** The time and line of the sample whose events are being emitted (for late events). */
+    private long recordedTime;
+    private long recordedLine;
+    /** The checked numbers of the sample header being handled. */
+    private int samplePid;
+    private int sampleTid;
+    private int sampleCpu;
+    /** Whether a sample was seen (perf script --header lines come before the first). */
+    private boolean sampleSeen;
     /** Whether the input is the text of {@code trace-cmd report} rather than {@code perf script}. */
     private final boolean traceCmd;
     // perf script: the sample being read (its call chain follows it).
@@ -330,7 +378,18 @@ public final class PerfImport {
         if (line.parseSample()) {
             endSample();
             report.samples++;
-            sample(no);
+            sampleSeen = true;
+            inSample = true;
+            try {
+                headerInRange(no);
+                sample(no);
+            } catch (Skip skipped) {
+                // Counted; its call chain is skipped with it.
+            }
+            return;
+        }
+        if (!sampleSeen && isHeaderLine()) {
+            report.headerLines++;
             return;
         }
         if (containsLost()) {
@@ -380,20 +439,32 @@ public final class PerfImport {
         if (line.parseTraceCmdSample()) {
             endStack();
             report.samples++;
-            if (line.eventIs(KERNEL_STACK)) {
+            boolean stack = line.eventIs(KERNEL_STACK);
+            try {
+                headerInRange(no);
+            } catch (Skip skipped) {
+                // Counted; the stack lines of a kernel_stack event are skipped with it.
+                inStack = stack;
+                return;
+            }
+            if (stack) {
                 // The stack of the last event on this CPU, if that was an allocation by the same task.
                 inStack = true;
-                Alloc a = pendingByCpu.get(line.cpu);
-                if (a != null && a.tid == line.tid) {
+                Alloc a = pendingByCpu.get(sampleCpu);
+                if (a != null && a.tid == sampleTid) {
                     stackOf = a;
                 }
                 return;
             }
-            Alloc waiting = pendingByCpu.remove(line.cpu);
+            Alloc waiting = pendingByCpu.remove(sampleCpu);
             if (waiting != null) {
                 finish(waiting);
             }
-            sample(no);
+            try {
+                sample(no);
+            } catch (Skip skipped) {
+                // Counted.
+            }
             return;
         }
         if (line.startsWith(CPUS) || line.startsWith(CPU_EMPTY) || line.startsWith(VERSION)) {
@@ -440,25 +511,100 @@ public final class PerfImport {
         }
     }
 
+    /** A number of line {@code no} out of range: an error under --strict, else counted; the sample is skipped. */
+    private Skip outOfRange(long no, String what, String written, String range) {
+        String why = what + " '" + TraceFormatException.shown(written) + "' out of range " + range;
+        if (strict) {
+            throw new UserException(source + " line " + no + ": " + why + " (--strict)");
+        }
+        report.outOfRange++;
+        if (report.outOfRangeLines.size() < FIRST_LINES) {
+            report.outOfRangeLines.add(no);
+        }
+        return SKIP;
+    }
+
+    /**
+     * Checks the numbers of the sample header against the schema (pid and tid, CPU, and a time that ts_ns can
+     * hold) and keeps them for the sample; throws {@link #SKIP} when one is out of range (after counting it).
+     */
+    private void headerInRange(long no) {
+        if (line.pid > PID_MAX || line.tid > PID_MAX) {
+            throw outOfRange(no, traceCmd ? "pid" : "pid/tid", line.text(line.idStart, line.idEnd), "0.." + PID_MAX);
+        }
+        if (line.cpu > CPU_MAX) {
+            throw outOfRange(no, "cpu", line.text(line.cpuStart, line.cpuEnd), "0.." + CPU_MAX);
+        }
+        long t = line.timeNs;
+        if (t < 0) {
+            throw outOfRange(no, "time", line.text(line.timeStart, line.timeEnd), "(seconds up to 9223372035)");
+        }
+        if (origin != Long.MIN_VALUE && t - origin > TS_MAX) {
+            throw outOfRange(no, "time", line.text(line.timeStart, line.timeEnd), "(more than "
+                    + TS_MAX / 86_400_000_000_000L + " days after the first event, the schema's longest trace)");
+        }
+        samplePid = (int) line.pid;
+        sampleTid = (int) line.tid;
+        sampleCpu = (int) line.cpu;
+    }
+
+    /**
+     * The number after {@code key} in the payload, checked to lie in [0, max]; -1 when the key is missing (the
+     * caller reports that). {@link #SKIP} when out of range.
+     */
+    private long number(long no, byte[] key, boolean hex, long max) {
+        int at = line.find(key);
+        long v = line.number(at, hex);
+        if (v == PerfLine.TOO_BIG || v > max) {
+            throw outOfRange(no, new String(key, 0, key.length - 1, java.nio.charset.StandardCharsets.US_ASCII),
+                    line.word(at), "0.." + max);
+        }
+        return v;
+    }
+
+    /** A page range of 2^order pages from pfn: the order a kernel's, the last page a frame the schema holds. */
+    private void pagesInRange(long no, long pfn, long order) {
+        if (order > MAX_ORDER) {
+            throw outOfRange(no, "order", Long.toString(order), "0.." + MAX_ORDER);
+        }
+        if (pfn > FRAME_MAX - ((1L << order) - 1)) {
+            throw outOfRange(no, "pfn", line.word(line.find(PFN)), "0.." + (FRAME_MAX - ((1L << order) - 1))
+                    + " (for order " + order + ")");
+        }
+    }
+
+    /** A line of the header that {@code perf script --header} prints before the samples: it starts with '#'. */
+    private boolean isHeaderLine() {
+        int i = line.start;
+        while (i < line.end && line.buf[i] == ' ') {
+            i++;
+        }
+        return i < line.end && line.buf[i] == '#';
+    }
+
     private void sample(long no) {
         inSample = true;
         long t = line.timeNs;
+        recordedTime = t;
+        recordedLine = no;
         int tp = known();
         if (tp == T_ALLOC) {
-            long pfn = line.number(line.find(PFN), true);
-            long order = line.number(line.find(ORDER), false);
+            long pfn = number(no, PFN, true, FRAME_MAX);
+            long order = number(no, ORDER, false, Long.MAX_VALUE);
             if (pfn < 0 || order < 0) {
                 malformed(no, "kmem:mm_page_alloc without pfn= or order=");
                 return;
             }
+            pagesInRange(no, pfn, order);
             report.byTracepoint[tp]++;
             Alloc a = traceCmd ? new Alloc() : perfAlloc;
-            a.pid = line.pid;
-            a.tid = line.tid;
-            a.cpu = line.cpu;
+            a.line = no;
+            a.pid = samplePid;
+            a.tid = sampleTid;
+            a.cpu = sampleCpu;
             a.time = t;
             a.pfn = pfn;
-            a.order = (int) Math.min(order, 10);
+            a.order = (int) order;
             int g = line.find(GFP);
             a.gfpLooksPt = g >= 0 && line.equals(g, Math.min(line.end, g + PT_GFP.length), PT_GFP)
                     && (g + PT_GFP.length == line.end || line.buf[g + PT_GFP.length] == ' '
@@ -475,23 +621,24 @@ public final class PerfImport {
             return;
         }
         if (tp == T_FREE || tp == T_FREE_BATCHED) {
-            long pfn = line.number(line.find(PFN), true);
-            long order = tp == T_FREE ? line.number(line.find(ORDER), false) : 0;
+            long pfn = number(no, PFN, true, FRAME_MAX);
+            long order = tp == T_FREE ? number(no, ORDER, false, Long.MAX_VALUE) : 0;
             if (pfn < 0 || order < 0) {
                 malformed(no, line.event() + " without pfn= or order=");
                 return;
             }
+            pagesInRange(no, pfn, order);
             report.byTracepoint[tp]++;
-            for (long p = pfn; p < pfn + (1L << Math.min(order, 10)); p++) {
-                freed(t, p, line.cpu);
+            for (long p = pfn; p < pfn + (1L << order); p++) {
+                freed(t, p, sampleCpu);
             }
             return;
         }
         if (tp == T_FORK) {
-            int child = (int) line.number(line.find(CHILD_PID), false);
-            int parentTask = (int) line.number(line.find(PID), false);
+            int child = (int) number(no, CHILD_PID, false, PID_MAX);
+            int parentTask = (int) number(no, PID, false, PID_MAX);
             // The parent process: perf's header gives the forking task's process id; trace-cmd only the task's.
-            int parent = traceCmd ? parentTask : line.pid;
+            int parent = traceCmd ? parentTask : samplePid;
             int cc = line.find(CHILD_COMM);
             if (child < 0 || parentTask < 0 || cc < 0) {
                 malformed(no, "sched:sched_process_fork without pid=, child_comm= or child_pid=");
@@ -501,7 +648,7 @@ public final class PerfImport {
             // The child's page tables were allocated by the parent's task before this event: they are the child's,
             // and the child was created just before the first of them.
             // Pages already freed (a failed fork) or already written stay as they are.
-            java.util.List<Ev> pages = forking.remove(line.tid);
+            java.util.List<Ev> pages = forking.remove(sampleTid);
             long at = t;
             if (pages != null) {
                 for (Ev e : pages) {
@@ -517,11 +664,11 @@ public final class PerfImport {
             }
             known.add(child);
             emit(notBeforeWindow(at, t), EventKind.PROC_CREATE, child, parent,
-                    line.text(cc, CHILD_PID_STOP), -1, 0, -1, line.cpu);
+                    line.text(cc, CHILD_PID_STOP), -1, 0, -1, sampleCpu);
             return;
         }
         if (tp == T_EXEC || tp == T_EXIT) {
-            int pid = (int) line.number(line.find(PID), false);
+            int pid = (int) number(no, PID, false, PID_MAX);
             if (pid < 0) {
                 malformed(no, line.event() + " without pid=");
                 return;
@@ -535,7 +682,7 @@ public final class PerfImport {
                     at = notBeforeWindow(start - 1, t);
                 }
                 known.add(pid);
-                emit(at, EventKind.PROC_EXEC, pid, -1, line.comm(), -1, 0, -1, line.cpu);
+                emit(at, EventKind.PROC_EXEC, pid, -1, line.comm(), -1, 0, -1, sampleCpu);
             } else {
                 exit(pid, t);
             }
@@ -551,17 +698,37 @@ public final class PerfImport {
         }
         if (tp == T_IOMMU_MAP || tp == T_IOMMU_UNMAP) {
             long iova = hexAfter(IOVA);
-            long size = line.number(line.find(SIZE), false);
+            if (iova == BIG_POINTER) {
+                throw outOfRange(no, "iova", line.word(line.find(IOVA)), "(64 bits)");
+            }
+            long size = number(no, SIZE, false, COUNT_MAX << 12);
             if (iova == NO_POINTER || size < 0) {
                 malformed(no, line.event() + " without iova= or size=");
                 return;
             }
+            long pages = Math.max(1, ((iova & 0xfff) + size + 0xfff) >>> 12);
+            if (pages > COUNT_MAX) {
+                throw outOfRange(no, "size", line.word(line.find(SIZE)), "(at most " + COUNT_MAX + " pages)");
+            }
             report.byTracepoint[tp]++;
-            emit(t, tp == T_IOMMU_MAP ? EventKind.IOMMU_MAP : EventKind.IOMMU_UNMAP, line.pid, -1, null, iova >>> 12, 0,
-                    (int) Math.min(Integer.MAX_VALUE, Math.max(1, ((iova & 0xfff) + size + 0xfff) >>> 12)), line.cpu);
+            emit(t, tp == T_IOMMU_MAP ? EventKind.IOMMU_MAP : EventKind.IOMMU_UNMAP, samplePid, -1, null, iova >>> 12, 0,
+                    (int) pages, sampleCpu);
             return;
         }
-        report.unknown.merge(line.event(), 1L, Long::sum);
+        unknown(line.event());
+    }
+
+    /**
+     * Counts a sample of a tracepoint the importer does not use, by name: a name over 64 characters cut (as error
+     * messages cut values), and past {@link #UNKNOWN_NAMES} names the others counted together, so that a damaged
+     * input cannot make the report unbounded.
+     */
+    private void unknown(String event) {
+        String name = event.length() > 64 ? TraceFormatException.shown(event) : event;
+        if (report.unknown.size() >= UNKNOWN_NAMES && !report.unknown.containsKey(name)) {
+            name = OTHER_NAMES;
+        }
+        report.unknown.merge(name, 1L, Long::sum);
     }
 
     /**
@@ -576,7 +743,7 @@ public final class PerfImport {
         boolean groupDead = g < 0 || (line.buf[g] != 'f' && line.buf[g] != '0');
         forking.remove(task);
         execStart.remove(task);
-        int process = traceCmd ? task : line.pid;
+        int process = traceCmd ? task : samplePid;
         // A leader leaving before its threads (group_dead=false) ends nothing: its process ends with the last thread.
         if (task != process || groupDead) {
             exitOne(task, t);
@@ -588,7 +755,7 @@ public final class PerfImport {
 
     private void exitOne(int pid, long t) {
         if (known.remove(pid)) {
-            emit(t, EventKind.PROC_EXIT, pid, -1, null, -1, 0, -1, line.cpu);
+            emit(t, EventKind.PROC_EXIT, pid, -1, null, -1, 0, -1, sampleCpu);
         } else {
             report.exitsWithoutAddressSpace++;
         }
@@ -597,28 +764,31 @@ public final class PerfImport {
     /** xen_mmu_alloc_ptpage: "mm %p  pfn %lx  level %d  %spinned"; release_ptpage: "pfn %lx  level %d  %spinned". */
     private void xenPage(long no, long t, int tp) {
         boolean alloc = tp == T_XEN_ALLOC;
-        long mm = alloc ? pointer(MM) : 0;
+        long mm = alloc ? pointer(no, MM) : 0;
         long pfn = word(XPFN, true);
+        if (pfn == PerfLine.TOO_BIG || pfn > FRAME_MAX) {
+            throw outOfRange(no, "pfn", line.word(valueAfter(XPFN)), "0.." + FRAME_MAX);
+        }
         long raw = word(LEVEL, false);
-        int level = raw < 0 ? -1 : xenLevels.level((int) raw, pae);
+        int level = raw < 0 || raw > 16 ? -1 : xenLevels.level((int) raw, pae);
         if (pfn < 0 || level < 1 || mm == NO_POINTER) {
             malformed(no, line.event() + " without mm, pfn or a known level");
             return;
         }
         report.byTracepoint[tp]++;
         if (alloc) {
-            allocate(t, line.pid, pfn, level, line.cpu);
+            allocate(t, samplePid, pfn, level, sampleCpu);
             mmPages.computeIfAbsent(mm, k -> new LongArrayList()).add(pfn);
             pageMm.put(pfn, mm);
         } else {
-            freed(t, pfn, line.cpu);
+            freed(t, pfn, sampleCpu);
         }
     }
 
     /** xen_mmu_pgd_pin/unpin: "mm %p  pgd %p": the mm is pinned as a whole; the event names one of its pages. */
     private void xenPin(long no, long t, int tp) {
         boolean pin = tp == T_XEN_PIN;
-        long mm = pointer(MM);
+        long mm = pointer(no, MM);
         if (mm == NO_POINTER) {
             malformed(no, line.event() + " without mm");
             return;
@@ -631,7 +801,7 @@ public final class PerfImport {
         }
         long p = pages.getLong(0);
         long v = live.get(p);
-        emit(t, pin ? EventKind.PT_PIN : EventKind.PT_UNPIN, (int) (v >>> 8), 0, null, p, (int) (v & 0xff), -1, line.cpu);
+        emit(t, pin ? EventKind.PT_PIN : EventKind.PT_UNPIN, (int) (v >>> 8), 0, null, p, (int) (v & 0xff), -1, sampleCpu);
     }
 
     /** The value after a word of a "name value  name value" payload (xen tracepoints); -1 if none. */
@@ -641,13 +811,21 @@ public final class PerfImport {
     }
 
     /** A kernel pointer after a word ({@code mm 0xffff8880...}): all 64 bits, {@link #NO_POINTER} if none. */
-    private long pointer(byte[] name) {
-        return line.hex64(valueAfter(name), NO_POINTER);
+    private long pointer(long no, byte[] name) {
+        int at = valueAfter(name);
+        long p = line.hex64(at, NO_POINTER, BIG_POINTER);
+        if (p == BIG_POINTER) {
+            throw outOfRange(no, new String(name, java.nio.charset.StandardCharsets.US_ASCII), line.word(at), "(64 bits)");
+        }
+        return p;
     }
 
-    /** The hexadecimal value after {@code key} (e.g. {@code iova=0x...}), all 64 bits; {@link #NO_POINTER} if none. */
+    /**
+     * The hexadecimal value after {@code key} (e.g. {@code iova=0x...}), all 64 bits; {@link #NO_POINTER} if none,
+     * {@link #BIG_POINTER} if longer.
+     */
     private long hexAfter(byte[] key) {
-        return line.hex64(line.find(key), NO_POINTER);
+        return line.hex64(line.find(key), NO_POINTER, BIG_POINTER);
     }
 
     private int valueAfter(byte[] name) {
@@ -683,6 +861,8 @@ public final class PerfImport {
 
     /** An allocation whose call chain has been read: page tables, or something else. */
     private void finish(Alloc a) {
+        recordedTime = a.time;
+        recordedLine = a.line;
         if (a.frames == 0) {
             report.allocationsWithoutStack++;
         }
@@ -710,7 +890,7 @@ public final class PerfImport {
 
     /** {@code t}, or the earliest time the reorder window can still place once an event at {@code now} is in, if later. */
     private long notBeforeWindow(long t, long now) {
-        return Math.max(t, Math.max(maxSeen, now) - WINDOW_NS + 1);
+        return Math.max(t, Math.max(maxSeen, now) - WINDOW_NS);
     }
 
     /** A recorded free of {@code pfn}: a PT_FREE if it is a live page table, else counted. */
@@ -762,7 +942,21 @@ public final class PerfImport {
         return emit(t, EventKind.PT_ALLOC, pid, 0, null, pfn, level, -1, cpu);
     }
 
+    /**
+     * An event into the reorder window at {@code t} (the sample's time, or earlier for a fork or exec moved back to its
+     * page tables). An event whose sample is more than the window older than the latest seen cannot be put in its
+     * place, which is written already: it is written at the window's start instead, and counted as late.
+     */
     private Ev emit(long t, EventKind kind, int pid, int ppid, String comm, long frame, int level, int count, int cpu) {
+        if (maxSeen == Long.MIN_VALUE) {
+            origin = t - WINDOW_NS;
+        } else {
+            long start = maxSeen - WINDOW_NS;
+            if (recordedTime < start) {
+                late(start - recordedTime);
+            }
+            t = Math.max(t, start);
+        }
         Ev ev = new Ev(t, seq++, kind.code(), pid, ppid, comm, frame, level, count, cpu);
         window.add(ev);
         if (t > maxSeen) {
@@ -774,6 +968,15 @@ public final class PerfImport {
         return ev;
     }
 
+    private void late(long shift) {
+        report.late++;
+        report.lateMaxShiftNs = Math.max(report.lateMaxShiftNs, shift);
+        java.util.List<Long> lines = report.lateLines;
+        if (lines.size() < FIRST_LINES && (lines.isEmpty() || lines.get(lines.size() - 1) != recordedLine)) {
+            lines.add(recordedLine);
+        }
+    }
+
     private void flush(long upTo) {
         while (!window.isEmpty() && window.peek().ts <= upTo) {
             Ev e = window.poll();
@@ -783,9 +986,9 @@ public final class PerfImport {
                 report.baseTimeNs = base;
             }
             long ts = e.ts - base;
-            if (ts < lastWritten) {
-                report.late++;
-                ts = lastWritten;
+            if (ts < lastWritten || ts > TS_MAX) {
+                // The window places events in order and times were checked against the first: a bug.
+                throw new IllegalStateException("event at " + ts + " ns written after one at " + lastWritten + " ns");
             }
             lastWritten = ts;
             EventKind k = EventKind.ofCode(e.kind);
@@ -838,8 +1041,13 @@ public final class PerfImport {
         final Map<String, Long> unknown = new TreeMap<>();
         long malformed;
         final java.util.List<Long> malformedLines = new java.util.ArrayList<>();
+        long outOfRange;
+        final java.util.List<Long> outOfRangeLines = new java.util.ArrayList<>();
+        long headerLines;
         long lostRecords;
         long late;
+        final java.util.List<Long> lateLines = new java.util.ArrayList<>();
+        long lateMaxShiftNs;
         long baseTimeNs;
         boolean fiveLevel;
 
@@ -907,8 +1115,15 @@ public final class PerfImport {
             bad.put("count", malformed);
             bad.put("first_lines", malformedLines);
             m.put("malformed_lines", bad);
+            Map<String, Object> range = new LinkedHashMap<>();
+            range.put("count", outOfRange);
+            range.put("first_lines", outOfRangeLines);
+            m.put("out_of_range_lines", range);
+            m.put("header_lines", headerLines);
             m.put("lost_records", lostRecords);
             m.put("events_late_beyond_window", late);
+            m.put("late_events_first_lines", lateLines);
+            m.put("late_events_max_shift_ns", lateMaxShiftNs);
             m.put("first_event_time_ns", baseTimeNs);
             m.put("five_level_paging", fiveLevel);
             return m;

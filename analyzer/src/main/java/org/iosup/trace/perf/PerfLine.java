@@ -9,16 +9,31 @@ import java.nio.charset.StandardCharsets;
  * brackets and colons; a call-chain line is an indented hexadecimal address and a symbol.
  */
 final class PerfLine {
+    /** What a decimal or hexadecimal number that does not fit in 63 bits reads as ({@link #number}). */
+    static final long TOO_BIG = -2;
+    /** Where numbers of the sample header stop growing: beyond every range they are checked against. */
+    private static final long CAP = 1L << 40;
+    /** The largest whole seconds whose nanoseconds fit in a long. */
+    private static final long MAX_SECONDS = (Long.MAX_VALUE - 999_999_999L) / 1_000_000_000L;
+
     byte[] buf;
     int start;
     int end;
-    // The parsed sample header.
+    // The parsed sample header. Numbers are as written, up to 2^40 (a larger one reads as 2^40): the importer
+    // checks them against the events schema. timeNs is -1 when the seconds overflow a long's nanoseconds.
     int commStart;
     int commEnd;
-    int pid;
-    int tid;
-    int cpu;
+    long pid;
+    long tid;
+    long cpu;
     long timeNs;
+    /** Where the PID[/TID] (perf) or PID (trace-cmd), the CPU and the time are written, for messages. */
+    int idStart;
+    int idEnd;
+    int cpuStart;
+    int cpuEnd;
+    int timeStart;
+    int timeEnd;
     int eventStart;
     int eventEnd;
     int payloadStart;
@@ -74,19 +89,21 @@ final class PerfLine {
         if (idStart == idEnd || !isDigit(buf[idStart]) || (j >= start && buf[j] != ' ')) {
             return false;
         }
-        int a = 0;
-        int b = -1;
+        long a = 0;
+        long b = -1;
         for (int k = idStart; k < idEnd; k++) {
             if (buf[k] == '/') {
                 b = 0;
             } else if (b < 0) {
-                a = a * 10 + (buf[k] - '0');
+                a = Math.min(CAP, a * 10 + (buf[k] - '0'));
             } else {
-                b = b * 10 + (buf[k] - '0');
+                b = Math.min(CAP, b * 10 + (buf[k] - '0'));
             }
         }
         pid = a;
         tid = b < 0 ? a : b;
+        this.idStart = idStart;
+        this.idEnd = idEnd;
         comm(j + 1);
         return true;
     }
@@ -101,12 +118,14 @@ final class PerfLine {
         if (j + 1 == idEnd || j <= start || buf[j] != '-') {
             return false;
         }
-        int a = 0;
+        long a = 0;
         for (int k = j + 1; k < idEnd; k++) {
-            a = a * 10 + (buf[k] - '0');
+            a = Math.min(CAP, a * 10 + (buf[k] - '0'));
         }
         pid = a;
         tid = a;
+        idStart = j + 1;
+        this.idEnd = idEnd;
         comm(j);
         return true;
     }
@@ -138,19 +157,22 @@ final class PerfLine {
      */
     private int cpuAndTime(int open) {
         int i = open + 1;
-        int c = 0;
+        long c = 0;
         int digits = 0;
         while (i < end && isDigit(buf[i])) {
-            c = c * 10 + (buf[i++] - '0');
+            c = Math.min(CAP, c * 10 + (buf[i++] - '0'));
             digits++;
         }
         if (digits == 0 || i >= end || buf[i] != ']') {
             return -1;
         }
+        int cs = open + 1;
+        int ce = i;
         i++;
         while (i < end && buf[i] == ' ') {
             i++;
         }
+        int ts = i;
         int t = time(i);
         if (t < 0) {
             // A flags field before the time.
@@ -160,11 +182,16 @@ final class PerfLine {
             while (i < end && buf[i] == ' ') {
                 i++;
             }
+            ts = i;
             t = time(i);
             if (t < 0) {
                 return -1;
             }
         }
+        timeStart = ts;
+        timeEnd = t - 1;
+        cpuStart = cs;
+        cpuEnd = ce;
         i = t;
         while (i < end && buf[i] == ' ') {
             i++;
@@ -189,7 +216,7 @@ final class PerfLine {
         long secs = 0;
         int d = 0;
         while (i < end && isDigit(buf[i])) {
-            secs = secs * 10 + (buf[i++] - '0');
+            secs = Math.min(MAX_SECONDS + 1, secs * 10 + (buf[i++] - '0'));
             d++;
         }
         if (d == 0 || i >= end || buf[i] != '.') {
@@ -211,7 +238,7 @@ final class PerfLine {
         for (int k = fd; k < 9; k++) {
             frac *= 10;
         }
-        timeNs = secs * 1_000_000_000L + frac;
+        timeNs = secs > MAX_SECONDS ? -1 : secs * 1_000_000_000L + frac;
         return i + 1;
     }
 
@@ -313,9 +340,10 @@ final class PerfLine {
 
     /**
      * The hexadecimal number at {@code at}, with or without 0x, all 64 bits (kernel pointers and
-     * addresses with the top bit set); {@code none} if there is none.
+     * addresses with the top bit set); {@code none} if there is none, {@code tooBig} if it has more
+     * than 64 bits.
      */
-    long hex64(int at, long none) {
+    long hex64(int at, long none, long tooBig) {
         if (at < 0) {
             return none;
         }
@@ -324,13 +352,18 @@ final class PerfLine {
         }
         long v = 0;
         int i = at;
+        boolean big = false;
         for (; i < end && isHex(buf[i]); i++) {
+            big |= (v >>> 60) != 0;
             v = v << 4 | Character.digit(buf[i], 16);
         }
-        return i == at ? none : v;
+        return i == at ? none : big ? tooBig : v;
     }
 
-    /** The number at {@code at}: hexadecimal with 0x, or when {@code hex}, else decimal; -1 if none. */
+    /**
+     * The number at {@code at}: hexadecimal with 0x, or when {@code hex}, else decimal; -1 if none,
+     * {@link #TOO_BIG} if it does not fit in 63 bits.
+     */
     long number(int at, boolean hex) {
         if (at < 0 || at >= end) {
             return -1;
@@ -342,12 +375,19 @@ final class PerfLine {
         }
         long v = 0;
         int n = 0;
+        boolean big = false;
+        long limit = hex ? Long.MAX_VALUE >>> 4 : Long.MAX_VALUE / 10;
         while (i < end && (hex ? isHex(buf[i]) : isDigit(buf[i]))) {
-            v = hex ? v * 16 + Character.digit(buf[i], 16) : v * 10 + (buf[i] - '0');
+            int d = hex ? Character.digit(buf[i], 16) : buf[i] - '0';
+            if (v > limit || (!hex && v == limit && d > 7)) {
+                big = true;
+            } else {
+                v = hex ? v << 4 | d : v * 10 + d;
+            }
             i++;
             n++;
         }
-        return n == 0 ? -1 : v;
+        return n == 0 ? -1 : big ? TOO_BIG : v;
     }
 
     /** The text from {@code at} up to {@code stop} (a following key such as {@code " child_pid="}) or the end. */
@@ -373,6 +413,20 @@ final class PerfLine {
 
     String line() {
         return new String(buf, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    /** The text of {@code buf[from, to)}. */
+    String text(int from, int to) {
+        return new String(buf, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    /** The word (up to a space or the line's end) at {@code at}. */
+    String word(int at) {
+        int e = at;
+        while (e < end && buf[e] != ' ') {
+            e++;
+        }
+        return text(at, e);
     }
 
     static boolean isDigit(byte b) {

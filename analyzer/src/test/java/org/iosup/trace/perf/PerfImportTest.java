@@ -5,6 +5,8 @@ import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -189,12 +191,128 @@ class PerfImportTest {
         assertThat(report.asMap().get("malformed_lines")).isEqualTo(Map.of("count", 1L, "first_lines", List.of(1L)));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            pid over 32 bits (read as 100)   | sh 4294967396/4294967396 [000] 10.100000: sched:sched_process_exit: comm=sh pid=2 prio=120 | pid/tid '4294967396/4294967396' out of range 0..2147483647
+            a tid over 31 bits               | sh 2/2147483648 [000] 10.100000: sched:sched_process_exit: comm=sh pid=2 prio=120             | pid/tid '2/2147483648' out of range 0..2147483647
+            cpu over 32 bits                 | sh 2/2 [5000000000] 10.100000: sched:sched_process_exit: comm=sh pid=2 prio=120             | cpu '5000000000' out of range 0..65535
+            cpu over the schema's 65,535     | sh 2/2 [65536] 10.100000: sched:sched_process_exit: comm=sh pid=2 prio=120                  | cpu '65536' out of range 0..65535
+            time past 2^63 ns                | sh 2/2 [000] 99999999999.000001: sched:sched_process_exit: comm=sh pid=2 prio=120          | time '99999999999.000001' out of range (seconds up to 9223372035)
+            time a year after the first      | sh 2/2 [000] 31622412.000001: sched:sched_process_exit: comm=sh pid=2 prio=120            | time '31622412.000001' out of range (more than 366 days after the first event, the schema's longest trace)
+            child pid over 31 bits           | sh 1/1 [000] 10.100000: sched:sched_process_fork: comm=sh pid=1 child_comm=sh child_pid=4294967295 | child_pid '4294967295' out of range 0..2147483647
+            parent pid read as -1            | sh 1/1 [000] 10.100000: sched:sched_process_fork: comm=sh pid=4294967295 child_comm=sh child_pid=3 | pid '4294967295' out of range 0..2147483647
+            exit pid over 64 bits            | sh 1/1 [000] 10.100000: sched:sched_process_exit: comm=sh pid=99999999999999999999 prio=120 | pid '99999999999999999999' out of range 0..2147483647
+            pfn over 63 bits                 | sh 1/1 [000] 10.100000: kmem:mm_page_free: page=0x5 pfn=0xffffffffffffffffff order=0 | pfn '0xffffffffffffffffff' out of range 0..9223372036854775807
+            order over the kernel's 10       | sh 1/1 [000] 10.100000: kmem:mm_page_free: page=0x5 pfn=0x5 order=11                  | order '11' out of range 0..10
+            pages past the last frame        | sh 1/1 [000] 10.100000: kmem:mm_page_free: page=0x5 pfn=0x7ffffffffffffffe order=2    | pfn '0x7ffffffffffffffe' out of range 0..9223372036854775804 (for order 2)
+            xen level over 32 bits           | sh 1/1 [000] 10.100000: xen:xen_mmu_release_ptpage: pfn 5 level 4294967297 pinned    | (nothing: a malformed line)
+            iova over 64 bits                | sh 1/1 [000] 10.100000: iommu:map: iova=0x10000000000000000 paddr=0x0 size=4096        | iova '0x10000000000000000' out of range (64 bits)
+            IOMMU size over 2^31 pages       | sh 1/1 [000] 10.100000: iommu:map: iova=0x0 paddr=0x0 size=9000000000000                | size '9000000000000' out of range 0..8796093018112
+            """)
+    void everyNumberIsCheckedAgainstTheSchemaAndTheLineSkippedWithItsNumber(String what, String bad, String message) {
+        // Issue 13: pid 4294967396 was written as pid 100, cpu 5000000000 as 705032704, pid=4294967295 as ppid -1.
+        String text = fork("sh", "sh", 2) + bad + "\n" + "sh 2/2 [000] 10.500000: sched:sched_process_exit: comm=sh pid=2 prio=120\n";
+        List<String> rows = run(text);
+        assertThat(rows).containsExactly("PROC_CREATE pid=2 ppid=100 comm=sh", "PROC_EXIT pid=2");
+        Map<String, Object> m = report.asMap();
+        if (message.startsWith("(nothing")) {
+            assertThat(m.get("malformed_lines")).isEqualTo(Map.of("count", 1L, "first_lines", List.of(2L)));
+            return;
+        }
+        assertThat(m.get("out_of_range_lines")).isEqualTo(Map.of("count", 1L, "first_lines", List.of(2L)));
+        assertThat(m.get("malformed_lines")).isEqualTo(Map.of("count", 0L, "first_lines", List.of()));
+        assertThatThrownBy(() -> run(text, true, false, XenLevels.P4D)).isInstanceOf(UserException.class)
+                .hasMessage("test line 2: " + message + " (--strict)");
+    }
+
+    @Test
+    void eventsLaterThanTheWindowAreCountedWithTheirLinesAndWhereTheyWent() {
+        // Issue 13: four events at 100.2-100.5 s after one at 130 s were written at 129.000000001 s, and
+        // events_late_beyond_window said 0.
+        String text = fork("sh", "sh", 2).replace("10.000000002", "100.000000000")
+                + "sh 1/1 [000] 130.000000: sched:sched_process_fork: comm=sh pid=1 child_comm=sh child_pid=3\n"
+                + "sh 1/1 [000] 100.200000: sched:sched_process_fork: comm=sh pid=1 child_comm=sh child_pid=4\n"
+                + "sh 4/4 [000] 100.300000: sched:sched_process_exec: filename=/bin/ls pid=4 old_pid=4\n"
+                + "ls 4/4 [000] 100.400000: sched:sched_process_exit: comm=ls pid=4 prio=120\n"
+                + "sh 2/2 [000] 100.500000: sched:sched_process_exit: comm=sh pid=2 prio=120\n";
+        EventBatch all = new EventBatch(100);
+        PerfImport imp = new PerfImport("test", false, false, XenLevels.P4D, b -> {
+            for (int i = 0; i < b.size(); i++) {
+                all.copyRow(b, i);
+            }
+        });
+        imp.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        assertThat(all.size()).isEqualTo(6);
+        // ts_ns counts from 100 s: the late events are at 129 s, the window's start when they arrived, before the
+        // event of 130 s.
+        assertThat(all.tsNs()).startsWith(0L, 29_000_000_000L, 29_000_000_000L, 29_000_000_000L, 29_000_000_000L,
+                30_000_000_000L);
+        assertThat(all.pid()).startsWith(2, 4, 4, 4, 2, 3);
+        Map<String, Object> m = imp.report().asMap();
+        assertThat(m.get("events_late_beyond_window")).isEqualTo(4L);
+        assertThat(m.get("late_events_first_lines")).isEqualTo(List.of(3L, 4L, 5L, 6L));
+        assertThat(m.get("late_events_max_shift_ns")).isEqualTo(28_800_000_000L);
+        // Within the window nothing is late.
+        run(fork("sh", "sh", 2) + "sh 1/1 [000] 10.900000: sched:sched_process_fork: comm=sh pid=1 child_comm=sh child_pid=3\n"
+                + "sh 1/1 [000] 10.000001: sched:sched_process_exit: comm=sh pid=2 prio=120\n");
+        assertThat(report.asMap().get("events_late_beyond_window")).isEqualTo(0L);
+    }
+
+    @Test
+    void theHeaderOfPerfScriptHeaderIsSkippedNotMalformed() {
+        String header = """
+                # ========
+                # captured on    : Tue Dec  2 10:00:00 2026
+                # header version : 1
+                # data offset    : 440
+                # hostname : box
+                # os release : 6.18.44-fc-v595
+                # perf version : 6.1.187
+                # arch : x86_64
+                # nrcpus online : 2
+                # cpudesc : Intel(R) Xeon(R) CPU @ 2.20GHz
+                # total memory : 24596816 kB
+                # cmdline : /usr/bin/perf record -a -g -e sched:sched_process_fork -e kmem:mm_page_alloc
+                # event : name = sched:sched_process_fork, , id = { 12, 13 }, type = 2 (PERF_TYPE_TRACEPOINT), size = 136
+                # CPU_TOPOLOGY info available, use -I to display
+                # pmu mappings: cpu = 4, breakpoint = 5, tracepoint = 2, software = 1
+                # time of first sample : 10.000000
+                # missing features: TRACING_DATA BRANCH_STACK GROUP_DESC AUXTRACE STAT CLOCKID
+                # ========
+                #
+                """;
+        assertThat(run(header + fork("sh", "sh", 2))).containsExactly("PROC_CREATE pid=2 ppid=100 comm=sh");
+        assertThat(report.malformed()).isZero();
+        assertThat(report.asMap().get("header_lines")).isEqualTo(19L);
+        // After the first sample a '#' line is not perf's: malformed.
+        run(fork("sh", "sh", 2) + "# ========\n");
+        assertThat(report.malformed()).isEqualTo(1);
+    }
+
     @Test
     void unknownTracepointsAreCountedAndSkipped() {
         String text = "sh 1/1 [000] 1.000000: irq:irq_handler_entry: irq=5 name=eth0\n"
                 + "sh 1/1 [000] 1.000001: irq:irq_handler_entry: irq=5 name=eth0\n" + fork("sh", "sh", 2);
         assertThat(run(text)).containsExactly("PROC_CREATE pid=2 ppid=100 comm=sh");
         assertThat(report.asMap().get("unknown_events")).isEqualTo(Map.of("irq:irq_handler_entry", 2L));
+    }
+
+    @Test
+    void unknownTracepointNamesAreCutAndBounded() {
+        // Found by the fuzz test: a 65,536-character event name became a key of the report, which JSON readers
+        // refuse (Jackson: names up to 50,000), and any number of names could be kept.
+        StringBuilder text = new StringBuilder(fork("sh", "sh", 2));
+        text.append("sh 1/1 [000] 10.100000: ").append("x".repeat(65_536)).append(": a=1\n");
+        for (int i = 0; i < 150; i++) {
+            text.append("sh 1/1 [000] 10.100001: irq:handler_").append(i).append(": irq=5\n");
+        }
+        run(text.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Long> unknown = (Map<String, Long>) report.asMap().get("unknown_events");
+        assertThat(unknown).hasSize(PerfImport.UNKNOWN_NAMES + 1)
+                .containsEntry("x".repeat(40) + "... (65,536 characters)", 1L)
+                .containsEntry(PerfImport.OTHER_NAMES, 51L);
+        assertThat(unknown.keySet()).allSatisfy(k -> assertThat(k.length()).isLessThanOrEqualTo(64));
     }
 
     @Test

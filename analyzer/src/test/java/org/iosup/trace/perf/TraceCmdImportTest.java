@@ -2,6 +2,7 @@ package org.iosup.trace.perf;
 
 import org.iosup.io.Inputs;
 import org.iosup.io.UserException;
+import org.iosup.testing.TraceCmdText;
 import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
@@ -13,12 +14,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -128,6 +125,26 @@ class TraceCmdImportTest {
     }
 
     @Test
+    void numbersOutOfTheSchemasRangeAreCountedOrUnderStrictAnError() {
+        String fork = "            bash-4100  [001]  1200.000010: sched_process_fork:   comm=bash pid=4100 child_comm=bash child_pid=4101\n";
+        String exit = "              sh-4101  [001]  1200.000600: sched_process_exit:   comm=sh pid=4101 prio=120\n";
+        // Issue 13: the pid of COMM-PID was read modulo 2^32, the CPU too.
+        String bigPid = "            bash-4294967396  [001]  1200.000100: sched_process_exit:   comm=bash pid=4100 prio=120\n";
+        String bigCpu = "            bash-4101  [4294967297]  1200.000200: mm_page_alloc:  page=0x1 pfn=0x19a50b order=0 gfp_flags=GFP_KERNEL\n"
+                + "            bash-4101  [4294967297]  1200.000201: kernel_stack:         <stack trace >\n"
+                + "=> __alloc_frozen_pages_noprof (ffffffff8161f42b)\n"
+                + "=> pte_alloc_one (ffffffff81340359)\n";
+        List<String> rows = run(fork + bigPid + bigCpu + exit, false);
+        assertThat(rows).containsExactly("PROC_CREATE t=0 pid=4101 ppid=4100 comm=bash", "PROC_EXIT t=590000 pid=4101");
+        assertThat(report.asMap().get("out_of_range_lines")).isEqualTo(Map.of("count", 3L, "first_lines", List.of(2L, 3L, 4L)));
+        assertThat(report.malformed()).isZero();
+        assertThatThrownBy(() -> run(fork + bigPid + exit, true)).isInstanceOf(UserException.class)
+                .hasMessage("tc line 2: pid '4294967396' out of range 0..2147483647 (--strict)");
+        assertThatThrownBy(() -> run(fork + bigCpu + exit, true)).isInstanceOf(UserException.class)
+                .hasMessage("tc line 2: cpu '4294967297' out of range 0..65535 (--strict)");
+    }
+
+    @Test
     void strayStackLinesAndGarbageAreMalformed() {
         String text = "=> pte_alloc_one (ffffffff81340359)\n"
                 + "            bash-4100  [001]  1200.000010: sched_process_fork:   comm=bash pid=4100 child_comm=bash child_pid=4102\n"
@@ -138,13 +155,6 @@ class TraceCmdImportTest {
                 .hasMessage("tc line 1: malformed: a stack line without a kernel_stack event before it (--strict)");
     }
 
-    private static final Pattern SAMPLE = Pattern.compile("^\\s*(.+?)\\s+(\\d+)/(\\d+)\\s+\\[(\\d+)\\]\\s+(\\d+)\\.(\\d+):\\s+(\\S+):\\s?(.*)$");
-    private static final Pattern FRAME = Pattern.compile("^\\s+([0-9a-f]+) (\\S+?)(\\+0x[0-9a-f]+)?( \\(.*\\))?$");
-
-    /** One event of the converted text, with its kernel_stack record. */
-    private record Rec(long ts, long seq, int cpu, String text) {
-    }
-
     /**
      * The committed perf recording rewritten in trace-cmd's layout (nanosecond timestamps, as
      * {@code report -t}; a kernel_stack record 1 ns after each event with a chain, on its CPU; all
@@ -153,53 +163,12 @@ class TraceCmdImportTest {
      */
     @Test
     void theCommittedRecordingInTraceCmdLayoutGivesThePerfImportsCounts() throws IOException {
-        List<Rec> recs = new ArrayList<>();
-        long seq = 0;
+        String text;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
                 Inputs.open("../traces/perf-sample.script.gz"), StandardCharsets.UTF_8))) {
-            String l;
-            String head = null;
-            int cpu = 0;
-            long ts = 0;
-            String who = null;
-            StringBuilder stack = new StringBuilder();
-            while (true) {
-                l = in.readLine();
-                Matcher s = l == null ? null : SAMPLE.matcher(l);
-                boolean isSample = s != null && s.matches();
-                Matcher f = l == null || isSample ? null : FRAME.matcher(l);
-                if (f != null && f.matches() && head != null) {
-                    stack.append("=> ").append(f.group(2)).append(" (").append(f.group(1)).append(")\n");
-                    continue;
-                }
-                if (head != null && (l == null || isSample || l.isBlank())) {
-                    recs.add(new Rec(ts, seq++, cpu, head));
-                    if (stack.length() > 0) {
-                        recs.add(new Rec(ts + 1, seq++, cpu, String.format(Locale.ROOT, "%s [%03d] %s: kernel_stack:         "
-                                + "<stack trace >%n", who, cpu, secs(ts + 1)) + stack));
-                    }
-                    head = null;
-                    stack.setLength(0);
-                }
-                if (l == null) {
-                    break;
-                }
-                if (isSample) {
-                    cpu = Integer.parseInt(s.group(4));
-                    String frac = (s.group(6) + "000000000").substring(0, 9);
-                    ts = Long.parseLong(s.group(5)) * 1_000_000_000L + Long.parseLong(frac);
-                    String event = s.group(7).substring(s.group(7).indexOf(':') + 1);
-                    who = String.format(Locale.ROOT, "%16s-%s", s.group(1), s.group(3));
-                    head = String.format(Locale.ROOT, "%s [%03d] %s: %-21s %s%n", who, cpu, secs(ts), event + ":", s.group(8));
-                }
-            }
+            text = TraceCmdText.fromPerf(in);
         }
-        recs.sort(Comparator.comparingLong(Rec::ts).thenComparingLong(Rec::seq));
-        StringBuilder text = new StringBuilder("cpus=2\n");
-        for (Rec r : recs) {
-            text.append(r.text());
-        }
-        run(text.toString(), true);
+        run(text, true);
         Map<String, Object> m = report.asMap();
         assertThat(m.get("events_by_tracepoint")).isEqualTo(Map.of("kmem:mm_page_alloc", 96_704L, "kmem:mm_page_free",
                 94_273L, "kmem:mm_page_free_batched", 90_325L, "sched:sched_process_exec", 164L,
@@ -211,9 +180,5 @@ class TraceCmdImportTest {
         assertThat(m.get("events_written")).isEqualTo(Map.of("PROC_CREATE", 165L, "PROC_EXEC", 164L, "PT_ALLOC", 3_058L,
                 "PT_FREE", 2_913L, "PROC_EXIT", 164L));
         assertThat(m.get("allocations_without_call_chain")).isEqualTo(0L);
-    }
-
-    private static String secs(long ns) {
-        return String.format(Locale.ROOT, "%d.%09d", ns / 1_000_000_000L, ns % 1_000_000_000L);
     }
 }

@@ -1,6 +1,7 @@
 package org.iosup.model.guest;
 
 import org.iosup.io.UserException;
+import org.iosup.schema.TraceMetadata;
 
 /**
  * The guest's paging mode: how many page-table levels its address spaces have. Under 32-bit PAE
@@ -10,8 +11,8 @@ import org.iosup.io.UserException;
 public enum Paging {
     PAE("pae", 3), X86_64("x86-64", 4);
 
-    /** Trace metadata key naming the paging mode. */
-    public static final String META_KEY = "iosup.paging";
+    /** Trace metadata key naming the paging mode (its values checked where metadata enters: TraceMetadata). */
+    public static final String META_KEY = TraceMetadata.PAGING;
 
     private final String label;
     private final int levels;
