@@ -105,6 +105,13 @@ public final class Iosup implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // The answer scripts ask for most often, without building any command line.
+            for (String line : new VersionProvider().getVersion()) {
+                System.out.println(line);
+            }
+            System.exit(0);
+        }
         int code;
         try {
             CommandLine cl = commandLineFor(args);

@@ -19,7 +19,10 @@ import java.util.Map;
  * the code and {@code schemas/README.md} cannot drift apart.
  */
 public final class TableSchema {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Jackson's mapper, made on first {@link #load} only ({@link #version} must not pay for it). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final String name;
     private final int version;
@@ -47,7 +50,7 @@ public final class TableSchema {
             if (in == null) {
                 throw new IllegalStateException("schema resource missing from the build: " + resource);
             }
-            return parse(JSON.readTree(in), resource);
+            return parse(Json.MAPPER.readTree(in), resource);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read schema " + resource, e);
         }

@@ -29,6 +29,7 @@ public final class CdsTrainingCommand implements Callable<Integer> {
             String csv = dir.resolve("t.csv").toString();
             for (List<String> args : List.of(
                     List.of("--help"),
+                    List.of("--version"),
                     List.of("replay", "--help"),
                     List.of("synth", "--preset", "busy", "--minutes", "0.5", "-q", "-o", trace),
                     List.of("inspect", trace),
