@@ -15,6 +15,7 @@ import org.iosup.replay.ReplayResult;
 import org.iosup.replay.report.ReplayReport;
 import org.iosup.trace.parquet.ParquetTraceReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,6 +68,9 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads: 1 runs everything in turn; 2 or more overlap reading with replaying (default: the CPUs). Results do not depend on it.")
     Integer threads;
+
+    @Mixin
+    TraceReadMixin read;
 
     @Option(names = "--strict", description = "Make the first event the model cannot accept fatal (exit code 2).")
     boolean strict;
@@ -124,10 +128,10 @@ public final class ReplayCommand implements Callable<Integer> {
         if (!Files.isRegularFile(trace)) {
             throw new UserException(trace + ": no such file");
         }
-        ReplayConfig config = new ReplayConfig(trace, specs, hv, pg, iommu, costs, n, strict);
+        ReplayConfig config = new ReplayConfig(trace, specs, hv, pg, iommu, costs, n, strict, read.options());
         PrintWriter err = spec.commandLine().getErr();
         try (OutputFolder out = OutputFolder.open(output);
-             Progress progress = Progress.start("replay", ParquetTraceReader.rowCount(trace), "events", quiet)) {
+             Progress progress = Progress.start("replay", ParquetTraceReader.rowCount(trace, read.options()), "events", quiet)) {
             ReplayResult r = Replay.run(config, progress);
             ReplayReport.write(r, out, Hashes.sha256(trace));
             out.commit();
