@@ -460,7 +460,7 @@ abstract class ColumnDecoder {
 
     private void ensureIds(int count) {
         if (ids.length < count) {
-            ids = new int[Math.max(count, 1 << 15)];
+            ids = new int[Math.max(count, Math.min(2 * ids.length, 1 << 15))];
         }
         idPos = 0;
         idCount = count;

@@ -94,11 +94,7 @@ final class ParquetFile implements AutoCloseable {
             }
             dataEnd = size - 8 - footerLength;
             byte[] raw = read(dataEnd, (int) footerLength);
-            try {
-                thrift = Thrift.fileMetaData(raw, 0, raw.length);
-            } catch (Thrift.Corrupt e) {
-                throw fail("corrupt footer: " + e.getMessage());
-            }
+            // The checksum first: a damaged footer is reported as such, not as what it then seems to say.
             int crcAt = crcValueAt(raw);
             if (crcAt == -2) {
                 throw fail("corrupt footer: " + FOOTER_CRC_KEY + " appears more than once");
@@ -113,6 +109,11 @@ final class ParquetFile implements AutoCloseable {
                 }
             }
             iosupVerified = verify && crcAt >= 0;
+            try {
+                thrift = Thrift.fileMetaData(raw, 0, raw.length);
+            } catch (Thrift.Corrupt e) {
+                throw fail("corrupt footer: " + e.getMessage());
+            }
             keyValues = keyValues(thrift);
             checkLayout();
             try {

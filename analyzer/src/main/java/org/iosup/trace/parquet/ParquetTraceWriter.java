@@ -97,8 +97,8 @@ public final class ParquetTraceWriter implements AutoCloseable {
         return new ParquetTraceWriter(target, codec, metadata, ROW_GROUP_ROWS);
     }
 
-    /** As {@link #create(Path, CompressionCodecName, Map)} with smaller row groups (for tests). */
-    static ParquetTraceWriter create(Path target, CompressionCodecName codec, Map<String, String> metadata,
+    /** As {@link #create(Path, CompressionCodecName, Map)} with row groups of at most {@code rowGroupRows} rows (tests use small ones). */
+    public static ParquetTraceWriter create(Path target, CompressionCodecName codec, Map<String, String> metadata,
                                      int rowGroupRows) {
         return new ParquetTraceWriter(target, codec, metadata, rowGroupRows);
     }
