@@ -14,9 +14,41 @@ public final class TraceFormatException extends UserException {
 
     public TraceFormatException(String where, String column, String value, String problem) {
         super(where + ": " + (column == null ? "" : "column '" + column + "'"
-                + (value == null ? "" : " value '" + value + "'") + ": ") + problem);
+                + (value == null ? "" : " value '" + printable(value) + "'") + ": ") + problem);
         this.where = where;
         this.column = column;
+    }
+
+    /** Longest value shown whole in a message. */
+    private static final int SHOWN = 100;
+
+    /**
+     * A value as shown in a one-line message: control characters escaped (a newline as a backslash
+     * and n, others as a backslash, u and 4 hex digits), and a value longer than {@value #SHOWN}
+     * characters cut, with its length.
+     */
+    static String printable(String value) {
+        StringBuilder b = new StringBuilder();
+        int n = Math.min(value.length(), SHOWN);
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        if (value.length() > SHOWN) {
+            b.append("... (").append(value.length()).append(" characters)");
+        }
+        return b.toString();
     }
 
     /** File and line or row, e.g. {@code trace.csv line 7}. */

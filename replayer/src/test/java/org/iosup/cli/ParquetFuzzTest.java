@@ -145,8 +145,28 @@ class ParquetFuzzTest {
                     fail(o, what, reader + ": the error is not one line naming the file: " + m);
                 }
             } catch (Throwable t) {
-                fail(o, what, reader + " crashed: " + t);
+                fail(o, what, reader + " crashed: " + t + " at " + java.util.Arrays.toString(java.util.Arrays.copyOf(t.getStackTrace(), 4)));
             }
+        }
+    }
+
+    /**
+     * Reads a damaged file without verification (nothing is trusted, every column decoded): the
+     * values may then be anything, but the read must still succeed or fail with one located line.
+     */
+    private void checkUnverified(Original o, byte[] damaged, String what) throws IOException {
+        Files.write(damagedFile, damaged);
+        reads++;
+        try {
+            readAll(damagedFile, "export", new TraceReadOptions(false));
+        } catch (UserException u) {
+            refused++;
+            String m = u.getMessage();
+            if (m.contains("\n") || !m.startsWith(damagedFile.toString())) {
+                fail(o, what, "--no-verify: the error is not one line naming the file: " + m);
+            }
+        } catch (Throwable t) {
+            fail(o, what, "--no-verify crashed: " + t + " at " + java.util.Arrays.toString(java.util.Arrays.copyOf(t.getStackTrace(), 4)));
         }
     }
 
@@ -176,11 +196,12 @@ class ParquetFuzzTest {
     }
 
     /**
-     * Every bit of each file's frame and footer (the last 8 bytes, the footer, the first 4 bytes)
-     * flipped, and a seeded tenth of the other bits (pages and their headers: a page's CRC
-     * refuses almost all of those at once); every truncation. Each damaged file goes through the
-     * export reader and, in turn, one of the others; with {@code -Dfuzz.minutes=N} every bit
-     * through every reader, then random damage for N minutes.
+     * Every bit of each file's first 4 and last 8 bytes flipped, a seeded half of its footer's bits
+     * and a twelfth of the other bits (pages and their headers: a page's CRC refuses almost all of
+     * those at once); every truncation. Each damaged file goes through the
+     * export reader and, in turn, one of the others, and most also through the export reader
+     * without verification (where any values may come, but no crash); with {@code -Dfuzz.minutes=N}
+     * every bit through every reader, then random damage for N minutes.
      */
     @Test
     void singleBitFlipsAndEveryTruncationAreReadRightOrRefused() throws IOException {
@@ -200,12 +221,16 @@ class ParquetFuzzTest {
             for (int bit = 0; bit < bytes.length * 8; bit++) {
                 int at = bit >>> 3;
                 boolean frame = at < 4 || at >= footerStart;
-                if (!thorough && !frame && r.nextInt(10) != 0) {
+                boolean ends = at < 4 || at >= bytes.length - 8;
+                if (!thorough && !ends && r.nextInt(frame ? 2 : 12) != 0) {
                     continue;
                 }
                 byte[] d = bytes.clone();
                 d[at] ^= (byte) (1 << (bit & 7));
                 check(o, d, "bit " + bit, thorough ? every : List.of("export", others.get(turn++ % 3)));
+                if (thorough || !frame || r.nextInt(4) == 0) {
+                    checkUnverified(o, d, "bit " + bit);
+                }
             }
             for (int length = 0; length < bytes.length; length++) {
                 check(o, java.util.Arrays.copyOf(bytes, length), "cut at " + length,
@@ -242,6 +267,7 @@ class ParquetFuzzTest {
                     }
                 }
                 check(o, d, what.toString(), every);
+                checkUnverified(o, d, what.toString());
             }
         }
         System.out.printf("ParquetFuzzTest: %,d reads of %s, %,d refused, %.1f s%n", reads,

@@ -141,9 +141,10 @@ public final class ParquetTraceReader implements TraceSource {
             this.chunkBuffers = new byte[decoders.size()][];
             List<ColumnChunkMetaData> first = footer.getBlocks().isEmpty() ? List.of() : footer.getBlocks().get(0).getColumns();
             for (int k = 0; k < decoders.size(); k++) {
-                String name = decoders.get(k).column.columnName();
+                org.apache.parquet.hadoop.metadata.ColumnPath p = org.apache.parquet.hadoop.metadata.ColumnPath.get(
+                        decoders.get(k).column.columnName());
                 for (int j = 0; j < first.size(); j++) {
-                    if (first.get(j).getPath().toDotString().equals(name)) {
+                    if (first.get(j).getPath().equals(p)) {
                         chunkIndex[k] = j;
                     }
                 }
@@ -176,7 +177,7 @@ public final class ParquetTraceReader implements TraceSource {
                 String name = c.getPath().toDotString();
                 Column col = Column.byName(name);
                 if (col == null || !present.contains(col) || !seen.add(name)
-                        || !firstChunks.get(Math.min(j, firstChunks.size() - 1)).getPath().toDotString().equals(name)) {
+                        || !firstChunks.get(Math.min(j, firstChunks.size() - 1)).getPath().equals(c.getPath())) {
                     throw new UserException(path + ": row group " + (g + 1) + ": corrupt footer: column chunk "
                             + (j + 1) + " is for column '" + name + "', which the schema or the first row group does not have there");
                 }

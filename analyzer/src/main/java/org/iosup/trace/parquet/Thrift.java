@@ -6,9 +6,8 @@ import shaded.parquet.org.apache.thrift.TBase;
 import shaded.parquet.org.apache.thrift.TConfiguration;
 import shaded.parquet.org.apache.thrift.TException;
 import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
-import shaded.parquet.org.apache.thrift.transport.TIOStreamTransport;
-
-import java.io.ByteArrayInputStream;
+import shaded.parquet.org.apache.thrift.transport.TTransport;
+import shaded.parquet.org.apache.thrift.transport.TTransportException;
 
 /**
  * Parquet's Thrift structures (footer, page headers) read from bytes in memory, bounded by those
@@ -30,10 +29,10 @@ final class Thrift {
 
     /** The footer's FileMetaData from buf[from, from + length), which it must fill exactly. */
     static FileMetaData fileMetaData(byte[] buf, int from, int length) throws Corrupt {
-        Counting in = new Counting(buf, from, length);
-        FileMetaData m = read(new FileMetaData(), in, length);
-        if (in.position() != from + length) {
-            throw new Corrupt((from + length - in.position()) + " bytes follow the footer's metadata");
+        Bounded in = new Bounded(buf, from, from + length);
+        FileMetaData m = read(new FileMetaData(), in);
+        if (in.pos != from + length) {
+            throw new Corrupt((from + length - in.pos) + " bytes follow the footer's metadata");
         }
         return m;
     }
@@ -43,17 +42,16 @@ final class Thrift {
      * length in bytes.
      */
     static PageHeader pageHeader(byte[] buf, int from, int end, int[] consumed) throws Corrupt {
-        Counting in = new Counting(buf, from, end - from);
-        PageHeader h = read(new PageHeader(), in, end - from);
-        consumed[0] = in.position() - from;
+        Bounded in = new Bounded(buf, from, end);
+        PageHeader h = read(new PageHeader(), in);
+        consumed[0] = in.pos - from;
         return h;
     }
 
-    private static <T extends TBase<?, ?>> T read(T target, Counting in, int length) throws Corrupt {
+    private static <T extends TBase<?, ?>> T read(T target, Bounded in) throws Corrupt {
         try {
-            TConfiguration config = new TConfiguration(Math.max(length, 1), Math.max(length, 1), 64);
-            TCompactProtocol protocol = new TCompactProtocol(new TIOStreamTransport(config, in), length, length);
-            target.read(protocol);
+            int length = in.end - in.pos;
+            target.read(new TCompactProtocol(in, length, length));
             return target;
         } catch (TException | RuntimeException e) {
             throw new Corrupt(reason(e));
@@ -82,14 +80,86 @@ final class Thrift {
         return m.replaceAll("\\S+@[0-9a-f]{4,}", "").replace("!", "").trim();
     }
 
-    /** A byte array input stream that tells its position. */
-    private static final class Counting extends ByteArrayInputStream {
-        Counting(byte[] buf, int from, int length) {
-            super(buf, from, length);
+    /**
+     * Bytes of a byte array as a Thrift transport that Thrift's compact protocol reads in place,
+     * and that refuses any length (of a string, a list) beyond the bytes left.
+     */
+    private static final class Bounded extends TTransport {
+        private static final TConfiguration CONFIG = new TConfiguration(Integer.MAX_VALUE, Integer.MAX_VALUE, 64);
+        private final byte[] buf;
+        private final int end;
+        private int pos;
+
+        Bounded(byte[] buf, int from, int end) {
+            this.buf = buf;
+            this.pos = from;
+            this.end = end;
         }
 
-        int position() {
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void open() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public int read(byte[] dst, int off, int len) throws TTransportException {
+            int n = Math.min(len, end - pos);
+            if (n <= 0) {
+                throw new TTransportException(TTransportException.END_OF_FILE, "the structure ends early");
+            }
+            System.arraycopy(buf, pos, dst, off, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            throw new UnsupportedOperationException("read only");
+        }
+
+        @Override
+        public byte[] getBuffer() {
+            return buf;
+        }
+
+        @Override
+        public int getBufferPosition() {
             return pos;
+        }
+
+        @Override
+        public int getBytesRemainingInBuffer() {
+            return end - pos;
+        }
+
+        @Override
+        public void consumeBuffer(int n) {
+            pos += n;
+        }
+
+        @Override
+        public TConfiguration getConfiguration() {
+            return CONFIG;
+        }
+
+        @Override
+        public void updateKnownMessageSize(long size) {
+        }
+
+        @Override
+        public void checkReadBytesAvailable(long n) throws TTransportException {
+            if (n < 0 || n > end - pos) {
+                throw new TTransportException(TTransportException.END_OF_FILE,
+                        "a length of " + n + " bytes where " + (end - pos) + " are left");
+            }
         }
     }
 }
