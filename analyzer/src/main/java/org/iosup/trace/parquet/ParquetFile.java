@@ -162,6 +162,10 @@ final class ParquetFile implements AutoCloseable {
         if (thrift.getNum_rows() < 0) {
             throw fail("corrupt footer: " + thrift.getNum_rows() + " rows");
         }
+        java.util.Set<String> columns = new java.util.HashSet<>();
+        for (org.apache.parquet.format.SchemaElement e : thrift.getSchema().subList(1, thrift.getSchema().size())) {
+            columns.add(e.getName());
+        }
         long sum = 0;
         List<RowGroup> groups = thrift.getRow_groups();
         for (int g = 0; g < groups.size(); g++) {
@@ -191,6 +195,11 @@ final class ParquetFile implements AutoCloseable {
                 }
                 if (m.getPath_in_schema() == null || m.getType() == null || m.getCodec() == null) {
                     throw fail(where + ": corrupt footer: a column chunk's type, path or codec is missing or unknown");
+                }
+                String path = String.join(".", m.getPath_in_schema());
+                if (m.getPath_in_schema().size() == 1 && !columns.contains(path)) {
+                    throw fail(where + ": corrupt footer: a column chunk of '" + path
+                            + "', which is not a column of the file's schema");
                 }
             }
         }

@@ -100,10 +100,14 @@ public final class ParquetTraceReader implements TraceSource {
                 try {
                     present.put(c, StoredType.of(spec, t));
                 } catch (StoredType.Unreadable e) {
+                    boolean integer = spec.type() == org.iosup.schema.FieldType.INT32
+                            || spec.type() == org.iosup.schema.FieldType.INT64;
+                    String why = e.getMessage() != null ? e.getMessage() : integer
+                            ? "iosup reads integers as INT32 or INT64: plain, INT(bits, signed or not), DECIMAL, or "
+                            + "TIMESTAMP for a time in ns" : null;
                     throw new UserException(path + ": column '" + c.columnName() + "' has Parquet type "
-                            + e.getMessage() + ", but the events schema says " + spec.type().name().toLowerCase(Locale.ROOT)
-                            + " (iosup reads integers as INT32 or INT64, plain, INT(n, signed or unsigned), "
-                            + "DECIMAL or, for ts_ns, TIMESTAMP)");
+                            + e.type + ", but the events schema says " + spec.type().name().toLowerCase(Locale.ROOT)
+                            + (why == null ? "" : " (" + why + ")"));
                 }
             }
             for (Column c : Column.values()) {

@@ -52,10 +52,10 @@ final class StoredType {
     /** The type of a file column, checked against its field; a one-line problem when it cannot be read. */
     static StoredType of(FieldSpec spec, Type t) throws Unreadable {
         if (!t.isPrimitive()) {
-            throw new Unreadable("is a group (" + t.toString().trim().replaceAll("\\s+", " ") + ")");
+            throw new Unreadable(t.toString().trim().replaceAll("\\s+", " "), "a group, not a value");
         }
         if (t.isRepetition(Type.Repetition.REPEATED)) {
-            throw new Unreadable("is REPEATED (a list)");
+            throw new Unreadable(t.toString().trim(), "REPEATED: a list, not a value");
         }
         PrimitiveType p = t.asPrimitiveType();
         PrimitiveTypeName physical = p.getPrimitiveTypeName();
@@ -99,7 +99,7 @@ final class StoredType {
         }
         if (logical instanceof TimestampLogicalTypeAnnotation ts) {
             if (!"ns".equals(spec.unit())) {
-                throw new Unreadable(text + " (a timestamp, but the field is not a time in ns)");
+                throw new Unreadable(text, "a timestamp, but the field is not a time");
             }
             long factor = switch (ts.getUnit()) {
                 case MILLIS -> 1_000_000L;
@@ -111,7 +111,7 @@ final class StoredType {
         if (logical instanceof DecimalLogicalTypeAnnotation d) {
             int scale = d.getScale();
             if (scale < 0 || scale > 18) {
-                throw new Unreadable(text + " (scale " + scale + ")");
+                throw new Unreadable(text, "a decimal of scale " + scale);
             }
             return scale == 0 ? new StoredType(Kind.AS_STORED, 1, 0, text)
                     : new StoredType(Kind.DECIMAL, BigDecimal.TEN.pow(scale).longValueExact(), scale, text);
@@ -150,12 +150,18 @@ final class StoredType {
         };
     }
 
-    /** A stored type the schema's field cannot take. */
+    /** A stored type the schema's field cannot take: the type as the file states it, and why (or null). */
     static final class Unreadable extends Exception {
         private static final long serialVersionUID = 1L;
+        final String type;
 
-        Unreadable(String message) {
-            super(message);
+        Unreadable(String type) {
+            this(type, null);
+        }
+
+        Unreadable(String type, String why) {
+            super(why);
+            this.type = type;
         }
     }
 
