@@ -196,8 +196,8 @@ class ParquetFuzzTest {
     }
 
     /**
-     * Every bit of each file's first 4 and last 8 bytes flipped, a seeded half of its footer's bits
-     * and a twelfth of the other bits (pages and their headers: a page's CRC refuses almost all of
+     * Every bit of each file's first 4 and last 8 bytes flipped, a seeded third of its footer's bits
+     * and a sixteenth of the other bits (pages and their headers: a page's CRC refuses almost all of
      * those at once); every truncation. Each damaged file goes through the
      * export reader and, in turn, one of the others, and most also through the export reader
      * without verification (where any values may come, but no crash); with {@code -Dfuzz.minutes=N}
@@ -222,13 +222,13 @@ class ParquetFuzzTest {
                 int at = bit >>> 3;
                 boolean frame = at < 4 || at >= footerStart;
                 boolean ends = at < 4 || at >= bytes.length - 8;
-                if (!thorough && !ends && r.nextInt(frame ? 2 : 12) != 0) {
+                if (!thorough && !ends && r.nextInt(frame ? 3 : 16) != 0) {
                     continue;
                 }
                 byte[] d = bytes.clone();
                 d[at] ^= (byte) (1 << (bit & 7));
                 check(o, d, "bit " + bit, thorough ? every : List.of("export", others.get(turn++ % 3)));
-                if (thorough || !frame || r.nextInt(4) == 0) {
+                if (thorough || !frame || r.nextInt(8) == 0) {
                     checkUnverified(o, d, "bit " + bit);
                 }
             }
