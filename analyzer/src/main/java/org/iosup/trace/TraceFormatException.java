@@ -28,23 +28,7 @@ public final class TraceFormatException extends UserException {
      * characters cut, with its length.
      */
     static String printable(String value) {
-        StringBuilder b = new StringBuilder();
-        int n = Math.min(value.length(), SHOWN);
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
+        StringBuilder b = new StringBuilder(UserException.oneLine(value.substring(0, Math.min(value.length(), SHOWN))));
         if (value.length() > SHOWN) {
             b.append("... (").append(value.length()).append(" characters)");
         }

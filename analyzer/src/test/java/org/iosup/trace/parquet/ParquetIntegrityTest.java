@@ -356,6 +356,13 @@ class ParquetIntegrityTest {
         });
         assertThatThrownBy(() -> read(renamed, TraceReadOptions.DEFAULT)).isInstanceOf(UserException.class)
                 .hasMessageStartingWith(renamed + ": column 'cpv' is not in the events schema (its columns: ts_ns, kind,");
+        // A name with a control character in it (found by fuzzing): still one line.
+        Path newline = withFooter(file, m -> {
+            m.getSchema().get(3).setName("c\npu");
+            m.getRow_groups().get(0).getColumns().get(2).getMeta_data().setPath_in_schema(List.of("c\npu"));
+        });
+        assertThatThrownBy(() -> read(newline, TraceReadOptions.DEFAULT)).isInstanceOf(UserException.class)
+                .hasMessageStartingWith(newline + ": column 'c\\npu' is not in the events schema");
         Path twice = withFooter(file, m -> {
             m.getSchema().get(4).setName("pid");
             m.getRow_groups().get(0).getColumns().get(3).getMeta_data().setPath_in_schema(List.of("pid"));
