@@ -8,7 +8,9 @@ import org.iosup.report.CsvTable;
 import org.iosup.schema.TableSchema;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.parquet.ParquetTraceReader;
+import org.iosup.trace.parquet.TraceReadOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,12 +62,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
     boolean quiet;
 
+    @Mixin
+    TraceReadMixin read;
+
     @Override
     public Integer call() {
         TraceAnalysis a;
         try (OutputFolder out = OutputFolder.open(output, "analyze");
-             Progress progress = Progress.start("analyze", ParquetTraceReader.rowCount(trace), "events", quiet)) {
-            a = analyze(trace, out, progress);
+             Progress progress = Progress.start("analyze", ParquetTraceReader.rowCount(trace, read.options()), "events", quiet)) {
+            a = analyze(trace, read.options(), out, progress);
             out.commit();
         }
         if (!quiet) {
@@ -83,8 +88,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     /** Analyzes {@code trace} and writes minutes.csv, devices.csv and validation.csv into {@code out} (not committed). */
     public static TraceAnalysis analyze(Path trace, OutputFolder out, java.util.function.LongConsumer progress) {
+        return analyze(trace, TraceReadOptions.DEFAULT, out, progress);
+    }
+
+    /** As {@link #analyze(Path, OutputFolder, java.util.function.LongConsumer)}, reading the trace as {@code options} say. */
+    public static TraceAnalysis analyze(Path trace, TraceReadOptions options, OutputFolder out,
+                                        java.util.function.LongConsumer progress) {
         TraceAnalysis a = new TraceAnalysis();
-        try (ParquetTraceReader in = ParquetTraceReader.openAllowingDisorder(trace, TraceAnalysis.columns())) {
+        try (ParquetTraceReader in = ParquetTraceReader.openAllowingDisorder(trace, TraceAnalysis.columns(), options)) {
             EventBatch b = new EventBatch();
             long rows = 0;
             while (in.next(b)) {

@@ -6,6 +6,7 @@ import org.iosup.trace.BatchPipe;
 import org.iosup.trace.csv.CsvTraceWriter;
 import org.iosup.trace.parquet.ParquetTraceReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
@@ -45,13 +46,16 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print nothing on success.")
     boolean quiet;
 
+    @Mixin
+    TraceReadMixin read;
+
     @Override
     public Integer call() throws IOException {
         long start = System.nanoTime();
         if (!"-".equals(output)) {
             AtomicOutput.refuseSameFile(Path.of(output), trace.toString());
         }
-        try (ParquetTraceReader in = ParquetTraceReader.open(trace)) {
+        try (ParquetTraceReader in = ParquetTraceReader.open(trace, read.options())) {
             if ("-".equals(output)) {
                 PrintWriter stdout = spec.commandLine().getOut();
                 CsvTraceWriter out = new CsvTraceWriter(new CheckedWriter(stdout), in.metadata());

@@ -7,7 +7,9 @@ import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
 import org.iosup.trace.TraceStats;
 import org.iosup.trace.parquet.ParquetTraceReader;
+import org.iosup.trace.parquet.TraceReadOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
@@ -37,12 +39,15 @@ public final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TRACE.parquet", description = "Parquet trace written by iosup (or any tool, in the schema).")
     Path trace;
 
+    @Mixin
+    TraceReadMixin read;
+
     @Option(names = "--json", description = "Print exactly one JSON object on standard output (keys in schemas/inspect.schema.json).")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> report = inspect(trace);
+        Map<String, Object> report = inspect(trace, read.options());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
@@ -54,10 +59,10 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     /** The report as an ordered map, the same keys as the JSON form. */
-    static Map<String, Object> inspect(Path trace) {
+    static Map<String, Object> inspect(Path trace, TraceReadOptions options) {
         TraceStats stats = new TraceStats();
         Map<String, Object> r = new LinkedHashMap<>();
-        try (ParquetTraceReader in = ParquetTraceReader.open(trace, TraceStats.columns())) {
+        try (ParquetTraceReader in = ParquetTraceReader.open(trace, TraceStats.columns(), options)) {
             EventBatch batch = new EventBatch();
             while (in.next(batch)) {
                 stats.add(batch);

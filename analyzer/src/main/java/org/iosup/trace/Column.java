@@ -10,6 +10,13 @@ public enum Column {
     GRANULARITY, DEVICE, ADDR, BYTES, WRITE;
 
     private static final Column[] VALUES = values();
+    private static final java.util.Map<String, Column> BY_NAME = new java.util.HashMap<>();
+
+    static {
+        for (Column c : VALUES) {
+            BY_NAME.put(c.columnName(), c);
+        }
+    }
 
     /** The column name as written in CSV headers and Parquet files. */
     public String columnName() {
@@ -36,11 +43,6 @@ public enum Column {
 
     /** The column of this name, or null. */
     public static Column byName(String name) {
-        for (Column c : VALUES) {
-            if (c.columnName().equals(name)) {
-                return c;
-            }
-        }
-        return null;
+        return BY_NAME.get(name);
     }
 }

@@ -15,6 +15,7 @@ import org.iosup.replay.ReplayResult;
 import org.iosup.replay.report.ReplayReport;
 import org.iosup.trace.parquet.ParquetTraceReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -85,6 +86,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads: 1 runs everything in turn; 2 or more overlap reading with replaying (default: the CPUs). Results do not depend on it.")
     Integer threads;
 
+    @Mixin
+    TraceReadMixin read;
+
     @Option(names = "--strict", description = "Make the first event the model cannot accept fatal (exit code 2).")
     boolean strict;
 
@@ -141,12 +145,12 @@ public final class ReplayCommand implements Callable<Integer> {
         if (!Files.isRegularFile(trace)) {
             throw new UserException(trace + ": no such file");
         }
-        ReplayConfig config = new ReplayConfig(trace, specs, hv, pg, iommu, costs, n, strict);
+        ReplayConfig config = new ReplayConfig(trace, specs, hv, pg, iommu, costs, n, strict, read.options());
         PrintWriter err = spec.commandLine().getErr();
         ReplayResult r;
         try (OutputFolder out = OutputFolder.open(output, "replay")) {
             // The bar is finished (its line ended) before anything is printed.
-            try (Progress progress = Progress.start("replay", ParquetTraceReader.rowCount(trace), "events", quiet)) {
+            try (Progress progress = Progress.start("replay", ParquetTraceReader.rowCount(trace, read.options()), "events", quiet)) {
                 r = Replay.run(config, progress);
             }
             ReplayReport.write(r, out, Hashes.sha256(trace));

@@ -40,7 +40,7 @@ public final class Replay {
         for (PolicySpec p : config.policies()) {
             models.add(new PolicyModel(p, config.profile(), config.iommu(), config.costs()));
         }
-        try (ParquetTraceReader in = ParquetTraceReader.open(config.trace(), AddressSpaces.columns())) {
+        try (ParquetTraceReader in = ParquetTraceReader.open(config.trace(), AddressSpaces.columns(), config.read())) {
             Paging paging;
             String pagingSource;
             if (config.paging() != null) {

@@ -5,6 +5,8 @@ import org.iosup.model.guest.Paging;
 import org.iosup.model.vtd.IommuConfig;
 import org.iosup.model.xen.HypervisorProfile;
 
+import org.iosup.trace.parquet.TraceReadOptions;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,7 +21,13 @@ import java.util.List;
  * @param costs    CPU costs
  * @param threads  threads that run policies (1: everything on the calling thread)
  * @param strict   whether the first event the model cannot accept is fatal
+ * @param read     how the trace is read (verification)
  */
 public record ReplayConfig(Path trace, List<PolicySpec> policies, HypervisorProfile profile, Paging paging,
-                           IommuConfig iommu, CostModel costs, int threads, boolean strict) {
+                           IommuConfig iommu, CostModel costs, int threads, boolean strict, TraceReadOptions read) {
+    /** A replay that reads the trace with the default options (verifying). */
+    public ReplayConfig(Path trace, List<PolicySpec> policies, HypervisorProfile profile, Paging paging,
+                        IommuConfig iommu, CostModel costs, int threads, boolean strict) {
+        this(trace, policies, profile, paging, iommu, costs, threads, strict, TraceReadOptions.DEFAULT);
+    }
 }

@@ -15,10 +15,15 @@ final class Bytes {
         return out;
     }
 
-    /** A read position in a byte array (a copy when the buffer has no accessible array). */
+    /**
+     * A read position in a byte array (a copy when the buffer has no accessible array) and the end
+     * of the bytes it may read: reads are not checked one by one (a read past the array fails, a
+     * read past {@code end} is found by {@link #need} or by the caller's check of where it ended).
+     */
     static final class Reader {
         byte[] buf;
         int at;
+        int end;
 
         Reader() {
         }
@@ -36,6 +41,12 @@ final class Bytes {
                 data.duplicate().get(buf);
                 at = 0;
             }
+            end = at + data.remaining();
+        }
+
+        /** Bytes left before {@code end} (negative after a read past it). */
+        int remaining() {
+            return end - at;
         }
 
         int u8() {
@@ -60,7 +71,7 @@ final class Bytes {
 
         /** Fails unless {@code n} more bytes are there. */
         void need(long n, String what) {
-            if (at + n > buf.length) {
+            if (n < 0 || at + n > end) {
                 throw new IllegalStateException(what + " is truncated");
             }
         }

@@ -5,11 +5,7 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.ValuesType;
-import org.apache.parquet.column.page.DataPage;
-import org.apache.parquet.column.page.DataPageV1;
-import org.apache.parquet.column.page.DataPageV2;
 import org.apache.parquet.column.page.DictionaryPage;
-import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.values.ValuesReader;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -28,65 +24,121 @@ import java.util.Map;
 /**
  * Decodes one column chunk of a row group into the matching array of event batches, page by
  * page and a run of rows at a time: definition levels straight into the presence bits
- * ({@link LevelCodec}), values through parquet-java's decoder for the page's encoding (any
- * encoding, format v1 or v2 pages, so files from other writers read too). Each value is checked
- * against the schema's range or enum; a bad one is reported through {@link Faults}.
+ * ({@link LevelCodec}), values with iosup's decoders for PLAIN, DELTA_BINARY_PACKED, dictionary
+ * ids and RLE booleans, and through parquet-java's for the other encodings (format v1 or v2 pages,
+ * so files from other writers read too). Each value is converted from its stored type
+ * ({@link StoredType}) and checked against the schema's range or enum; a bad one is reported
+ * through {@link Faults}. Each page must be consistent to the byte: its levels, value count and
+ * values end exactly where the page does, or the page is corrupt ({@link Corrupt}).
  */
 abstract class ColumnDecoder {
-    /** Reports a bad value; the reader turns it into an error naming the file and row. */
+    /** Reports a bad value; the reader turns it into an error naming the file and row (and throws). */
     interface Faults {
         void badValue(int rowInBatch, Column column, String value, String problem);
     }
 
+    /** A page that cannot be decoded: corrupt, or in a form iosup does not read. */
+    static final class Corrupt extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Corrupt(String message) {
+            super(message);
+        }
+    }
+
+    private enum Mode { NONE, DELTA, IDS, PLAIN, READER }
+
     final Column column;
     final FieldSpec spec;
     final ColumnDescriptor descriptor;
+    final StoredType stored;
     private final Faults faults;
     /** The column may hold nulls (definition levels). */
     final boolean optional;
     private final int bit;
     private final LevelCodec.Decoder levels = new LevelCodec.Decoder();
     private ValuesReader genericLevels;
-    private PageReader pages;
+    private ChunkPages pages;
     private Dictionary dictionary;
+    private ChunkPages.Page page;
+    private Mode mode = Mode.NONE;
     ValuesReader values;
-    /** The page's values are DELTA_BINARY_PACKED and read through {@link #delta}. */
-    boolean deltaPage;
+    final Plain plain = new Plain();
     final DeltaCodec.Decoder delta = new DeltaCodec.Decoder();
-    /** The page's booleans are RLE and read from {@link #ids} as 0 or 1. */
-    boolean dictionaryPage;
     private int pageRowsLeft;
+    private int pageValues;
+    private int pageValuesSeen;
     int[] ids = new int[0];
     int idPos;
+    private int idCount;
     private int[] rows = new int[0];
 
-    ColumnDecoder(Column column, FieldSpec spec, ColumnDescriptor descriptor, Faults faults) {
+    ColumnDecoder(Column column, FieldSpec spec, ColumnDescriptor descriptor, StoredType stored, Faults faults) {
         this.column = column;
         this.spec = spec;
         this.descriptor = descriptor;
+        this.stored = stored;
         this.faults = faults;
         this.optional = descriptor.getMaxDefinitionLevel() > 0;
         this.bit = column.bit();
     }
 
-    static ColumnDecoder of(Column column, FieldSpec spec, ColumnDescriptor d, Faults faults) {
+    static ColumnDecoder of(Column column, FieldSpec spec, ColumnDescriptor d, StoredType stored, Faults faults) {
         return switch (spec.type()) {
-            case INT64, INT32 -> new IntegerDecoder(column, spec, d, faults);
-            case BOOLEAN -> new BooleanDecoder(column, spec, d, faults);
-            case STRING -> new StringDecoder(column, spec, d, faults);
-            case ENUM -> new EnumDecoder(column, spec, d, faults);
+            case INT64, INT32 -> new IntegerDecoder(column, spec, d, stored, faults);
+            case BOOLEAN -> new BooleanDecoder(column, spec, d, stored, faults);
+            case STRING -> new StringDecoder(column, spec, d, stored, faults);
+            case ENUM -> new EnumDecoder(column, spec, d, stored, faults);
             case DOUBLE -> throw new IllegalStateException("events have no double column");
         };
     }
 
-    /** Starts on the column chunk of a new row group. */
-    final void start(PageReader pageReader) throws IOException {
-        this.pages = pageReader;
+    /** Starts on the (checked) pages of a new row group's column chunk. */
+    final void start(ChunkPages chunk) throws ChunkPages.Fault {
+        this.pages = chunk;
+        this.page = null;
         this.pageRowsLeft = 0;
-        DictionaryPage dp = pageReader.readDictionaryPage();
-        dictionary = dp == null ? null : dp.getEncoding().initDictionary(descriptor, dp);
-        if (dictionary != null) {
-            onDictionary(dictionary);
+        this.mode = Mode.NONE;
+        DictionaryPage dp = chunk.dictionaryPage();
+        dictionary = null;
+        if (dp != null) {
+            try {
+                checkDictionaryBytes(dp);
+                dictionary = dp.getEncoding().initDictionary(descriptor, dp);
+                onDictionary(dictionary);
+            } catch (IOException | RuntimeException e) {
+                throw new ChunkPages.Fault(0, 0, "corrupt dictionary page (" + Thrift.reason(e) + ")");
+            }
+        }
+    }
+
+    /** The dictionary page's bytes hold exactly its entries. */
+    private void checkDictionaryBytes(DictionaryPage dp) throws IOException {
+        if (dp.getEncoding() != Encoding.PLAIN && dp.getEncoding() != Encoding.PLAIN_DICTIONARY) {
+            throw new Corrupt("dictionary encoding " + dp.getEncoding());
+        }
+        byte[] bytes = dp.getBytes().toByteArray();
+        long n = dp.getDictionarySize();
+        long expected = switch (descriptor.getPrimitiveType().getPrimitiveTypeName()) {
+            case INT32 -> 4 * n;
+            case INT64 -> 8 * n;
+            case BINARY -> {
+                long at = 0;
+                for (long k = 0; k < n; k++) {
+                    if (at + 4 > bytes.length) {
+                        throw new Corrupt("the dictionary ends inside entry " + (k + 1) + " of " + n);
+                    }
+                    int i = (int) at;
+                    long length = (bytes[i] & 0xff) | (bytes[i + 1] & 0xff) << 8 | (bytes[i + 2] & 0xff) << 16
+                            | (long) (bytes[i + 3] & 0xff) << 24;
+                    at += 4 + length;
+                }
+                yield at;
+            }
+            default -> throw new Corrupt("a dictionary in a " + descriptor.getPrimitiveType().getPrimitiveTypeName() + " column");
+        };
+        if (expected != bytes.length) {
+            throw new Corrupt("a dictionary of " + n + " entries in " + bytes.length + " bytes");
         }
     }
 
@@ -94,8 +146,23 @@ abstract class ColumnDecoder {
     void onDictionary(Dictionary d) {
     }
 
+    /** The number (1-based) of the current data page, 0 before the first. */
+    final int pageNumber() {
+        return page == null ? 0 : page.number();
+    }
+
+    /** The first row (0-based, in the row group) of the current data page, 0 before the first. */
+    final long pageFirstRow() {
+        return page == null ? 0 : page.firstRow();
+    }
+
+    /** The number (1-based) of the data page holding row {@code row} of the row group. */
+    final int pageOfRow(long row) {
+        return pages.pageOfRow(row);
+    }
+
     /** Decodes the next {@code n} rows into rows [0, n) of {@code b}. */
-    final void read(EventBatch b, int n) throws IOException {
+    final void read(EventBatch b, int n) throws ChunkPages.Fault {
         int[] present = b.present();
         if (rows.length < n) {
             rows = new int[n];
@@ -104,6 +171,10 @@ abstract class ColumnDecoder {
         while (i < n) {
             if (pageRowsLeft == 0) {
                 nextPage();
+                if (pageRowsLeft == 0) {
+                    endPage(); // a page of no rows: nothing in it may be left over either
+                }
+                continue;
             }
             int end = Math.min(n, i + pageRowsLeft);
             if (!optional) {
@@ -111,29 +182,41 @@ abstract class ColumnDecoder {
                     present[r] |= bit;
                 }
                 decodeDense(b, i, end - i);
+                pageValuesSeen += end - i;
             } else if (genericLevels == null) {
-                readRuns(b, present, i, end);
+                pageValuesSeen += readRuns(b, present, i, end);
             } else {
                 int count = 0;
                 for (int r = i; r < end; r++) {
-                    if (genericLevels.readInteger() == 1) {
+                    int level = genericLevels.readInteger();
+                    if (level == 1) {
                         present[r] |= bit;
                         rows[count++] = r;
+                    } else if (level != 0) {
+                        throw new Corrupt("definition level " + level + " in a column whose levels are 0 or 1");
                     }
                 }
+                checkValuesLeft(count);
                 decodeRows(b, i, end - i, count);
+                pageValuesSeen += count;
             }
             pageRowsLeft -= end - i;
             i = end;
+            if (pageRowsLeft == 0) {
+                endPage();
+            }
         }
     }
 
     /**
      * Rows [from, to) of an optional column, run by run of its definition levels: a run of nulls
      * is skipped, a run of values decoded into consecutive rows, a bit-packed run row by row.
+     *
+     * @return how many of the rows have a value
      */
-    private void readRuns(EventBatch b, int[] present, int from, int to) {
+    private int readRuns(EventBatch b, int[] present, int from, int to) {
         int r = from;
+        int defined = 0;
         while (r < to) {
             int k = Math.min(to - r, levels.runRows());
             if (levels.inRepeatedRun()) {
@@ -141,13 +224,26 @@ abstract class ColumnDecoder {
                     for (int j = r; j < r + k; j++) {
                         present[j] |= bit;
                     }
+                    checkValuesLeft(defined + k);
                     decodeDense(b, r, k);
+                    defined += k;
                 }
                 levels.skipRepeated(k);
             } else {
-                decodeRows(b, r, k, levels.decode(present, bit, r, r + k, rows));
+                int count = levels.decode(present, bit, r, r + k, rows);
+                checkValuesLeft(defined + count);
+                decodeRows(b, r, k, count);
+                defined += count;
             }
             r += k;
+        }
+        return defined;
+    }
+
+    /** The levels must not promise more values than the page holds (checked before they are decoded). */
+    private void checkValuesLeft(int more) {
+        if (pageValuesSeen + more > pageValues) {
+            throw new Corrupt("the definition levels say more values than the page's " + pageValues);
         }
     }
 
@@ -179,122 +275,262 @@ abstract class ColumnDecoder {
         return ids[idPos++];
     }
 
+    final boolean dictionaryIds() {
+        return mode == Mode.IDS;
+    }
+
+    final boolean deltaPage() {
+        return mode == Mode.DELTA;
+    }
+
+    final boolean plainPage() {
+        return mode == Mode.PLAIN;
+    }
+
     final void fail(int r, String value, String problem) {
         faults.badValue(r, column, value, problem);
     }
 
-    private void nextPage() throws IOException {
-        DataPage page = pages.readPage();
+    private void nextPage() throws ChunkPages.Fault {
+        page = pages.next();
         if (page == null) {
-            throw new IOException("column " + column.columnName() + " has fewer values than its row group");
+            throw new Corrupt("the column has fewer values than its row group");
         }
-        pageRowsLeft = page.getValueCount();
-        if (page instanceof DataPageV2 v2) {
-            genericLevels = null;
+        pageRowsLeft = page.rows();
+        pageValuesSeen = 0;
+        genericLevels = null;
+        if (page.v2()) {
             if (optional) {
-                levels.init(v2.getDefinitionLevels().toByteBuffer());
+                levels.init(page.levels());
             }
-            initValues(v2.getDataEncoding(), v2.getValueCount() - v2.getNullCount(),
-                    v2.getData().toInputStream());
+            pageValues = page.rows() - page.nulls();
+            initValues(page.encoding(), pageValues, page.data());
         } else {
-            DataPageV1 v1 = (DataPageV1) page;
-            ByteBufferInputStream in = v1.getBytes().toInputStream();
-            ValuesReader rl = v1.getRlEncoding().getValuesReader(descriptor, ValuesType.REPETITION_LEVEL);
-            rl.initFromPage(v1.getValueCount(), in);
-            genericLevels = null;
-            int values = v1.getValueCount();
+            ByteBuffer data = page.data();
+            int values = page.rows();
             if (optional) {
-                if (v1.getDlEncoding() == Encoding.RLE) {
-                    int length = readIntLittleEndian(in);
-                    ByteBuffer levelBytes = in.slice(length);
+                if (page.definitionEncoding() == Encoding.RLE) {
+                    if (data.remaining() < 4) {
+                        throw new Corrupt("the page ends inside its definition levels");
+                    }
+                    int length = data.order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(data.position());
+                    if (length < 0 || length > data.remaining() - 4) {
+                        throw new Corrupt("definition levels of " + length + " bytes in a page of " + data.remaining());
+                    }
+                    ByteBuffer levelBytes = data.duplicate();
+                    levelBytes.position(data.position() + 4).limit(data.position() + 4 + length);
+                    levelBytes = levelBytes.slice();
                     // A v1 page does not say how many of its rows have values: count the levels.
                     LevelCodec.Decoder counter = new LevelCodec.Decoder();
                     counter.init(levelBytes.duplicate());
-                    values = counter.count(v1.getValueCount());
+                    values = counter.count(page.rows());
+                    if (!counter.endsExactly()) {
+                        throw new Corrupt("the definition levels do not fill their " + length + " bytes");
+                    }
                     levels.init(levelBytes);
+                    data.position(data.position() + 4 + length);
+                    data = data.slice();
                 } else {
-                    genericLevels = v1.getDlEncoding().getValuesReader(descriptor, ValuesType.DEFINITION_LEVEL);
-                    genericLevels.initFromPage(v1.getValueCount(), in);
-                }
-            } else {
-                v1.getDlEncoding().getValuesReader(descriptor, ValuesType.DEFINITION_LEVEL)
-                        .initFromPage(v1.getValueCount(), in);
-            }
-            initValues(v1.getValueEncoding(), values, in);
-        }
-    }
-
-    private static int readIntLittleEndian(ByteBufferInputStream in) throws IOException {
-        ByteBuffer b = in.slice(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        return b.getInt();
-    }
-
-    private void initValues(Encoding encoding, int count, ByteBufferInputStream in) throws IOException {
-        if (encoding.usesDictionary()) {
-            if (dictionary == null) {
-                throw new IOException("column " + column.columnName() + " uses a dictionary but has none");
-            }
-            // Ids are decoded for the whole page at once: a bit-width byte, then the hybrid runs.
-            dictionaryPage = true;
-            if (ids.length < count) {
-                ids = new int[Math.max(count, 1 << 15)];
-            }
-            idPos = 0;
-            if (count > 0) {
-                ByteBuffer data = in.slice((int) in.available());
-                int width = data.get() & 0xff;
-                HybridCodec.decode(data, width, count, ids);
-                for (int k = 0; k < count; k++) {
-                    if (ids[k] < 0 || ids[k] > dictionary.getMaxId()) {
-                        throw new IOException("dictionary id " + ids[k] + " beyond the dictionary of "
-                                + (dictionary.getMaxId() + 1) + " entries");
+                    ByteBufferInputStream in = ByteBufferInputStream.wrap(data);
+                    genericLevels = page.definitionEncoding().getValuesReader(descriptor, ValuesType.DEFINITION_LEVEL);
+                    try {
+                        genericLevels.initFromPage(page.rows(), in);
+                        // Count the values with a second reader over the same levels.
+                        ValuesReader counter = page.definitionEncoding().getValuesReader(descriptor, ValuesType.DEFINITION_LEVEL);
+                        counter.initFromPage(page.rows(), ByteBufferInputStream.wrap(data.duplicate()));
+                        values = 0;
+                        for (int r = 0; r < page.rows(); r++) {
+                            values += counter.readInteger() == 1 ? 1 : 0;
+                        }
+                        data = in.slice(in.available());
+                    } catch (IOException e) {
+                        throw new Corrupt("cannot read the definition levels (" + Thrift.reason(e) + ")");
                     }
                 }
             }
-        } else if (encoding == Encoding.DELTA_BINARY_PACKED) {
-            dictionaryPage = false;
-            deltaPage = true;
-            delta.init(in.slice((int) in.available()),
-                    descriptor.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.INT32);
-            return;
-        } else if (encoding == Encoding.RLE && descriptor.getPrimitiveType().getPrimitiveTypeName()
-                == PrimitiveTypeName.BOOLEAN) {
-            // Booleans as RLE: a 4-byte length, then the hybrid runs of width 1; decoded like ids.
-            dictionaryPage = true;
-            deltaPage = false;
-            if (ids.length < count) {
-                ids = new int[Math.max(count, 1 << 15)];
-            }
-            idPos = 0;
-            if (count > 0) {
-                int length = readIntLittleEndian(in);
-                HybridCodec.decode(in.slice(length), 1, count, ids);
-            }
-            return;
-        } else if (count == 0) {
-            dictionaryPage = false; // a page of nulls only: no values to read
-        } else {
-            values = encoding.getValuesReader(descriptor, ValuesType.VALUES);
-            dictionaryPage = false;
-            values.initFromPage(count, in);
+            pageValues = values;
+            initValues(page.encoding(), values, data);
         }
-        deltaPage = false;
+    }
+
+    /** At the end of a page: its levels, value count and values all ended exactly with it. */
+    private void endPage() {
+        if (optional && genericLevels == null && !levels.endsExactly()) {
+            throw new Corrupt("the definition levels do not end with the page");
+        }
+        if (pageValuesSeen != pageValues) {
+            throw new Corrupt("the page holds " + pageValues + " values, its definition levels " + pageValuesSeen);
+        }
+        boolean exact = switch (mode) {
+            case DELTA -> delta.endsExactly();
+            case IDS -> idPos == idCount;
+            case PLAIN -> plain.in.remaining() == 0;
+            case READER, NONE -> true;
+        };
+        if (!exact) {
+            throw new Corrupt("the page's " + page.encoding() + " values do not end with the page");
+        }
+    }
+
+    private void initValues(Encoding encoding, int count, ByteBuffer data) {
+        values = null;
+        if (count == 0) {
+            // A page of nulls only: no values to read, and no bytes for them.
+            mode = Mode.NONE;
+            if (data.remaining() != 0 && encoding != Encoding.RLE_DICTIONARY && encoding != Encoding.PLAIN_DICTIONARY
+                    && encoding != Encoding.DELTA_BINARY_PACKED && encoding != Encoding.RLE) {
+                throw new Corrupt("a page without values holds " + data.remaining() + " bytes of them");
+            }
+            return;
+        }
+        PrimitiveTypeName physical = descriptor.getPrimitiveType().getPrimitiveTypeName();
+        if (encoding.usesDictionary()) {
+            if (dictionary == null) {
+                throw new Corrupt("the page uses a dictionary but the column chunk has none");
+            }
+            // Ids are decoded for the whole page at once: a bit-width byte, then the hybrid runs.
+            if (data.remaining() < 1) {
+                throw new Corrupt("a dictionary-encoded page without its bit width");
+            }
+            mode = Mode.IDS;
+            ensureIds(count);
+            ByteBuffer d = data.duplicate();
+            int width = d.get() & 0xff;
+            int left = HybridCodec.decode(d.slice(), width, count, ids);
+            if (left != 0) {
+                throw new Corrupt("the dictionary ids do not fill the page (" + left + " bytes left)");
+            }
+            int max = dictionary.getMaxId();
+            for (int k = 0; k < count; k++) {
+                if (ids[k] < 0 || ids[k] > max) {
+                    throw new Corrupt("dictionary id " + ids[k] + " beyond the dictionary of " + (max + 1) + " entries");
+                }
+            }
+        } else if (encoding == Encoding.DELTA_BINARY_PACKED
+                && (physical == PrimitiveTypeName.INT32 || physical == PrimitiveTypeName.INT64)) {
+            mode = Mode.DELTA;
+            delta.init(data, physical == PrimitiveTypeName.INT32);
+            if (delta.total() != count) {
+                throw new Corrupt("DELTA_BINARY_PACKED values say " + delta.total() + " values, the page " + count);
+            }
+        } else if (encoding == Encoding.RLE && physical == PrimitiveTypeName.BOOLEAN) {
+            // Booleans as RLE: a 4-byte length, then the hybrid runs of width 1; decoded like ids.
+            mode = Mode.IDS;
+            ensureIds(count);
+            if (data.remaining() < 4) {
+                throw new Corrupt("an RLE boolean page without its length");
+            }
+            int length = data.order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(data.position());
+            if (length < 0 || length != data.remaining() - 4) {
+                throw new Corrupt("RLE booleans of " + length + " bytes in " + (data.remaining() - 4));
+            }
+            ByteBuffer runs = data.duplicate();
+            runs.position(data.position() + 4);
+            int left = HybridCodec.decode(runs.slice(), 1, count, ids);
+            if (left != 0) {
+                throw new Corrupt("the RLE booleans do not fill the page (" + left + " bytes left)");
+            }
+            for (int k = 0; k < count; k++) {
+                if (ids[k] > 1) {
+                    throw new Corrupt("boolean value " + ids[k]);
+                }
+            }
+        } else if (encoding == Encoding.PLAIN) {
+            mode = Mode.PLAIN;
+            plain.init(data);
+            long need = switch (physical) {
+                case INT32 -> 4L * count;
+                case INT64 -> 8L * count;
+                case BOOLEAN -> (count + 7L) / 8;
+                default -> -1;
+            };
+            if (need >= 0 && need != data.remaining()) {
+                throw new Corrupt(count + " PLAIN values in " + data.remaining() + " bytes");
+            }
+        } else {
+            mode = Mode.READER;
+            try {
+                values = encoding.getValuesReader(descriptor, ValuesType.VALUES);
+                values.initFromPage(count, ByteBufferInputStream.wrap(data));
+            } catch (IOException | RuntimeException e) {
+                throw new Corrupt("cannot read " + encoding + " values (" + Thrift.reason(e) + ")");
+            }
+        }
+    }
+
+    private void ensureIds(int count) {
+        if (ids.length < count) {
+            ids = new int[Math.max(count, Math.min(2 * ids.length, 1 << 15))];
+        }
+        idPos = 0;
+        idCount = count;
+    }
+
+    /** PLAIN values read straight from the page's bytes, each checked to lie within them. */
+    static final class Plain {
+        final Bytes.Reader in = new Bytes.Reader();
+        private int bitAt;
+
+        void init(ByteBuffer data) {
+            in.reset(data);
+            bitAt = 0;
+        }
+
+        int int32() {
+            in.need(4, "PLAIN values");
+            byte[] b = in.buf;
+            int i = in.at;
+            in.at += 4;
+            return (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | b[i + 3] << 24;
+        }
+
+        long int64() {
+            long lo = int32() & 0xffffffffL;
+            return lo | (long) int32() << 32;
+        }
+
+        Binary binary() {
+            int length = int32();
+            if (length < 0) {
+                throw new Corrupt("a PLAIN string of " + length + " bytes");
+            }
+            in.need(length, "PLAIN values");
+            Binary v = Binary.fromConstantByteArray(in.buf, in.at, length);
+            in.at += length;
+            return v;
+        }
+
+        boolean bool() {
+            if ((bitAt & 7) == 0) {
+                in.need(1, "PLAIN values");
+                in.at++;
+            }
+            boolean v = (in.buf[in.at - 1] >>> (bitAt & 7) & 1) != 0;
+            bitAt++;
+            return v;
+        }
     }
 
     /**
      * An integer column into the batch's long[] (INT64 in the schema) or int[] (INT32) array,
-     * whichever physical integer type the file uses; values are range-checked before narrowing.
+     * whichever physical integer type the file uses; values are converted from their stored type
+     * and range-checked before narrowing.
      */
     private static final class IntegerDecoder extends ColumnDecoder {
         private final boolean fileInt32;
         private final boolean targetInt32;
+        private final boolean asStored;
         private long[] dictionaryValues;
+        private long[] raw = new long[0];
 
-        IntegerDecoder(Column column, FieldSpec spec, ColumnDescriptor d, Faults faults) {
-            super(column, spec, d, faults);
+        IntegerDecoder(Column column, FieldSpec spec, ColumnDescriptor d, StoredType stored, Faults faults) {
+            super(column, spec, d, stored, faults);
             fileInt32 = d.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.INT32;
             targetInt32 = spec.type() == org.iosup.schema.FieldType.INT32;
-            delta.setRange(spec.min(), spec.max());
+            asStored = stored.asStored();
+            if (asStored) {
+                delta.setRange(spec.min(), spec.max());
+            }
         }
 
         @Override
@@ -307,7 +543,11 @@ abstract class ColumnDecoder {
 
         @Override
         void decode(EventBatch b, int[] rows, int count) {
-            if (deltaPage) {
+            if (deltaPage()) {
+                if (!asStored) {
+                    converted(b, rows, 0, count);
+                    return;
+                }
                 int bad = delta.readInto(targetInt32 ? null : (long[]) b.array(column),
                         targetInt32 ? (int[]) b.array(column) : null, rows, count);
                 if (bad >= 0) {
@@ -320,7 +560,11 @@ abstract class ColumnDecoder {
 
         @Override
         void decodeDense(EventBatch b, int first, int count) {
-            if (deltaPage) {
+            if (deltaPage()) {
+                if (!asStored) {
+                    converted(b, null, first, count);
+                    return;
+                }
                 int bad = delta.readDense(targetInt32 ? null : (long[]) b.array(column),
                         targetInt32 ? (int[]) b.array(column) : null, first, count);
                 if (bad >= 0) {
@@ -331,36 +575,81 @@ abstract class ColumnDecoder {
             super.decodeDense(b, first, count);
         }
 
-        private void scalar(EventBatch b, int[] rows, int count) {
-            long min = spec.min();
-            long max = spec.max();
-            long[] longs = targetInt32 ? null : (long[]) b.array(column);
-            int[] ints = targetInt32 ? (int[]) b.array(column) : null;
+        /** DELTA_BINARY_PACKED values of a converted type: decoded as stored, then converted one by one. */
+        private void converted(EventBatch b, int[] rows, int first, int count) {
+            if (raw.length < count) {
+                raw = new long[count];
+            }
+            delta.readDense(raw, null, 0, count);
             for (int k = 0; k < count; k++) {
-                long v = dictionaryPage ? dictionaryValues[nextId()]
-                        : fileInt32 ? values.readInteger() : values.readLong();
-                if (v < min || v > max) {
-                    fail(rows[k], Long.toString(v), "out of range " + spec.rangeText());
+                store(b, rows == null ? first + k : rows[k], raw[k]);
+            }
+        }
+
+        private void scalar(EventBatch b, int[] rows, int count) {
+            if (asStored) {
+                long min = spec.min();
+                long max = spec.max();
+                long[] longs = targetInt32 ? null : (long[]) b.array(column);
+                int[] ints = targetInt32 ? (int[]) b.array(column) : null;
+                for (int k = 0; k < count; k++) {
+                    long v = next();
+                    if (v < min || v > max) {
+                        fail(rows[k], Long.toString(v), "out of range " + spec.rangeText());
+                    }
+                    if (targetInt32) {
+                        ints[rows[k]] = (int) v;
+                    } else {
+                        longs[rows[k]] = v;
+                    }
                 }
-                if (targetInt32) {
-                    ints[rows[k]] = (int) v;
-                } else {
-                    longs[rows[k]] = v;
-                }
+                return;
+            }
+            for (int k = 0; k < count; k++) {
+                store(b, rows[k], next());
+            }
+        }
+
+        private long next() {
+            if (dictionaryIds()) {
+                return dictionaryValues[nextId()];
+            }
+            if (plainPage()) {
+                return fileInt32 ? plain.int32() : plain.int64();
+            }
+            return fileInt32 ? values.readInteger() : values.readLong();
+        }
+
+        /** Converts a stored value, checks it and stores it in row r. */
+        private void store(EventBatch b, int r, long rawValue) {
+            long v;
+            try {
+                v = stored.convert(rawValue);
+            } catch (StoredType.Inexact e) {
+                fail(r, e.value, e.getMessage());
+                return;
+            }
+            if (v < spec.min() || v > spec.max()) {
+                fail(r, Long.toString(v), "out of range " + spec.rangeText());
+            }
+            if (targetInt32) {
+                ((int[]) b.array(column))[r] = (int) v;
+            } else {
+                ((long[]) b.array(column))[r] = v;
             }
         }
     }
 
     private static final class BooleanDecoder extends ColumnDecoder {
-        BooleanDecoder(Column column, FieldSpec spec, ColumnDescriptor d, Faults faults) {
-            super(column, spec, d, faults);
+        BooleanDecoder(Column column, FieldSpec spec, ColumnDescriptor d, StoredType stored, Faults faults) {
+            super(column, spec, d, stored, faults);
         }
 
         @Override
         void decode(EventBatch b, int[] rows, int count) {
             boolean[] a = (boolean[]) b.array(column);
             for (int k = 0; k < count; k++) {
-                a[rows[k]] = dictionaryPage ? nextId() != 0 : values.readBoolean();
+                a[rows[k]] = dictionaryIds() ? nextId() != 0 : plainPage() ? plain.bool() : values.readBoolean();
             }
         }
     }
@@ -368,8 +657,8 @@ abstract class ColumnDecoder {
     private static final class StringDecoder extends ColumnDecoder {
         private String[] decoded;
 
-        StringDecoder(Column column, FieldSpec spec, ColumnDescriptor d, Faults faults) {
-            super(column, spec, d, faults);
+        StringDecoder(Column column, FieldSpec spec, ColumnDescriptor d, StoredType stored, Faults faults) {
+            super(column, spec, d, stored, faults);
         }
 
         @Override
@@ -384,7 +673,8 @@ abstract class ColumnDecoder {
         void decode(EventBatch b, int[] rows, int count) {
             String[] a = (String[]) b.array(column);
             for (int k = 0; k < count; k++) {
-                String s = dictionaryPage ? decoded[nextId()] : values.readBytes().toStringUsingUTF8();
+                String s = dictionaryIds() ? decoded[nextId()]
+                        : (plainPage() ? plain.binary() : values.readBytes()).toStringUsingUTF8();
                 if (s.length() > spec.maxLength()) {
                     fail(rows[k], s, "longer than " + spec.maxLength() + " characters");
                 }
@@ -398,8 +688,8 @@ abstract class ColumnDecoder {
         private byte[] codeOfId;
         private Binary[] names;
 
-        EnumDecoder(Column column, FieldSpec spec, ColumnDescriptor d, Faults faults) {
-            super(column, spec, d, faults);
+        EnumDecoder(Column column, FieldSpec spec, ColumnDescriptor d, StoredType stored, Faults faults) {
+            super(column, spec, d, stored, faults);
             Enum<?>[] values = switch (spec.enumName()) {
                 case "kind" -> EventKind.values();
                 case "page_type" -> PageType.values();
@@ -428,17 +718,18 @@ abstract class ColumnDecoder {
             byte[] map = codeOfId;
             for (int k = 0; k < count; k++) {
                 byte code;
-                if (dictionaryPage) {
+                if (dictionaryIds()) {
                     int id = nextId();
                     code = map[id];
                     if (code < 0) {
                         unknown(rows[k], names[id]);
                     }
                 } else {
-                    Binary v = values.readBytes();
+                    Binary v = plainPage() ? plain.binary() : values.readBytes();
                     Byte c = codes.get(v);
                     if (c == null) {
                         unknown(rows[k], v);
+                        return;
                     }
                     code = c;
                 }
@@ -448,7 +739,7 @@ abstract class ColumnDecoder {
 
         @Override
         void decodeDense(EventBatch b, int first, int count) {
-            if (!dictionaryPage) {
+            if (!dictionaryIds()) {
                 super.decodeDense(b, first, count);
                 return;
             }

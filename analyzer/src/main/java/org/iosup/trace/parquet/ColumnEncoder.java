@@ -95,11 +95,11 @@ abstract class ColumnEncoder {
     /** The encoder of a column of the events schema. */
     static ColumnEncoder of(Column column, FieldSpec spec, ColumnDescriptor d, BytesInputCompressor c) {
         return switch (spec.type()) {
-            case INT64 -> new DeltaEncoder(column, d, c, false);
-            case INT32 -> spec.dictionary() ? new IntDictionaryEncoder(column, d, c) : new DeltaEncoder(column, d, c, true);
+            case INT64 -> new DeltaEncoder(column, spec, d, c, false);
+            case INT32 -> spec.dictionary() ? new IntDictionaryEncoder(column, spec, d, c) : new DeltaEncoder(column, spec, d, c, true);
             case BOOLEAN -> new BooleanEncoder(column, d, c);
             case ENUM -> new EnumEncoder(column, d, c, names(spec.enumName()));
-            case STRING -> new StringEncoder(column, d, c);
+            case STRING -> new StringEncoder(column, spec, d, c);
             case DOUBLE -> throw new IllegalStateException("events have no double column");
         };
     }
@@ -255,6 +255,18 @@ abstract class ColumnEncoder {
         startChunk();
     }
 
+    /**
+     * Fails unless the values of a page lie in the field's range: the writer takes only valid rows
+     * (readers rely on it), so a value outside is a bug of the caller.
+     */
+    final void checkRange(FieldSpec spec, long min, long max) {
+        if (pageValues > 0 && (min < spec.min() || max > spec.max())) {
+            long bad = min < spec.min() ? min : max;
+            throw new IllegalArgumentException("cannot write column '" + column.columnName() + "' value '" + bad
+                    + "': out of range " + spec.rangeText() + " (a bug: rows are validated before they are written)");
+        }
+    }
+
     /** Entries in this column's dictionary so far (0 when it has none). */
     int dictionarySize() {
         return 0;
@@ -287,13 +299,15 @@ abstract class ColumnEncoder {
 
     /** DELTA_BINARY_PACKED integers, from the batch's long[] (INT64) or int[] (INT32) column. */
     private static final class DeltaEncoder extends ColumnEncoder {
+        private final FieldSpec spec;
         private final boolean int32;
         private final DeltaCodec.Encoder values;
         private long min = Long.MAX_VALUE;
         private long max = Long.MIN_VALUE;
 
-        DeltaEncoder(Column column, ColumnDescriptor d, BytesInputCompressor c, boolean int32) {
+        DeltaEncoder(Column column, FieldSpec spec, ColumnDescriptor d, BytesInputCompressor c, boolean int32) {
             super(column, d, c);
+            this.spec = spec;
             this.int32 = int32;
             this.values = new DeltaCodec.Encoder(int32);
         }
@@ -333,6 +347,7 @@ abstract class ColumnEncoder {
 
         @Override
         Statistics<?> pageStatistics() {
+            checkRange(spec, min, max);
             Statistics<?> s = Statistics.createStats(type);
             if (pageValues > 0) {
                 if (int32) {
@@ -358,9 +373,11 @@ abstract class ColumnEncoder {
         private int idCount;
         private int min = Integer.MAX_VALUE;
         private int max = Integer.MIN_VALUE;
+        private final FieldSpec spec;
 
-        IntDictionaryEncoder(Column column, ColumnDescriptor d, BytesInputCompressor c) {
+        IntDictionaryEncoder(Column column, FieldSpec spec, ColumnDescriptor d, BytesInputCompressor c) {
             super(column, d, c);
+            this.spec = spec;
             idByLargeValue.defaultReturnValue(-1);
         }
 
@@ -429,6 +446,7 @@ abstract class ColumnEncoder {
 
         @Override
         Statistics<?> pageStatistics() {
+            checkRange(spec, min, max);
             IntStatistics s = (IntStatistics) Statistics.createStats(type);
             if (pageValues > 0) {
                 s.setMinMax(min, max);
@@ -555,8 +573,14 @@ abstract class ColumnEncoder {
         @Override
         void encodeDense(EventBatch b, int first, int count) {
             byte[] a = (byte[]) b.array(column);
+            int n = names.length;
             for (int k = first; k < first + count; k++) {
-                put(a[k]);
+                int code = a[k];
+                if (code < 0 || code >= n) {
+                    throw new IllegalArgumentException("cannot write column '" + column.columnName() + "' code " + code
+                            + ": not an enum value (a bug)");
+                }
+                put(code);
             }
         }
 
@@ -581,9 +605,11 @@ abstract class ColumnEncoder {
         private final List<Binary> dictionary = new ArrayList<>();
         private String last;
         private int lastId;
+        private final FieldSpec spec;
 
-        StringEncoder(Column column, ColumnDescriptor d, BytesInputCompressor c) {
+        StringEncoder(Column column, FieldSpec spec, ColumnDescriptor d, BytesInputCompressor c) {
             super(column, d, c);
+            this.spec = spec;
             idOf.defaultReturnValue(-1);
         }
 
@@ -595,6 +621,11 @@ abstract class ColumnEncoder {
                 if (!v.equals(last)) {
                     int id = idOf.getInt(v);
                     if (id < 0) {
+                        if (v.length() > spec.maxLength()) {
+                            throw new IllegalArgumentException("cannot write column '" + column.columnName()
+                                    + "' value '" + v + "': longer than " + spec.maxLength()
+                                    + " characters (a bug: rows are validated before they are written)");
+                        }
                         id = dictionary.size();
                         idOf.put(v, id);
                         dictionary.add(Binary.fromString(v));

@@ -20,6 +20,8 @@ final class DeltaCodec {
     static final int BLOCK = 128;
     static final int MINIBLOCKS = 4;
     static final int MINI = BLOCK / MINIBLOCKS;
+    /** The largest block a page may declare (writers use 128 or 256; a larger one is taken as corrupt). */
+    static final int MAX_BLOCK = 1 << 16;
     private static final BytePackerForLong[] PACKERS = new BytePackerForLong[65];
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -224,6 +226,8 @@ final class DeltaCodec {
         private boolean int32;
         /** The first out-of-range value of the last {@link #readInto} or {@link #readDense}. */
         long badValue;
+        /** Values in the page, as its header says. */
+        private int total;
         /**
          * The column's range (all of long unless {@link #setRange} says otherwise). With
          * 0 <= rangeMin <= rangeMax ({@code trackRange}) it is checked as values are summed, by
@@ -249,10 +253,12 @@ final class DeltaCodec {
             blockSize = in.varInt();
             miniblocks = in.varInt();
             left = in.varInt();
-            if (blockSize <= 0 || miniblocks <= 0 || blockSize % miniblocks != 0
-                    || (blockSize / miniblocks) % 8 != 0 || left < 0 || miniblocks > widths.length) {
+            if (blockSize <= 0 || blockSize > MAX_BLOCK || miniblocks <= 0 || blockSize % miniblocks != 0
+                    || (blockSize / miniblocks) % 8 != 0 || left < 0 || miniblocks > widths.length
+                    || in.at > in.end) {
                 throw new IllegalStateException("corrupt DELTA_BINARY_PACKED header");
             }
+            total = left;
             mini = blockSize / miniblocks;
             if (values.length < blockSize) {
                 values = new long[blockSize];
@@ -364,6 +370,16 @@ final class DeltaCodec {
             return -1;
         }
 
+        /** Values in the page, as its header says. */
+        int total() {
+            return total;
+        }
+
+        /** Whether every value of the page was read and its blocks ended exactly at the end of the page. */
+        boolean endsExactly() {
+            return left == 0 && pos == filled && in.at == in.end;
+        }
+
         /**
          * Negative exactly when x is outside [min, max], for 0 <= min <= max, even where a
          * subtraction wraps; the OR of these over many values says whether any is outside.
@@ -383,6 +399,7 @@ final class DeltaCodec {
         /** Decodes the next block (at most the values left) into out[offset...]; returns its count. */
         private int unpackBlock(long[] out, int offset) {
             long minDelta = zigzag(in.varLong());
+            in.need(miniblocks, "DELTA_BINARY_PACKED block header");
             for (int m = 0; m < miniblocks; m++) {
                 widths[m] = in.u8();
             }
@@ -391,7 +408,7 @@ final class DeltaCodec {
             long v = last;
             for (int m = 0; m < used; m++) {
                 int w = widths[m];
-                if (w > 64) {
+                if (w > (int32 ? 32 : 64)) {
                     throw new IllegalStateException("corrupt DELTA_BINARY_PACKED bit width " + w);
                 }
                 int count = Math.min(mini, n - m * mini);

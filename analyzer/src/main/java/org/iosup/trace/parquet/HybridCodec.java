@@ -79,14 +79,28 @@ final class HybridCodec {
         }
     }
 
-    /** Decodes {@code n} values of {@code width} bits from {@code buffer} into out[0, n). */
-    static void decode(ByteBuffer buffer, int width, int n, int[] out) {
+    /**
+     * Decodes {@code n} values of {@code width} bits from {@code buffer} into out[0, n).
+     *
+     * @return the bytes left in {@code buffer} after the runs that hold the n values (0 when they
+     *         fill it exactly; negative when they ran past its end)
+     */
+    static int decode(ByteBuffer buffer, int width, int n, int[] out) {
+        if (width < 0 || width > 32) {
+            throw new IllegalStateException("bit width " + width + " (at most 32)");
+        }
         Bytes.Reader in = new Bytes.Reader(buffer);
         BytePacker packer = PACKERS[width];
         int valueBytes = (width + 7) / 8;
         int i = 0;
         while (i < n) {
             int header = in.varInt();
+            if (header == 0 || header == 1 || in.at > in.end) {
+                throw new IllegalStateException("an empty or truncated run");
+            }
+            // A run may reach past the n values (DuckDB pads its last bit-packed run with whole
+            // groups); what follows the n values must then be nothing but that run's own bytes,
+            // which the caller checks with the bytes left.
             if ((header & 1) == 0) {
                 int count = Math.min(header >>> 1, n - i);
                 int v = 0;
@@ -104,6 +118,7 @@ final class HybridCodec {
                 }
                 if (whole < groups && i < n) {
                     // The last values of the page: the group may be padded past n.
+                    in.need(width, "bit-packed run");
                     int[] group = new int[8];
                     packer.unpack8Values(Arrays.copyOfRange(in.buf, in.at, in.at + width), 0, group, 0);
                     System.arraycopy(group, 0, out, i, Math.min(8, n - i));
@@ -111,8 +126,10 @@ final class HybridCodec {
                     whole++;
                     in.at += width;
                 }
+                in.need((long) (groups - whole) * width, "bit-packed run");
                 in.at += (groups - whole) * width;
             }
         }
+        return in.end - in.at;
     }
 }

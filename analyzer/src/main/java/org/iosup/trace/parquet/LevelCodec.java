@@ -254,17 +254,38 @@ final class LevelCodec {
             return defined;
         }
 
+        /**
+         * Whether the levels ended exactly where they should after the last row read: the last
+         * run may reach past the page's rows (DuckDB pads bit-packed runs with whole groups), but
+         * no byte may follow that run before {@code end}.
+         */
+        boolean endsExactly() {
+            int stop = in.at;
+            if (runLeft > 0 && !rle) {
+                stop += (packedBit + runLeft) >>> 3;
+            }
+            return stop == in.end;
+        }
+
         private void nextRun() {
             int header = in.varInt();
             if ((header & 1) == 0) {
                 rle = true;
                 runLeft = header >>> 1;
-                rleValue = (in.u8() & 1) != 0;
+                int level = in.u8();
+                if (level > 1) {
+                    throw new IllegalStateException("definition level " + level + " in a column whose levels are 0 or 1");
+                }
+                rleValue = level == 1;
             } else {
                 rle = false;
-                runLeft = (header >>> 1) * 8;
+                long groups = header >>> 1;
+                in.need(groups, "definition levels: a bit-packed run");
+                runLeft = (int) (groups * 8);
                 packedBit = 0;
-                in.need(runLeft >>> 3, "definition levels: a bit-packed run");
+            }
+            if (in.at > in.end) {
+                throw new IllegalStateException("definition levels are truncated");
             }
             if (runLeft <= 0) {
                 throw new IllegalStateException("corrupt definition levels: empty run");

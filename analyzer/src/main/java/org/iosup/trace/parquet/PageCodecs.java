@@ -138,6 +138,69 @@ final class PageCodecs implements CompressionCodecFactory {
         };
     }
 
+    /** The codecs iosup reads: parquet-java's own, ZSTD through zstd-jni, BROTLI through Google's Java decoder. */
+    static final java.util.Set<CompressionCodecName> READABLE = java.util.EnumSet.of(
+            CompressionCodecName.UNCOMPRESSED, CompressionCodecName.SNAPPY, CompressionCodecName.GZIP,
+            CompressionCodecName.ZSTD, CompressionCodecName.LZ4_RAW, CompressionCodecName.BROTLI);
+
+    /**
+     * Decompresses src[from, from + length) of a page to exactly {@code size} bytes: a page that
+     * decompresses to more or fewer is an error, as is any failure of the codec.
+     */
+    byte[] decompress(CompressionCodecName codec, byte[] src, int from, int length, int size) throws IOException {
+        switch (codec) {
+            case UNCOMPRESSED -> {
+                if (length != size) {
+                    throw new IOException("an uncompressed page of " + length + " bytes said to hold " + size);
+                }
+                return java.util.Arrays.copyOfRange(src, from, from + length);
+            }
+            case ZSTD -> {
+                if (decompressCtx == null) {
+                    decompressCtx = new ZstdDecompressCtx();
+                }
+                byte[] out = new byte[size];
+                int n;
+                try {
+                    n = decompressCtx.decompressByteArray(out, 0, size, src, from, length);
+                } catch (RuntimeException e) {
+                    decompressCtx.reset();
+                    throw new IOException("ZSTD: " + e.getMessage(), e);
+                }
+                if (n != size) {
+                    throw new IOException("the page decompressed to " + n + " bytes, its header says " + size);
+                }
+                return out;
+            }
+            case BROTLI -> {
+                byte[] out = new byte[size];
+                try (java.io.InputStream in = new org.brotli.dec.BrotliInputStream(
+                        new java.io.ByteArrayInputStream(src, from, length))) {
+                    int n = in.readNBytes(out, 0, size);
+                    if (n != size || in.read() >= 0) {
+                        throw new IOException("the page decompressed to " + (n != size ? n + " bytes" : "more bytes")
+                                + ", its header says " + size);
+                    }
+                } catch (IOException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw new IOException("BROTLI: " + e.getMessage(), e);
+                }
+                return out;
+            }
+            default -> {
+                if (!READABLE.contains(codec)) {
+                    throw new IOException("codec " + codec + " is not supported");
+                }
+                byte[] out = others.getDecompressor(codec).decompress(BytesInput.from(src, from, length), size).toByteArray();
+                if (out.length != size) {
+                    throw new IOException("the page decompressed to " + out.length + " bytes, its header says " + size);
+                }
+                return out;
+            }
+        }
+    }
+
     @Override
     public void release() {
         others.release();

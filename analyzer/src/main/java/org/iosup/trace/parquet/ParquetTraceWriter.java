@@ -11,6 +11,7 @@ import org.iosup.schema.EventSchema;
 import org.iosup.schema.FieldSpec;
 import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
+import org.iosup.trace.RowValidator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,8 +25,14 @@ import java.util.Map;
  * column by column: format v2 data pages, ZSTD by default, dictionary encoding only on the
  * columns the schema marks low-cardinality, statistics per page, and the schema name and version
  * (plus any trace metadata) in the file's key-value metadata. Encoding is done here over whole
- * batches (see {@link ColumnEncoder}); parquet-java lays out the file. The file appears only on
- * {@link #commit()}; closing without a commit removes the partial output.
+ * batches (see {@link ColumnEncoder}); parquet-java lays out the file.
+ *
+ * <p>Every page carries the CRC-32 of its bytes as stored (parquet-java computes it), and the
+ * footer carries its own CRC-32 under {@code iosup.footer.crc32} ({@link ParquetFile#sealFooter}),
+ * so that bit rot anywhere a reader looks is found. Every row written is checked against the
+ * schema (ranges, enums, lengths, the columns each kind requires, time order): a file whose footer
+ * checks was valid when written, which lets readers skip the columns they do not use. The file
+ * appears only on {@link #commit()}; closing without a commit removes the partial output.
  */
 public final class ParquetTraceWriter implements AutoCloseable {
     /** Rows per row group at most. */
@@ -42,6 +49,7 @@ public final class ParquetTraceWriter implements AutoCloseable {
     private final ColumnEncoder[] encoders;
     private final Map<String, String> metadata;
     private final int rowGroupRows;
+    private final RowValidator validator = new RowValidator(Column.allMask(), true);
     private long groupRows;
     private long rows;
     private boolean finished;
@@ -59,7 +67,7 @@ public final class ParquetTraceWriter implements AutoCloseable {
         try {
             MessageType schema = ParquetEventSchema.message();
             file = new ParquetFileWriter(new AtomicParquetFile(output), schema,
-                    ParquetFileWriter.Mode.OVERWRITE, ROW_GROUP_BYTES, 0, 64, Integer.MAX_VALUE, false);
+                    ParquetFileWriter.Mode.OVERWRITE, ROW_GROUP_BYTES, 0, 64, Integer.MAX_VALUE, true);
             file.start();
             factory = new PageCodecs();
             BytesInputCompressor compressor = factory.getCompressor(codec);
@@ -88,8 +96,8 @@ public final class ParquetTraceWriter implements AutoCloseable {
         return new ParquetTraceWriter(target, codec, metadata, ROW_GROUP_ROWS);
     }
 
-    /** As {@link #create(Path, CompressionCodecName, Map)} with smaller row groups (for tests). */
-    static ParquetTraceWriter create(Path target, CompressionCodecName codec, Map<String, String> metadata,
+    /** As {@link #create(Path, CompressionCodecName, Map)} with row groups of at most {@code rowGroupRows} rows (tests use small ones). */
+    public static ParquetTraceWriter create(Path target, CompressionCodecName codec, Map<String, String> metadata,
                                      int rowGroupRows) {
         return new ParquetTraceWriter(target, codec, metadata, rowGroupRows);
     }
@@ -112,9 +120,23 @@ public final class ParquetTraceWriter implements AutoCloseable {
         };
     }
 
-    /** Appends every row of {@code batch}. */
+    /**
+     * Appends every row of {@code batch}, which must be valid in the schema (checked: a row that
+     * is not is a bug of the caller, which validates its input first).
+     */
     public void write(EventBatch batch) {
         int n = batch.size();
+        if (!validator.allValid(batch, n)) {
+            for (int i = 0; i < n; i++) {
+                RowValidator.Violation v = validator.check(batch, i);
+                if (v != null) {
+                    throw new IllegalArgumentException("cannot write row " + (rows + i + 1) + " of " + output.target()
+                            + ": " + (v.column() == null ? "" : "column '" + v.column() + "'"
+                            + (v.value() == null ? "" : " value '" + v.value() + "'") + ": ") + v.problem()
+                            + " (a bug: rows are validated before they are written)");
+                }
+            }
+        }
         int from = 0;
         int[] present = batch.present();
         while (from < n) {
@@ -184,7 +206,12 @@ public final class ParquetTraceWriter implements AutoCloseable {
         }
         writeRowGroup();
         try {
-            file.end(metadata);
+            Map<String, String> sealed = new LinkedHashMap<>(metadata);
+            sealed.remove(ParquetFile.FOOTER_CRC_KEY);
+            sealed.put(ParquetFile.FOOTER_CRC_KEY, new String(ParquetFile.FOOTER_CRC_PLACEHOLDER,
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            file.end(sealed);
+            ParquetFile.sealFooter(output.temp());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot finish " + output.target(), e);
         }
