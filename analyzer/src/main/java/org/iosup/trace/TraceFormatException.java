@@ -10,7 +10,7 @@ import org.iosup.io.UserException;
 public final class TraceFormatException extends UserException {
     private static final long serialVersionUID = 1L;
     /** Characters of a value shown in a message; a longer one is cut, with its length. */
-    public static final int SHOWN = 40;
+    public static final int SHOWN = 64;
 
     private final String where;
     private final String column;

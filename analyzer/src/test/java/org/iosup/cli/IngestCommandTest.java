@@ -339,7 +339,7 @@ class IngestCommandTest {
     void aHugeValueIsCutInTheErrorLine() throws IOException {
         String digits = "7".repeat(10_000_000);
         String err = refused("ts_ns,kind,pid\n0,PROC_CREATE," + digits + "\n");
-        assertThat(err).endsWith("in.csv line 2: column 'pid' value '" + "7".repeat(40)
+        assertThat(err).endsWith("in.csv line 2: column 'pid' value '" + "7".repeat(org.iosup.trace.TraceFormatException.SHOWN)
                 + "... (10,000,000 characters)': out of range 0..2147483647");
         // A value with a line break in it stays on one line.
         err = refused("ts_ns,kind,pid,comm\n0,PROC_CREATE,1,\"" + "a\nb".repeat(30) + "\"\n");

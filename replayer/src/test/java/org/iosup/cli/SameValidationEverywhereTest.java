@@ -66,7 +66,7 @@ class SameValidationEverywhereTest {
             {"wideLevel", "CASE WHEN i = 30 THEN CAST(4294967299 AS BIGINT) ELSE CAST(level AS BIGINT) END AS level",
                 "row 31 (row group 1, page 1): column 'level' value '4294967299': out of range 1..4"},
             {"longComm", "CASE WHEN i = 32 THEN repeat('x', 65) ELSE comm END AS comm",
-                "row 33 (row group 1, page 1): column 'comm' value '" + "x".repeat(65) + "': longer than 64 characters"},
+                "row 33 (row group 1, page 1): column 'comm' value '" + "x".repeat(64) + "... (65 characters)': longer than 64 characters"},
             {"domain", "CASE WHEN i = 30 THEN 40000 ELSE domain END AS domain",
                 "row 31 (row group 1, page 1): column 'domain' value '40000': out of range 0..32751"},
             {"noDevice", "CASE WHEN i = 31 THEN NULL ELSE device END AS device",

@@ -246,7 +246,7 @@ class ParquetIntegrityTest {
         Path empty = dir.resolve("empty.parquet");
         Files.write(empty, new byte[0]);
         assertThatThrownBy(() -> read(empty, TraceReadOptions.DEFAULT))
-                .hasMessage(empty + ": is not a Parquet file (it neither starts nor ends with the Parquet magic PAR1)");
+                .hasMessage(empty + ": is empty; a Parquet trace is expected");
         Path magic = dir.resolve("magic.parquet");
         Files.write(magic, "PAR1".getBytes(StandardCharsets.US_ASCII));
         assertThatThrownBy(() -> read(magic, TraceReadOptions.DEFAULT))
@@ -260,7 +260,7 @@ class ParquetIntegrityTest {
                 .hasMessage(big + ": truncated: footer length 1073741824 exceeds file size " + bytes.length);
         Path folder = dir.resolve("folder.parquet");
         Files.createDirectory(folder);
-        assertThatThrownBy(() -> read(folder, TraceReadOptions.DEFAULT)).hasMessage(folder + ": is a folder, not a Parquet file");
+        assertThatThrownBy(() -> read(folder, TraceReadOptions.DEFAULT)).hasMessage(folder + ": is a folder, not a file; a Parquet trace is expected");
         byte[] encrypted = bytes.clone();
         encrypted[encrypted.length - 1] = 'E';
         Path pare = dir.resolve("encrypted.parquet");
