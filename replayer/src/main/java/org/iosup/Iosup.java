@@ -2,6 +2,7 @@ package org.iosup;
 
 import org.iosup.cli.AnalyzeCommand;
 import org.iosup.cli.BenchCommand;
+import org.iosup.cli.CalibrateCommand;
 import org.iosup.cli.CdsTrainingCommand;
 import org.iosup.cli.Cli;
 import org.iosup.cli.CompareCommand;
@@ -52,6 +53,7 @@ public final class Iosup implements Runnable {
         COMMANDS.put("replay", ReplayCommand::new);
         COMMANDS.put("analyze", AnalyzeCommand::new);
         COMMANDS.put("compare", CompareCommand::new);
+        COMMANDS.put("calibrate", CalibrateCommand::new);
         COMMANDS.put("plot", PlotCommand::new);
         COMMANDS.put("bench", BenchCommand::new);
         COMMANDS.put("cds-training", CdsTrainingCommand::new);

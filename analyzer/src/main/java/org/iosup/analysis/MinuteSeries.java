@@ -124,6 +124,20 @@ public final class MinuteSeries<M extends Enum<M> & MinuteSeries.Column> {
         }
     }
 
+    /**
+     * Sets counter {@code m} of every closed minute to {@code f} of that minute's row (a column
+     * derived from others, such as a sum), and its total accordingly.
+     */
+    public void derive(M m, java.util.function.ToLongFunction<long[]> f) {
+        int i = m.ordinal();
+        long t = 0;
+        for (long[] row : rows) {
+            row[i] = f.applyAsLong(row);
+            t += row[i];
+        }
+        totals[i] = t;
+    }
+
     /** The current minute's values, for hot loops that count directly (index = the column's ordinal). */
     public long[] current() {
         return current;

@@ -1,7 +1,7 @@
 package org.iosup.bench;
 
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.iosup.model.CostModel;
+import org.iosup.model.CostProfile;
 import org.iosup.model.guest.Paging;
 import org.iosup.model.vtd.IommuConfig;
 import org.iosup.model.xen.HypervisorProfile;
@@ -84,7 +84,7 @@ public final class ReplayBenchmark {
             List<PolicySpec> policies = List.of(PolicySpec.parse("disabled"), PolicySpec.parse("pre-enabled"),
                     PolicySpec.parse("dynamic@5m"));
             ReplayConfig config = new ReplayConfig(trace, policies, HypervisorProfile.XEN_4_2_1, null,
-                    IommuConfig.DEFAULT, CostModel.DEFAULT, threads, false);
+                    IommuConfig.DEFAULT, CostProfile.standard(), threads, false);
             ReplayResult result = Replay.run(config, null);
             double seconds = result.wallNanos() / 1e9;
             r.put("replayed_events", result.events());

@@ -44,6 +44,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Replay threads (default: the CPUs).")
     Integer threads;
 
+    @Option(names = "--costs", paramLabel = "PROFILE", defaultValue = org.iosup.model.CostProfile.DEFAULT_NAME,
+            description = "CPU cost profile, built-in or a file, as replay's --costs (default: ${DEFAULT-VALUE}).")
+    String costs;
+
     @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
     boolean quiet;
 
@@ -58,13 +62,14 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Demo.Options o = new Demo.Options(minutes, nicGbps, seed,
-                threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+                threads == null ? Runtime.getRuntime().availableProcessors() : threads,
+                org.iosup.model.CostProfile.load(costs));
         // Each step's line: its name when it starts, its own duration when it ends.
         long[] stepStart = {0};
         boolean[] open = {false};
-        List<Demo.Line> lines;
+        Demo.Result result;
         try {
-            lines = Demo.run(output, o, s -> {
+            result = Demo.run(output, o, s -> {
                 if (!quiet) {
                     endStep(err, open, stepStart);
                     err.printf(Locale.ROOT, "iosup demo: %-26s", s);
@@ -77,7 +82,11 @@ public final class DemoCommand implements Callable<Integer> {
             endStep(err, open, stepStart);
         }
         if (!quiet) {
-            print(lines, spec.commandLine().getOut());
+            print(result.lines(), spec.commandLine().getOut());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println();
+            out.print(org.iosup.demo.PaperTable.table(result.paper()));
+            out.flush();
             err.printf(Locale.ROOT, "iosup demo: done in %.1f s -> %s (figures: %s/busy/xen-4.2.1/flushes.png, cpu.png, ...)%n",
                     (System.nanoTime() - start) / 1e9, output, output);
             err.flush();

@@ -3,7 +3,9 @@ package org.iosup.cli;
 import org.iosup.io.Hashes;
 import org.iosup.io.OutputFolder;
 import org.iosup.io.UserException;
+import org.iosup.model.Cost;
 import org.iosup.model.CostModel;
+import org.iosup.model.CostProfile;
 import org.iosup.model.guest.Paging;
 import org.iosup.model.vtd.IommuConfig;
 import org.iosup.model.xen.HypervisorProfile;
@@ -114,9 +116,15 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "IOTLB associativity (default: ${DEFAULT-VALUE}; not public, an assumption).")
     int iotlbWays;
 
-    @Option(names = "--cost", paramLabel = "NAME=NS",
-            description = "Override a CPU cost in ns, repeatable: buddy_alloc_ns, buddy_free_ns, pool_alloc_ns, pool_free_ns, "
-                    + "hypercall_ns, validate_entry_ns, iommu_op_ns, invalidation_ns, flush_call_ns, iotlb_miss_ns.")
+    @Option(names = "--costs", paramLabel = "PROFILE", defaultValue = CostProfile.DEFAULT_NAME,
+            description = {"CPU cost profile: a built-in name (paper-i5-3470, the paper's machine, two costs fitted",
+                "to its Figure 6; defaults, every documented default) or a profile file",
+                "(schemas/cost-profile.schema.json, e.g. written by iosup calibrate). Default: ${DEFAULT-VALUE}."})
+    String costProfile;
+
+    @Option(names = "--cost", paramLabel = "NAME=VALUE",
+            description = {"Override one cost of the profile, repeatable, e.g. --cost hypercall_ns=1500;",
+                "every name, default and source: docs/model.md section 7."})
     List<String> costOverrides = new ArrayList<>();
 
     @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
@@ -137,7 +145,7 @@ public final class ReplayCommand implements Callable<Integer> {
         HypervisorProfile hv = HypervisorProfile.named(profile);
         Paging pg = paging == null ? null : Paging.parse(paging, "--paging");
         IommuConfig iommu = new IommuConfig(cachingMode, !noPageSelective, maxAddressMask, units, iotlbEntries, iotlbWays);
-        CostModel costs = costs(costOverrides);
+        CostProfile costs = costs(costProfile, costOverrides);
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1) {
             throw new UserException("--threads must be at least 1, got " + n);
@@ -175,30 +183,30 @@ public final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
-    static CostModel costs(List<String> overrides) {
-        Map<String, Long> c = CostModel.DEFAULT.asMap();
-        Set<String> given = new HashSet<>();
+    /** The profile named by --costs, with the --cost overrides (each named once, a whole number). */
+    static CostProfile costs(String profile, List<String> overrides) {
+        Map<Cost, Long> given = new LinkedHashMap<>();
         for (String o : overrides) {
             int eq = o.indexOf('=');
             String key = eq < 0 ? o : o.substring(0, eq).strip();
-            if (!c.containsKey(key)) {
-                throw new UserException("--cost " + o + ": unknown cost '" + key + "' (valid: " + String.join(", ", c.keySet()) + ")");
+            Cost c = Cost.byKey(key);
+            if (c == null) {
+                throw new UserException("--cost " + o + ": unknown cost '" + key + "' (valid: "
+                        + String.join(", ", CostModel.DEFAULT.asMap().keySet()) + ")");
             }
             if (eq < 0) {
-                throw new UserException("--cost " + o + ": give NAME=NS, e.g. --cost " + key + "=" + c.get(key));
+                throw new UserException("--cost " + o + ": give NAME=VALUE, e.g. --cost " + key + "=" + c.defaultValue());
             }
-            if (!given.add(key)) {
+            if (given.containsKey(c)) {
                 throw new UserException("--cost " + key + " is given twice");
             }
             String v = o.substring(eq + 1).strip();
             if (!v.matches("[0-9]{1,12}")) {
-                throw new UserException("--cost " + o + ": the cost must be a whole number of ns, 0..999999999999");
+                throw new UserException("--cost " + o + ": the value must be a whole number, 0..999999999999");
             }
-            c.put(key, Long.parseLong(v));
+            given.put(c, Long.parseLong(v));
         }
-        return new CostModel(c.get("buddy_alloc_ns"), c.get("buddy_free_ns"), c.get("pool_alloc_ns"),
-                c.get("pool_free_ns"), c.get("hypercall_ns"), c.get("validate_entry_ns"), c.get("iommu_op_ns"),
-                c.get("invalidation_ns"), c.get("flush_call_ns"), c.get("iotlb_miss_ns"));
+        return CostProfile.load(profile).withOverrides(given);
     }
 
     private static void reportAnomalies(Anomalies a, PrintWriter err) {

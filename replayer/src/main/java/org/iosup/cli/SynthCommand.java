@@ -20,22 +20,25 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code iosup synth}: the paper's settings as seeded, streaming traces. */
 @Command(name = "synth", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        header = "Synthesize a trace of the paper's idle, busy or boot-then-busy setting.", sortOptions = false,
+        header = "Synthesize a trace of the paper's idle, busy or boot-then-busy setting, or of lmbench's fork+exit.", sortOptions = false,
         description = {
             "Synthesize a trace of the paper's idle or busy setting (or idle then busy): processes with their",
             "page-table pages (docs/model.md §5), mmu_update batches, NIC and disk DMA. Seeded and deterministic:",
-            "the same parameters and seed give the same file. Every default and its source: --describe."
+            "the same parameters and seed give the same file. Every default and its source: --describe.",
+            "fork-exit: lmbench's lat_proc fork, a parent forking children that exit at once (replay's",
+            "summary.csv then gives the CPU time per fork+exit in cpu_us_per_exit)."
         })
 public final class SynthCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--preset", required = true, paramLabel = "NAME", description = "idle, busy or boot-busy.")
+    @Option(names = "--preset", required = true, paramLabel = "NAME", description = "idle, busy, boot-busy or fork-exit.")
     String preset;
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT.parquet", description = "The trace to write (its folder must exist).")
@@ -59,7 +62,7 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--paging", paramLabel = "MODE", description = "pae (default, the paper's) or x86-64.")
     String paging;
 
-    @Option(names = "--creations-per-min", paramLabel = "X", description = "busy: process creations a minute (default 542.14).")
+    @Option(names = "--creations-per-min", paramLabel = "X", description = "busy: process creations a minute (default 542.14); fork-exit: forks a minute (default 60000).")
     Double creationsPerMin;
 
     @Option(names = "--iteration-min", paramLabel = "X", description = "busy: minutes per iteration of the stress loop (default 5).")
@@ -123,16 +126,18 @@ public final class SynthCommand implements Callable<Integer> {
     /** The parameters in effect: the preset's defaults, overridden by the options given. */
     public SynthParams params() {
         SynthParams d = SynthParams.defaults(preset);
-        boolean busy = !preset.equals("idle");
-        boolean idle = !preset.equals("busy");
-        notFor(busy, "busy", "--creations-per-min", creationsPerMin);
-        notFor(busy, "busy", "--iteration-min", iterationMin);
-        notFor(busy, "busy", "--lifetime-exponent", lifetimeExponent);
-        notFor(busy, "busy", "--browser-mb", browserMb);
-        notFor(idle, "idle", "--boot-processes", bootProcesses);
-        notFor(idle, "idle", "--daemons", daemons);
-        notFor(idle, "idle", "--decay-min", decayMin);
-        notFor(preset.equals("boot-busy"), "boot-busy", "--busy-after", busyAfter);
+        List<String> busy = List.of("busy", "boot-busy");
+        List<String> idle = List.of("idle", "boot-busy");
+        notFor(List.of("busy", "boot-busy", "fork-exit"), "--creations-per-min", creationsPerMin);
+        notFor(busy, "--iteration-min", iterationMin);
+        notFor(busy, "--lifetime-exponent", lifetimeExponent);
+        notFor(busy, "--browser-mb", browserMb);
+        notFor(idle, "--boot-processes", bootProcesses);
+        notFor(idle, "--daemons", daemons);
+        notFor(idle, "--decay-min", decayMin);
+        notFor(List.of("boot-busy"), "--busy-after", busyAfter);
+        notFor(List.of("idle", "busy", "boot-busy"), "--min-lifetime-s", minLifetimeS);
+        notFor(List.of("idle", "busy", "boot-busy"), "--exec-share", execShare);
         return new SynthParams(preset, or(minutes, d.minutes()), seed == null ? d.seed() : seed,
                 paging == null ? d.paging() : Paging.parse(paging, "--paging"),
                 or(creationsPerMin, d.creationsPerMin()), or(iterationMin, d.iterationMin()),
@@ -171,11 +176,11 @@ public final class SynthCommand implements Callable<Integer> {
     }
 
     /** An option given for a preset it does not apply to is an error, not silently ignored. */
-    private void notFor(boolean applies, String which, String option, Object value) {
-        if (!applies && value != null) {
-            throw new UserException(option + " applies to the " + which + " setting"
-                    + (which.equals("boot-busy") ? "" : " (presets " + which + " and boot-busy)")
-                    + ", not to --preset " + preset);
+    private void notFor(List<String> presets, String option, Object value) {
+        if (!presets.contains(preset) && value != null) {
+            String list = presets.size() == 1 ? presets.get(0)
+                    : String.join(", ", presets.subList(0, presets.size() - 1)) + " or " + presets.get(presets.size() - 1);
+            throw new UserException(option + " applies to --preset " + list + ", not to --preset " + preset);
         }
     }
 

@@ -10,7 +10,7 @@ import org.iosup.io.Manifest;
 import org.iosup.io.OutputFolder;
 import org.iosup.io.Temporaries;
 import org.iosup.io.UserException;
-import org.iosup.model.CostModel;
+import org.iosup.model.CostProfile;
 import org.iosup.model.vtd.IommuConfig;
 import org.iosup.model.xen.HypervisorProfile;
 import org.iosup.replay.PolicySpec;
@@ -55,9 +55,9 @@ public final class Demo {
     public static final TableSchema SUMMARY = TableSchema.load("demo-summary");
 
     /** The demo's knobs (the defaults are the embedded ones); a null NIC rate is each preset's own. */
-    public record Options(double minutes, Double nicGbps, long seed, int threads) {
+    public record Options(double minutes, Double nicGbps, long seed, int threads, CostProfile costs) {
         public static Options defaults() {
-            return new Options(30, null, 1, Runtime.getRuntime().availableProcessors());
+            return new Options(30, null, 1, Runtime.getRuntime().availableProcessors(), CostProfile.standard());
         }
     }
 
@@ -65,6 +65,10 @@ public final class Demo {
     public record Line(String setting, String profile, String group, Double callsBefore, Double callsAfter,
                        Double issuedAfter, long poolPeak, Double allocMs, Double freeMs, Double allocChange,
                        Double freeChange, Double missesAfter) {
+    }
+
+    /** What the demo found: the summary's lines and the paper beside the model. */
+    public record Result(List<Line> lines, List<PaperTable.Row> paper) {
     }
 
     private Demo() {
@@ -80,7 +84,7 @@ public final class Demo {
      * {@code target} is replaced only when it holds exactly what an earlier demo wrote (its
      * manifest lists every file, unchanged); anything else there is refused and nothing is changed.
      */
-    public static List<Line> run(Path target, Options o, Consumer<String> step) {
+    public static Result run(Path target, Options o, Consumer<String> step) {
         Path abs = target.toAbsolutePath().normalize();
         Path parent = abs.getParent();
         if (parent == null || !Files.isDirectory(parent)) {
@@ -101,10 +105,10 @@ public final class Demo {
         Temporaries.register(work);
         boolean done = false;
         try {
-            List<Line> lines = build(work, o, step);
+            Result result = build(work, o, step);
             replace(abs, work, previous);
             done = true;
-            return lines;
+            return result;
         } finally {
             if (!done) {
                 Temporaries.deleteTree(work);
@@ -113,18 +117,20 @@ public final class Demo {
         }
     }
 
-    private static List<Line> build(Path work, Options o, Consumer<String> step) {
+    private static Result build(Path work, Options o, Consumer<String> step) {
         Map<String, Object> manifest = new LinkedHashMap<>();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("minutes", o.minutes());
         params.put("nic_gbps", o.nicGbps() == null ? SynthParams.PAPER_NIC_GBPS : o.nicGbps());
         params.put("seed", o.seed());
+        params.put("costs", o.costs().describe());
         params.put("groups", GROUPS);
         params.put("dynamic_switch_minute", SWITCH_MINUTE);
         params.put("profiles", PROFILES.stream().map(HypervisorProfile::name).toList());
         manifest.put("parameters", params);
         Map<String, Object> inputs = new LinkedHashMap<>();
         List<Line> lines = new ArrayList<>();
+        Map<String, Compare.Run> byName = new LinkedHashMap<>();
         Path traces = work.resolve("traces");
         try {
             Files.createDirectory(traces);
@@ -149,7 +155,7 @@ public final class Demo {
                 step.accept("replay " + setting + " " + profile.name());
                 Path dir = work.resolve(setting).resolve(profile.name());
                 ReplayResult r = Replay.run(new ReplayConfig(trace, groups(), profile, null, IommuConfig.DEFAULT,
-                        CostModel.DEFAULT, o.threads(), true), null);
+                        o.costs(), o.threads(), true), null);
                 try (OutputFolder out = OutputFolder.open(dir, "replay")) {
                     ReplayReport.write(r, out, Hashes.sha256(trace), "../../traces/" + setting + ".parquet");
                     out.commit();
@@ -161,6 +167,7 @@ public final class Demo {
                 }
                 Compare.Run run = Compare.read(dir, setting + "/" + profile.name());
                 runs.add(run);
+                byName.put(setting + "/" + profile.name(), run);
                 lines.addAll(summarize(setting, profile.name(), run));
             }
             step.accept("analyze " + setting);
@@ -179,7 +186,14 @@ public final class Demo {
                 out.commit();
             }
         }
+        ReplayResult forkExit = forkExit(work, traces, o, inputs, step);
         manifest.put("inputs", inputs);
+        List<PaperTable.Row> paper = PaperTable.rows(byName.get("busy/" + HypervisorProfile.XEN_4_2_1.name()),
+                byName.get("idle/" + HypervisorProfile.XEN_4_2_1.name()), forkExit, o.costs(), SWITCH_MINUTE);
+        try (AtomicOutput out = AtomicOutput.create(work.resolve("paper.csv"))) {
+            PaperTable.write(paper, out.temp());
+            out.commit();
+        }
         try (AtomicOutput out = AtomicOutput.create(work.resolve("summary.csv"))) {
             try (CsvTable t = CsvTable.create(SUMMARY, out.temp())) {
                 for (Line l : lines) {
@@ -192,7 +206,33 @@ public final class Demo {
         }
         // The demo's manifest lists every file of the tree, so that a later demo knows what it may replace.
         Manifest.write(work, "demo", manifest, Manifest.filesUnder(work));
-        return lines;
+        return new Result(lines, paper);
+    }
+
+    /**
+     * lmbench's fork+exit: the fork-exit preset (one minute, the demo's seed) replayed under
+     * cache-disabled and cache-pre-enabled on xen-4.2.1, into {@code fork-exit/xen-4.2.1}.
+     */
+    private static ReplayResult forkExit(Path work, Path traces, Options o, Map<String, Object> inputs,
+                                         Consumer<String> step) {
+        step.accept("synth fork-exit");
+        Path trace = traces.resolve("fork-exit.parquet");
+        SynthParams p = SynthParams.defaults("fork-exit").with(1, o.seed(), null).validate();
+        try (SyntheticTrace src = new SyntheticTrace(p);
+             ParquetTraceWriter w = ParquetTraceWriter.create(trace, CompressionCodecName.ZSTD, src.metadata())) {
+            BatchPipe.copy(src, w::write);
+            w.commit();
+        }
+        inputs.put("fork-exit", Map.of("path", work.relativize(trace).toString(), "sha256", Hashes.sha256(trace)));
+        step.accept("replay fork-exit xen-4.2.1");
+        HypervisorProfile profile = HypervisorProfile.XEN_4_2_1;
+        ReplayResult r = Replay.run(new ReplayConfig(trace, groups().subList(0, 2), profile, null, IommuConfig.DEFAULT,
+                o.costs(), o.threads(), true), null);
+        try (OutputFolder out = OutputFolder.open(work.resolve("fork-exit").resolve(profile.name()), "replay")) {
+            ReplayReport.write(r, out, Hashes.sha256(trace), "../../traces/fork-exit.parquet");
+            out.commit();
+        }
+        return r;
     }
 
     private static List<Line> summarize(String setting, String profile, Compare.Run run) {

@@ -2,70 +2,102 @@ package org.iosup.model;
 
 import org.iosup.io.UserException;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * CPU time charged per operation, in nanoseconds. The paper reports only totals, so these are
- * stated assumptions (the README's table repeats them with the reasoning); every one is a
- * {@code --cost-*} option.
- *
- * @param buddyAllocNs     page allocator: an order-0 page with {@code __GFP_ZERO} (fast path plus
- *                         clearing 4 KiB), as page tables are allocated: ~600 ns
- * @param buddyFreeNs      page allocator free of an order-0 page: ~150 ns
- * @param poolAllocNs      take a page from an IOSUP pool (a list pop; pooled page tables are empty,
- *                         so no clearing): ~60 ns
- * @param poolFreeNs       put a page in a pool: ~40 ns
- * @param hypercallNs      one PV hypercall round trip for a pin, unpin or mode change
- *                         ({@code mmuext_op}, {@code update_va_mapping}): ~1,000 ns
- * @param validateEntryNs  Xen validating (or de-validating) one page-table entry when a type
- *                         changes; a table has 512 entries ({@code alloc_l1_table} et al.): ~4 ns
- * @param iommuOpNs        one I/O page-table update by Xen (map or unmap a 4 KiB entry, with the
- *                         cache flush of the entry): ~200 ns
- * @param invalidationNs   one synchronous IOTLB invalidation: queue the descriptor and a wait
- *                         descriptor, spin until done; docs/model.md §7: one to two thousand
- *                         cycles, 1,500 cycles at the paper's 3.2 GHz: ~470 ns
- * @param flushCallNs      a {@code flush_iotlb_qi} call that returns early (non-present entry) and
- *                         the write-buffer flush that follows: ~100 ns
- * @param iotlbMissNs      one IOTLB miss: a walk of the I/O page table; docs/model.md §7: a few hundred
- *                         ns: ~300 ns
+ * The CPU cost model in effect: a value for every {@link Cost}, from a named profile
+ * ({@link CostProfile}) with any {@code --cost} overrides. Immutable.
  */
-public record CostModel(long buddyAllocNs, long buddyFreeNs, long poolAllocNs, long poolFreeNs, long hypercallNs,
-                        long validateEntryNs, long iommuOpNs, long invalidationNs, long flushCallNs,
-                        long iotlbMissNs) {
-
+public final class CostModel {
     /** Entries in a page table (4 KiB of 8-byte entries, both PAE and x86-64). */
     public static final int ENTRIES_PER_TABLE = 512;
+    /** Entries of a PAE L3, the root of a 32-bit PAE guest (4 of 8 bytes). */
+    public static final int ENTRIES_PAE_L3 = 4;
 
-    public static final CostModel DEFAULT = new CostModel(600, 150, 60, 40, 1_000, 4, 200, 470, 100, 300);
+    /** Every cost at its default of {@link Cost} (the built-in profile {@code defaults}). */
+    public static final CostModel DEFAULT = defaults();
 
-    public CostModel {
-        for (long v : new long[] {buddyAllocNs, buddyFreeNs, poolAllocNs, poolFreeNs, hypercallNs, validateEntryNs,
-            iommuOpNs, invalidationNs, flushCallNs, iotlbMissNs}) {
-            if (v < 0) {
-                throw new UserException("costs must not be negative, got " + v);
+    private final long[] values;
+
+    private CostModel(long[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < 0) {
+                throw new UserException("cost " + Cost.ofOrdinal(i).key() + " must not be negative, got " + values[i]);
             }
         }
+        if (values[Cost.MULTICALL_BATCH.ordinal()] < 1) {
+            throw new UserException("cost multicall_batch must be at least 1, got " + values[Cost.MULTICALL_BATCH.ordinal()]);
+        }
+        this.values = values;
     }
 
-    /** Validating or de-validating a whole table. */
-    public long tableValidationNs() {
-        return validateEntryNs * ENTRIES_PER_TABLE;
+    private static CostModel defaults() {
+        long[] v = new long[Cost.count()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Cost.ofOrdinal(i).defaultValue();
+        }
+        return new CostModel(v);
     }
 
-    /** Every cost by name, for the manifest. */
+    /** Costs from a map of keys to values; keys not given keep their default; an unknown key is an error. */
+    public static CostModel of(Map<String, Long> byKey) {
+        CostModel m = DEFAULT;
+        for (var e : byKey.entrySet()) {
+            Cost c = Cost.byKey(e.getKey());
+            if (c == null) {
+                throw new UserException("unknown cost '" + e.getKey() + "' (valid: " + String.join(", ", DEFAULT.asMap().keySet()) + ")");
+            }
+            m = m.with(c, e.getValue());
+        }
+        return m;
+    }
+
+    public long get(Cost c) {
+        return values[c.ordinal()];
+    }
+
+    /** These costs with {@code c} set to {@code value}. */
+    public CostModel with(Cost c, long value) {
+        long[] v = values.clone();
+        v[c.ordinal()] = value;
+        return new CostModel(v);
+    }
+
+    /** The values by ordinal of {@link Cost} (a copy). */
+    public long[] values() {
+        return values.clone();
+    }
+
+    public long flushCallNs() {
+        return get(Cost.FLUSH_CALL);
+    }
+
+    public long invalidationNs() {
+        return get(Cost.INVALIDATION);
+    }
+
+    public long iotlbMissNs() {
+        return get(Cost.IOTLB_MISS);
+    }
+
+    /** Every cost by key, in the order of {@link Cost}, for the manifest. */
     public Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();
-        m.put("buddy_alloc_ns", buddyAllocNs);
-        m.put("buddy_free_ns", buddyFreeNs);
-        m.put("pool_alloc_ns", poolAllocNs);
-        m.put("pool_free_ns", poolFreeNs);
-        m.put("hypercall_ns", hypercallNs);
-        m.put("validate_entry_ns", validateEntryNs);
-        m.put("iommu_op_ns", iommuOpNs);
-        m.put("invalidation_ns", invalidationNs);
-        m.put("flush_call_ns", flushCallNs);
-        m.put("iotlb_miss_ns", iotlbMissNs);
+        for (Cost c : Cost.values()) {
+            m.put(c.key(), values[c.ordinal()]);
+        }
         return m;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CostModel c && Arrays.equals(values, c.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(values);
     }
 }

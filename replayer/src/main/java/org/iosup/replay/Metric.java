@@ -22,7 +22,12 @@ public enum Metric implements MinuteSeries.Column {
     CPU_NS_ALLOC_L1, CPU_NS_ALLOC_L2, CPU_NS_ALLOC_L3, CPU_NS_ALLOC_L4,
     CPU_NS_FREE_L1, CPU_NS_FREE_L2, CPU_NS_FREE_L3, CPU_NS_FREE_L4,
     PROC_CREATES, PROC_EXECS, PROC_EXITS, MMU_UPDATE_ENTRIES,
-    RECORDED_TYPE_CHANGES, RECORDED_MAPS, RECORDED_UNMAPS, RECORDED_FLUSHES;
+    RECORDED_TYPE_CHANGES, RECORDED_MAPS, RECORDED_UNMAPS, RECORDED_FLUSHES,
+    CPU_NS_PIN, CPU_NS_UNPIN, CPU_NS_TEARDOWN, CPU_NS_MMU_UPDATE, CPU_NS_PROCESS, CPU_NS_TOTAL, MMU_UPDATES;
+
+    /** The CPU columns whose sum is {@link #CPU_NS_TOTAL}: where the time is spent, each once. */
+    public static final java.util.List<Metric> CPU_PARTS = java.util.List.of(CPU_NS_ALLOC, CPU_NS_FREE, CPU_NS_PIN,
+            CPU_NS_UNPIN, CPU_NS_TEARDOWN, CPU_NS_MMU_UPDATE, CPU_NS_PROCESS);
 
     private static final Metric[] VALUES = values();
     private final boolean gauge;

@@ -3,8 +3,10 @@ package org.iosup.replay;
 import org.iosup.analysis.MinuteSeries;
 
 import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
+import org.iosup.model.Cost;
 import org.iosup.model.CostModel;
 import org.iosup.model.guest.GuestOps;
+import org.iosup.model.guest.Paging;
 import org.iosup.model.pool.PageTablePools;
 import org.iosup.model.vtd.InvalidationUnit;
 import org.iosup.model.vtd.IommuConfig;
@@ -56,8 +58,15 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
     private long fromAllocator;
     private long toAllocator;
     private int domain;
-    private long pendingNs;
+    /** IOMMU work of the type changes of the current pin or unpin, to charge with it. */
+    private long pendingIommuOps;
+    private long pendingFlushCalls;
+    private long pendingInvalidations;
     private long minuteEnd = MINUTE_NS;
+    private int minute;
+    private Paging paging = Paging.X86_64;
+    /** The charges by cost, when a calibration asks for them (null otherwise). */
+    private CostLedger ledger;
 
     public PolicyModel(PolicySpec spec, HypervisorProfile profile, IommuConfig iommu, CostModel costs) {
         this.spec = spec;
@@ -78,6 +87,16 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
         return m;
     }
 
+    /** The guest's paging mode: how many entries its root table has (4 under PAE). Set before replaying. */
+    public void setPaging(Paging paging) {
+        this.paging = paging;
+    }
+
+    /** Keeps the charges by cost in {@code ledger} (for calibration). */
+    public void keepLedger(CostLedger ledger) {
+        this.ledger = ledger;
+    }
+
     /** Replays a batch of operations. */
     public void apply(GuestOps ops) {
         for (int i = 0, n = ops.size(); i < n; i++) {
@@ -85,18 +104,29 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
         }
     }
 
-    /** Replays operation {@code i} of a batch. */
+    /**
+     * Replays operation {@code i} of a batch. DMA, nearly every operation of a real trace, takes the
+     * short path; the page-table operations are a method of their own, so that this one stays small
+     * enough for the JIT compiler to inline into {@link #apply}.
+     */
     public void applyOne(GuestOps ops, int i) {
         advance(ops.ts()[i]);
         domain = ops.domain()[i];
+        if (ops.op()[i] == GuestOps.DMA) {
+            dma(ops.batch(), ops.aux()[i], ops.bytes()[i]);
+        } else {
+            pageOp(ops, i);
+        }
+    }
+
+    private void pageOp(GuestOps ops, int i) {
         long f = ops.frame()[i];
         int level = ops.level()[i];
         switch (ops.op()[i]) {
             case GuestOps.ALLOC -> alloc(ops.ts()[i], f, level);
-            case GuestOps.PIN -> pin(f, level);
-            case GuestOps.UNPIN -> unpin(ops.ts()[i], f, level);
+            case GuestOps.PIN -> pin(f, level, ops.aux()[i]);
+            case GuestOps.UNPIN -> unpin(ops.ts()[i], f, level, ops.aux()[i]);
             case GuestOps.FREE -> free(ops.ts()[i], f, level);
-            case GuestOps.DMA -> dma(ops.batch(), ops.aux()[i], ops.bytes()[i]);
             default -> throw new IllegalStateException("unknown operation " + ops.op()[i]);
         }
     }
@@ -104,40 +134,56 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
     /** Moves the minute series to the minute of {@code t}. */
     void advance(long t) {
         if (t >= minuteEnd) {
-            int minute = (int) (t / MINUTE_NS);
+            minute = (int) (t / MINUTE_NS);
             m.advanceTo(minute);
             minuteEnd = (minute + 1) * MINUTE_NS;
         }
     }
 
+    /**
+     * The allocation function of a level ({@code pgd_alloc}, {@code pmd_alloc_one},
+     * {@code pte_alloc_one}): a page from the pool or the page allocator (zeroed), the table's
+     * constructor, and for the root {@code pgd_alloc}'s own work. The pin, if the mm is pinned, is
+     * the PV hook's ({@link #pin}).
+     */
     private void alloc(long t, long tf, int level) {
         m.inc(Metric.PT_ALLOCS);
         long mf;
-        long ns;
+        Metric col = Metric.cpuAlloc(level);
         if (spec.poolsOnAt(t) && !pools.isEmpty(level)) {
             mf = pools.take(level);
-            ns = costs.poolAllocNs();
+            charge(col, Metric.CPU_NS_ALLOC, Cost.POOL_ALLOC, 1);
             m.inc(Metric.POOL_HITS);
             poolGauges(level);
         } else {
             mf = types.isInUse(tf) ? nextSynthetic++ : tf;
             types.setInUse(mf, true);
             fromAllocator++;
-            ns = costs.buddyAllocNs();
+            charge(col, Metric.CPU_NS_ALLOC, Cost.BUDDY_ALLOC, 1);
+            charge(col, Metric.CPU_NS_ALLOC, Cost.ZERO_PAGE, 1);
+        }
+        charge(col, Metric.CPU_NS_ALLOC, Cost.TABLE_CTOR, 1);
+        if (level == paging.levels()) {
+            charge(col, Metric.CPU_NS_ALLOC, Cost.PGD_CTOR, 1);
         }
         modelFrame.put(tf, mf);
         inUse[level]++;
         m.set(Metric.PT_PAGES_IN_USE, liveTotal());
-        charge(Metric.cpuAlloc(level), Metric.CPU_NS_ALLOC, ns);
     }
 
-    private void pin(long tf, int level) {
+    /**
+     * The PV hook that pins a page ({@code xen_pgd_pin} of a whole mm, {@code index} its place in
+     * the walk, batched {@code multicall_batch} to a hypercall; or {@code xen_alloc_ptpage} of one
+     * page, {@code index} -1): the page made read-only, Xen's validation of its entries if its type
+     * changes, and the IOMMU unmap with its flush. A pooled page is still pinned: nothing to do.
+     */
+    private void pin(long tf, int level, int index) {
         long mf = served(tf);
         PageType table = PageType.ofLevel(level);
-        pendingNs = 0;
         if (types.type(mf) == table && types.isPinned(mf)) {
             return; // a pooled page: still typed and pinned
         }
+        clearPending();
         // Make it read-only (drop the direct map's writable reference), then pin it as a table.
         types.put(mf);
         PageTypeTable.Result r = types.get(mf, table);
@@ -147,35 +193,65 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
             return;
         }
         types.setPinned(mf, true);
-        long ns = costs.hypercallNs() + pendingNs;
-        if (r == PageTypeTable.Result.CHANGED) {
-            ns += costs.tableValidationNs();
-        }
+        hook(Metric.CPU_NS_PIN, index, r == PageTypeTable.Result.CHANGED ? entries(level) : 0);
         if (types.isProtectionViolated(mf)) {
             m.inc(Metric.VIOLATIONS);
         }
-        charge(Metric.cpuAlloc(level), Metric.CPU_NS_ALLOC, ns);
     }
 
-    private void unpin(long t, long tf, int level) {
+    /** The PV unpin hook of an mm ({@code xen_pgd_unpin} at exit or exec); with pools on the mm stays pinned. */
+    private void unpin(long t, long tf, int level, int index) {
         if (spec.poolsOnAt(t)) {
             return; // the pool-aware kernel keeps an exiting mm's pages pinned, for its pools
         }
         long mf = served(tf);
         if (types.isPinned(mf)) {
-            charge(Metric.cpuFree(level), Metric.CPU_NS_FREE, release(mf));
+            release(mf, level, index);
         }
     }
 
-    /** Unpins a page and makes it writable again; returns the CPU time. */
-    private long release(long mf) {
-        pendingNs = 0;
+    /** Unpins a page and makes it writable again, charged to the unpin hooks. */
+    private void release(long mf, int level, int index) {
+        clearPending();
         types.setPinned(mf, false);
         types.put(mf);
         types.get(mf, PageType.WRITABLE);
-        return costs.hypercallNs() + costs.tableValidationNs() + pendingNs;
+        hook(Metric.CPU_NS_UNPIN, index, entries(level));
     }
 
+    private void clearPending() {
+        pendingIommuOps = 0;
+        pendingFlushCalls = 0;
+        pendingInvalidations = 0;
+    }
+
+    /**
+     * Charges a pin or unpin hook to {@code col}: one multicall operation for the page, a hypercall
+     * per batch (or one for a page alone), {@code validated} entries validated, and the IOMMU work
+     * its type change caused.
+     */
+    private void hook(Metric col, int index, long validated) {
+        charge(null, col, Cost.MULTICALL_ENTRY, 1);
+        if (index < 0 || index % costs.get(Cost.MULTICALL_BATCH) == 0) {
+            charge(null, col, Cost.HYPERCALL, 1);
+        }
+        charge(null, col, Cost.VALIDATE_ENTRY, validated);
+        charge(null, col, Cost.IOMMU_OP, pendingIommuOps);
+        charge(null, col, Cost.FLUSH_CALL, pendingFlushCalls);
+        charge(null, col, Cost.INVALIDATION, pendingInvalidations);
+    }
+
+    /** Entries Xen validates in a table of {@code level}: 512, or 4 for the root of a PAE guest. */
+    private long entries(int level) {
+        return paging == Paging.PAE && level == 3 ? CostModel.ENTRIES_PAE_L3 : CostModel.ENTRIES_PER_TABLE;
+    }
+
+    /**
+     * A page-table page is freed: the teardown of its entries first (for a PTE page; through Xen
+     * when the page is still pinned), then the free function of its level (the destructor, the pool
+     * or the page allocator); a page still pinned that goes to the page allocator is unpinned by the
+     * PV hook ({@code xen_release_ptpage}).
+     */
     private void free(long t, long tf, int level) {
         long mf = modelFrame.remove(tf);
         if (mf < 0) {
@@ -184,36 +260,61 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
         m.inc(Metric.PT_FREES);
         inUse[level]--;
         m.set(Metric.PT_PAGES_IN_USE, liveTotal());
-        long ns;
+        if (level == 1) {
+            teardown(types.isPinned(mf));
+        }
+        Metric col = Metric.cpuFree(level);
+        charge(col, Metric.CPU_NS_FREE, Cost.TABLE_DTOR, 1);
+        if (level == paging.levels()) {
+            charge(col, Metric.CPU_NS_FREE, Cost.PGD_DTOR, 1);
+        }
         if (spec.poolsOnAt(t) && types.isPinned(mf) && types.type(mf) == PageType.ofLevel(level)) {
             if (pools.accepts(level)) {
                 pools.put(level, mf);
-                ns = costs.poolFreeNs();
+                charge(col, Metric.CPU_NS_FREE, Cost.POOL_FREE, 1);
                 int excess = pools.excess(level, inUse[level]);
                 for (int k = 0; k < excess; k++) {
-                    ns += giveBack(pools.takeOldest(level));
+                    giveBack(pools.takeOldest(level), level);
                 }
                 poolGauges(level);
             } else {
-                ns = giveBack(mf);
+                giveBack(mf, level);
             }
         } else {
-            ns = types.isPinned(mf) ? release(mf) : 0;
-            ns += toAllocator(mf);
+            if (types.isPinned(mf)) {
+                release(mf, level, -1);
+            }
+            toAllocator(mf, level);
         }
-        charge(Metric.cpuFree(level), Metric.CPU_NS_FREE, ns);
+    }
+
+    /**
+     * Clearing a PTE page's present entries at teardown: plain writes when the page is no longer
+     * pinned (Linux unpins an exiting mm first, {@code arch_exit_mmap}, for this); through Xen, one
+     * mmu_update entry each, batched in multicalls, when it is still pinned (a page unmapped while
+     * its mm lives, or an exiting mm a pool keeps pinned).
+     */
+    private void teardown(boolean pinned) {
+        long entries = costs.get(Cost.PRESENT_ENTRIES_PER_L1);
+        charge(null, Metric.CPU_NS_TEARDOWN, Cost.ZAP_ENTRY, entries);
+        if (pinned) {
+            long batch = costs.get(Cost.MULTICALL_BATCH);
+            charge(null, Metric.CPU_NS_TEARDOWN, Cost.MMU_UPDATE_ENTRY, entries);
+            charge(null, Metric.CPU_NS_TEARDOWN, Cost.HYPERCALL, (entries + batch - 1) / batch);
+        }
     }
 
     /** A pooled (pinned) page goes back to the page allocator. */
-    private long giveBack(long mf) {
+    private void giveBack(long mf, int level) {
         m.inc(Metric.POOL_RELEASES);
-        return release(mf) + toAllocator(mf);
+        release(mf, level, -1);
+        toAllocator(mf, level);
     }
 
-    private long toAllocator(long mf) {
+    private void toAllocator(long mf, int level) {
         types.setInUse(mf, false);
         toAllocator++;
-        return costs.buddyFreeNs();
+        charge(Metric.cpuFree(level), Metric.CPU_NS_FREE, Cost.BUDDY_FREE, 1);
     }
 
     private long served(long tf) {
@@ -324,8 +425,7 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
                 types.setMapped(frame, false);
                 filterAdd(frame);
                 m.inc(Metric.UNMAPS);
-                pendingNs += costs.iommuOpNs();
-                pendingNs += flusher.flush(domain, frame, 1, profile.unmapFlushNotPresent(), m);
+                flushed(flusher.flush(domain, frame, 1, profile.unmapFlushNotPresent(), m));
             }
         } else if (to == PageType.WRITABLE && from != PageType.WRITABLE) {
             boolean wasMapped = types.isMapped(frame);
@@ -334,16 +434,34 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
                 filterRemove(frame);
             }
             m.inc(Metric.MAPS);
-            pendingNs += costs.iommuOpNs();
-            if (!wasMapped) {
-                pendingNs += flusher.flush(domain, frame, 1, true, m);
+            if (wasMapped) {
+                pendingIommuOps++;
+            } else {
+                flushed(flusher.flush(domain, frame, 1, true, m));
             }
         }
     }
 
-    private void charge(Metric perLevel, Metric total, long ns) {
-        m.add(perLevel, ns);
-        m.add(total, ns);
+    /** One I/O page-table update and its flush, {@code issued} of whose calls invalidated. */
+    private void flushed(int issued) {
+        pendingIommuOps++;
+        pendingInvalidations += issued;
+        pendingFlushCalls += flusher.units() - issued;
+    }
+
+    /** Charges {@code times} of {@code cost} to CPU column {@code column} (and to its level's column, if any). */
+    private void charge(Metric perLevel, Metric column, Cost cost, long times) {
+        if (times == 0) {
+            return;
+        }
+        long ns = times * costs.get(cost);
+        if (perLevel != null) {
+            m.add(perLevel, ns);
+        }
+        m.add(column, ns);
+        if (ledger != null) {
+            ledger.add(minute, CostLedger.part(column), cost, times);
+        }
     }
 
     private void poolGauges(int level) {

@@ -2,6 +2,8 @@ package org.iosup.replay;
 
 import org.iosup.analysis.MinuteSeries;
 
+import org.iosup.model.Cost;
+import org.iosup.model.CostModel;
 import org.iosup.model.guest.AddressSpaces;
 import org.iosup.model.guest.GuestOps;
 import org.iosup.model.guest.Paging;
@@ -35,10 +37,25 @@ public final class Replay {
 
     /** Runs a replay; {@code progress} is told the rows read so far (may be null). */
     public static ReplayResult run(ReplayConfig config, LongConsumer progress) {
+        return run(config, progress, false);
+    }
+
+    /**
+     * Runs a replay; with {@code ledgers}, each policy also keeps its charges by cost
+     * ({@link ReplayResult#ledgers()}), for {@code iosup calibrate}.
+     */
+    public static ReplayResult run(ReplayConfig config, LongConsumer progress, boolean ledgers) {
         long start = System.nanoTime();
         List<PolicyModel> models = new ArrayList<>();
+        List<CostLedger> kept = new ArrayList<>();
         for (PolicySpec p : config.policies()) {
-            models.add(new PolicyModel(p, config.profile(), config.iommu(), config.costs()));
+            PolicyModel model = new PolicyModel(p, config.profile(), config.iommu(), config.costs());
+            if (ledgers) {
+                CostLedger l = new CostLedger();
+                model.keepLedger(l);
+                kept.add(l);
+            }
+            models.add(model);
         }
         try (ParquetTraceReader in = ParquetTraceReader.open(config.trace(), AddressSpaces.columns(), config.read())) {
             Paging paging;
@@ -52,6 +69,9 @@ public final class Replay {
             } else {
                 paging = Paging.X86_64;
                 pagingSource = "default";
+            }
+            for (PolicyModel m : models) {
+                m.setPaging(paging);
             }
             Anomalies anomalies = new Anomalies(config.trace().toString(), config.strict());
             AddressSpaces guest = new AddressSpaces(paging, anomalies);
@@ -113,12 +133,45 @@ public final class Replay {
             int last = events == 0 ? -1 : lastMinute;
             MinuteSeries<Metric> counts = guest.counts();
             counts.finish(last);
+            chargeCommon(counts, config.costs(), kept);
             for (PolicyModel m : models) {
                 m.finish(last);
                 m.series().addCounters(counts);
+                m.series().derive(Metric.CPU_NS_TOTAL, row -> {
+                    long sum = 0;
+                    for (Metric part : Metric.CPU_PARTS) {
+                        sum += row[part.ordinal()];
+                    }
+                    return sum;
+                });
             }
             return new ReplayResult(config, paging, pagingSource, models, anomalies, events == 0 ? 0 : lastMinute + 1,
-                    events, lastTs, System.nanoTime() - start, in.metadata());
+                    events, lastTs, System.nanoTime() - start, in.metadata(), kept);
+        }
+    }
+
+    /**
+     * The CPU every policy pays alike, from the counts of the trace: each process's own work
+     * (fork, exec, exit besides their page tables) and the trace's mmu_update hypercalls (one
+     * hypercall a batch, and each entry applied by Xen).
+     */
+    private static void chargeCommon(MinuteSeries<Metric> counts, CostModel costs, List<CostLedger> ledgers) {
+        counts.derive(Metric.CPU_NS_PROCESS, r -> r[Metric.PROC_CREATES.ordinal()] * costs.get(Cost.FORK_BASE)
+                + r[Metric.PROC_EXECS.ordinal()] * costs.get(Cost.EXEC_BASE)
+                + r[Metric.PROC_EXITS.ordinal()] * costs.get(Cost.EXIT_BASE));
+        counts.derive(Metric.CPU_NS_MMU_UPDATE, r -> r[Metric.MMU_UPDATES.ordinal()] * costs.get(Cost.HYPERCALL)
+                + r[Metric.MMU_UPDATE_ENTRIES.ordinal()] * costs.get(Cost.MMU_UPDATE_ENTRY));
+        int process = CostLedger.part(Metric.CPU_NS_PROCESS);
+        int mmu = CostLedger.part(Metric.CPU_NS_MMU_UPDATE);
+        for (CostLedger l : ledgers) {
+            for (int minute = 0; minute < counts.minutes(); minute++) {
+                long[] r = counts.row(minute);
+                l.add(minute, process, Cost.FORK_BASE, r[Metric.PROC_CREATES.ordinal()]);
+                l.add(minute, process, Cost.EXEC_BASE, r[Metric.PROC_EXECS.ordinal()]);
+                l.add(minute, process, Cost.EXIT_BASE, r[Metric.PROC_EXITS.ordinal()]);
+                l.add(minute, mmu, Cost.HYPERCALL, r[Metric.MMU_UPDATES.ordinal()]);
+                l.add(minute, mmu, Cost.MMU_UPDATE_ENTRY, r[Metric.MMU_UPDATE_ENTRIES.ordinal()]);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package org.iosup.replay;
 
 import org.iosup.model.CostModel;
+import org.iosup.model.CostProfile;
 import org.iosup.model.guest.Paging;
 import org.iosup.model.vtd.IommuConfig;
 import org.iosup.model.xen.HypervisorProfile;
@@ -18,16 +19,21 @@ import java.util.List;
  * @param profile  the hypervisor profile
  * @param paging   the guest's paging mode, or null to take it from the trace's metadata
  * @param iommu    the IOMMU and IOTLB
- * @param costs    CPU costs
+ * @param costProfile the CPU cost profile in effect
  * @param threads  threads that run policies (1: everything on the calling thread)
  * @param strict   whether the first event the model cannot accept is fatal
  * @param read     how the trace is read (verification)
  */
 public record ReplayConfig(Path trace, List<PolicySpec> policies, HypervisorProfile profile, Paging paging,
-                           IommuConfig iommu, CostModel costs, int threads, boolean strict, TraceReadOptions read) {
+                           IommuConfig iommu, CostProfile costProfile, int threads, boolean strict, TraceReadOptions read) {
     /** A replay that reads the trace with the default options (verifying). */
     public ReplayConfig(Path trace, List<PolicySpec> policies, HypervisorProfile profile, Paging paging,
-                        IommuConfig iommu, CostModel costs, int threads, boolean strict) {
-        this(trace, policies, profile, paging, iommu, costs, threads, strict, TraceReadOptions.DEFAULT);
+                        IommuConfig iommu, CostProfile costProfile, int threads, boolean strict) {
+        this(trace, policies, profile, paging, iommu, costProfile, threads, strict, TraceReadOptions.DEFAULT);
+    }
+
+    /** The costs of {@link #costProfile()}. */
+    public CostModel costs() {
+        return costProfile.costs();
     }
 }

@@ -19,10 +19,11 @@ import java.util.Map;
  * @param lastTsNs     the trace's last timestamp (0 for an empty trace)
  * @param wallNanos    wall time of the replay
  * @param metadata     the trace's metadata
+ * @param ledgers      per policy, the CPU charges by cost (empty unless asked for)
  */
 public record ReplayResult(ReplayConfig config, Paging paging, String pagingSource, List<PolicyModel> policies,
                            Anomalies anomalies, int minutes, long events, long lastTsNs, long wallNanos,
-                           Map<String, String> metadata) {
+                           Map<String, String> metadata, List<CostLedger> ledgers) {
 
     /**
      * What the user should know about this replay's results: a policy whose pools switch on after

@@ -10,11 +10,11 @@ import java.util.Locale;
 /**
  * Every parameter of the synthesizer, with its default and where the default comes from.
  *
- * @param preset           idle, busy or boot-busy
+ * @param preset           idle, busy, boot-busy or fork-exit
  * @param minutes          trace length
  * @param seed             random seed
  * @param paging           the guest's paging mode
- * @param creationsPerMin  busy: process creations per minute
+ * @param creationsPerMin  busy: process creations per minute; fork-exit: forks per minute
  * @param iterationMin     busy: minutes per browser iteration
  * @param lifetimeExponent busy: k of P(lifetime > t) ∝ t^k (truncated Pareto)
  * @param minLifetimeS     busy: shortest child lifetime, seconds
@@ -54,9 +54,22 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
     public record Described(String name, String value, String source) {
     }
 
+    /** The presets, in the order --help names them. */
+    public static final List<String> PRESETS = List.of("idle", "busy", "boot-busy", "fork-exit");
+    /**
+     * fork-exit's rate: 1,000 fork+exit pairs a second, a round figure (a rate changes only the
+     * per-minute columns, not the time per fork+exit; lmbench runs its pairs back to back).
+     */
+    public static final double FORK_EXIT_PER_MIN = 60_000;
+
     public static SynthParams defaults(String preset) {
-        if (!List.of("idle", "busy", "boot-busy").contains(preset)) {
-            throw new UserException("unknown preset '" + preset + "' (valid: idle, busy, boot-busy)");
+        if (!PRESETS.contains(preset)) {
+            throw new UserException("unknown preset '" + preset + "' (valid: " + String.join(", ", PRESETS) + ")");
+        }
+        if (preset.equals("fork-exit")) {
+            // lmbench's lat_proc fork alone on the machine: no NIC, no disk, one CPU, no exec.
+            return new SynthParams(preset, 1, 1, Paging.PAE, FORK_EXIT_PER_MIN, 5, -1, 0.05, 0, 0,
+                    0, 0, 2, 10, 0, 1514, 0.5, 256, 0, 64, 1);
         }
         return new SynthParams(preset, 30, 1, Paging.PAE, PAPER_CREATIONS_PER_MIN, 5, -1, 0.05, 0.8, 284.1,
                 150, 25, 2, 10, PAPER_NIC_GBPS, 1514, 0.5, 256, 8, 64, 4);
@@ -87,7 +100,7 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
     public double eventsPerMinute() {
         double nic = nicGbps * 1e9 / (packetBytes * 8.0) * 60;
         double disk = diskMbps * 1e6 / (diskRequestKb * 1024.0) * 60;
-        double processes = preset.equals("idle") ? (bootProcesses * 40.0) / Math.max(1, minutes) : creationsPerMin * 40;
+        double processes = preset.equals("fork-exit") ? creationsPerMin * 20 : preset.equals("idle") ? (bootProcesses * 40.0) / Math.max(1, minutes) : creationsPerMin * 40;
         return nic + disk + processes;
     }
 
@@ -164,6 +177,9 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
 
     /** Every parameter with its value and the source of its default. */
     public List<Described> describe() {
+        if (preset.equals("fork-exit")) {
+            return describeForkExit();
+        }
         List<Described> d = new ArrayList<>();
         d.add(new Described("preset", preset, "--preset"));
         d.add(new Described("minutes", fmt(minutes), "trace length; the paper's figures cover 30 minutes (docs/paper.md, Figure 5)"));
@@ -189,6 +205,26 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
         d.add(new Described("disk-mbps", fmt(diskMbps), "assumption: light disk traffic of a desktop"));
         d.add(new Described("disk-request-kb", Integer.toString(diskRequestKb), "assumption: 64 KiB read-ahead requests"));
         d.add(new Described("cpus", Integer.toString(cpus), "the paper's Core i5-3470 has 4 cores (docs/paper.md)"));
+        return d;
+    }
+
+    private List<Described> describeForkExit() {
+        List<Described> d = new ArrayList<>();
+        d.add(new Described("preset", preset, "--preset: lmbench's lat_proc fork, a parent forking a child that exits at once"));
+        d.add(new Described("minutes", fmt(minutes), "trace length"));
+        d.add(new Described("seed", Long.toString(seed), "random seed (the parent's own footprint)"));
+        d.add(new Described("paging", paging.label(), "the paper's dom0: 32-bit PAE, 3 levels (docs/paper.md, Setup)"));
+        d.add(new Described("creations-per-min", fmt(creationsPerMin), "forks a minute: 1,000 a second, a round rate "
+                + "(it changes the per-minute columns, not the time per fork+exit)"));
+        d.add(new Described("child-l1-pages", Integer.toString(SyntheticTrace.FORK_CHILD_L1_PAGES),
+                "PTE pages fork copies for the child: copy_page_range copies only VMAs with anonymous pages "
+                        + "(mm/memory.c, Linux 3.x): the program's data and heap, the libraries' data, the stack"));
+        d.add(new Described("cow-entries", Integer.toString(SyntheticTrace.FORK_COW_ENTRIES),
+                "the parent's writable private PTEs that fork write-protects through Xen (one mmu_update batch): "
+                        + "assumption for a small C program with its libc"));
+        d.add(new Described("nic-gbps", fmt(nicGbps), "no NIC traffic: lmbench ran alone"));
+        d.add(new Described("disk-mbps", fmt(diskMbps), "no disk traffic: lmbench ran alone"));
+        d.add(new Described("cpus", Integer.toString(cpus), "lat_proc runs on one CPU"));
         return d;
     }
 

@@ -48,6 +48,22 @@ public final class SyntheticTrace implements TraceSource {
     public static final int DISK = 0x00fa;
     /** Entries an MMU_UPDATE writes per level-1 page of a build (an assumption). */
     static final int ENTRIES_PER_PTE_PAGE = 128;
+    /**
+     * fork-exit: the PTE pages fork copies for the child. copy_page_range (mm/memory.c, Linux 3.x)
+     * skips VMAs without anonymous pages (their PTEs are faulted in later), so a small C program's
+     * child gets the PTE pages of its data and heap, of the libraries' data, and of its stack: one
+     * 2 MiB region each.
+     */
+    public static final int FORK_CHILD_L1_PAGES = 3;
+    /**
+     * fork-exit: the parent's writable private PTEs that fork write-protects for copy-on-write
+     * (copy_one_pte's ptep_set_wrprotect), each an mmu_update entry of the parent's pinned tables,
+     * batched in one multicall in lazy MMU mode: an assumption for a small C program with its libc
+     * (data, bss, heap, stack: some 32 pages).
+     */
+    public static final int FORK_COW_ENTRIES = 32;
+    /** fork-exit: the child's life, from fork to exit: it calls exit at once. */
+    static final long FORK_CHILD_LIFE_NS = 100_000;
 
     private static final String[] CHILD_COMMS = {"plugin-containe", "Web Content", "sh", "xdg-open", "dbus-send"};
     private static final String[] EXEC_COMMS = {"lsb_release", "gconftool-2", "uname", "grep", "sed"};
@@ -122,7 +138,10 @@ public final class SyntheticTrace implements TraceSource {
         this.nextNic = nicGap == Long.MAX_VALUE ? Long.MAX_VALUE : jitter(dmaRandom, nicGap);
         this.nextDisk = diskGap == Long.MAX_VALUE ? Long.MAX_VALUE : jitter(dmaRandom, diskGap);
         this.nextArrival = 0;
-        if (!p.preset().equals("busy")) {
+        if (forkExit()) {
+            arrivalGap = Math.max(1, (long) (MIN / p.creationsPerMin()));
+            nextArrival = arrivalGap;
+        } else if (!p.preset().equals("busy")) {
             idleArrivals = Math.max(0, p.bootProcesses() - p.daemons());
         }
     }
@@ -130,6 +149,10 @@ public final class SyntheticTrace implements TraceSource {
     /** A gap of mean {@code mean}: uniform in [mean / 2, 3 mean / 2), so rates are kept without a log. */
     private static long jitter(SplittableRandom r, long mean) {
         return mean / 2 + (long) (r.nextDouble() * mean);
+    }
+
+    private boolean forkExit() {
+        return p.preset().equals("fork-exit");
     }
 
     private long busyStart() {
@@ -167,8 +190,8 @@ public final class SyntheticTrace implements TraceSource {
         Proc init = new Proc(1, 0);
         fork(b, 0, init, 0, "init");
         session = new Proc(nextPid++, 0);
-        fork(b, 0, session, 1, "bash");
-        if (!p.preset().equals("busy")) {
+        fork(b, 0, session, 1, forkExit() ? "lat_proc" : "bash");
+        if (!p.preset().equals("busy") && !forkExit()) {
             // The daemons of the boot burst, in its first 30 seconds, live to the end.
             for (int d = 0; d < p.daemons(); d++) {
                 queue.add(new Pending(30 * S * d / Math.max(1, p.daemons()), seq++, DAEMON, null));
@@ -179,6 +202,9 @@ public final class SyntheticTrace implements TraceSource {
     /** When the next process arrives (the idle churn's, or the busy loop's), or MAX_VALUE. */
     private long nextArrivalTime() {
         idleArrivalNext = false;
+        if (forkExit()) {
+            return nextArrival;
+        }
         boolean busyPart = !p.preset().equals("idle");
         if (!p.preset().equals("busy") && idleArrivalsMade < idleArrivals) {
             // Idle churn of rate r(t) ∝ e^(-t/decay): arrival n where the rate's integral reaches n.
@@ -195,6 +221,11 @@ public final class SyntheticTrace implements TraceSource {
     }
 
     private void arrive(EventBatch b, long t) {
+        if (forkExit()) {
+            forkChild(b, t);
+            nextArrival = t + arrivalGap;
+            return;
+        }
         if (idleArrivalNext) {
             idleArrivalsMade++;
             child(b, t, session, t + 60 * S, BOOT_COMMS);
@@ -244,6 +275,33 @@ public final class SyntheticTrace implements TraceSource {
             queue.add(new Pending(t + 3 * MS + (long) (procRandom.nextDouble() * Math.max(1, life - 4 * MS)), seq++, c, Due.SHRINK));
         }
         queue.add(new Pending(end, seq++, c, Due.EXIT));
+    }
+
+    /**
+     * lmbench's lat_proc fork: the parent forks (the child's PGD, its PMDs and the PTE pages of its
+     * anonymous memory; the parent's private pages write-protected through Xen), the child exits
+     * at once and the parent reaps it.
+     */
+    private void forkChild(EventBatch b, long t) {
+        Proc c = new Proc(nextPid++, session.cpu);
+        int i = b.add(t, EventKind.PROC_CREATE);
+        b.setPid(i, c.pid).setPpid(i, session.pid).setComm(i, "lat_proc").setCpu(i, c.cpu);
+        created++;
+        alloc(b, t, c, paging.levels());
+        if (paging == Paging.PAE) {
+            for (int k = 0; k < 4; k++) {
+                alloc(b, t, c, 2);
+            }
+        } else {
+            alloc(b, t, c, 3);
+            alloc(b, t, c, 2);
+        }
+        for (int k = 0; k < FORK_CHILD_L1_PAGES; k++) {
+            alloc(b, t, c, 1);
+        }
+        i = b.add(t, EventKind.MMU_UPDATE);
+        b.setPid(i, session.pid).setCount(i, FORK_COW_ENTRIES).setCpu(i, c.cpu);
+        queue.add(new Pending(t + FORK_CHILD_LIFE_NS, seq++, c, Due.EXIT));
     }
 
     /** A lifetime from the truncated Pareto distribution P(L > t) ∝ t^k on [min, max]. */

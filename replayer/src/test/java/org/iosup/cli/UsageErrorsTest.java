@@ -64,8 +64,10 @@ class UsageErrorsTest {
                 "replay", "t.parquet", "-o", "x", "--policy", "dynamic@99999999999999999999m");
         oneLineError("iosup replay: error: --iotlb-entries must be at most 1048576 (real IOTLBs hold tens to a few thousand"
                 + " entries), got 2000000000", "replay", "t.parquet", "-o", "x", "--iotlb-entries", "2000000000");
-        oneLineError("iosup synth: error: --creations-per-min applies to the busy setting (presets busy and boot-busy), not to"
+        oneLineError("iosup synth: error: --creations-per-min applies to --preset busy, boot-busy or fork-exit, not to"
                 + " --preset idle", "synth", "--preset", "idle", "--creations-per-min", "5", "-o", "x.parquet");
+        oneLineError("iosup synth: error: --exec-share applies to --preset idle, busy or boot-busy, not to"
+                + " --preset fork-exit", "synth", "--preset", "fork-exit", "--exec-share", "0.5", "-o", "x.parquet");
         oneLineError("iosup synth: error: --minutes must be at most 527040 (366 days, the event schema's bound on ts_ns),"
                 + " got 1000000", "synth", "--preset", "busy", "--minutes", "1000000", "-o", "x.parquet");
         oneLineError("iosup synth: error: --nic-gbps must be at most 800 (800 Gb/s, the fastest Ethernet port), got"
@@ -81,7 +83,7 @@ class UsageErrorsTest {
         for (String line : r[1].lines().filter(l -> l.startsWith("  ") && !l.strip().startsWith("-")).toList()) {
             assertThat(line.strip()).as(line).endsWith(".");
         }
-        assertThat(r[1]).contains("  replay   Replay a trace under pool policies and a hypervisor profile, in one read.");
+        assertThat(r[1]).contains("  replay     Replay a trace under pool policies and a hypervisor profile, in one read.");
     }
 
     @Test

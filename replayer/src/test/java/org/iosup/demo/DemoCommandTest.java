@@ -91,6 +91,7 @@ class DemoCommandTest {
         assertThat(read(out.resolve("busy/analysis/validation.csv"))).allMatch(x -> x.get("check").startsWith("pages_live")
                 || x.get("check").startsWith("processes_live") || x.get("count").equals("0"));
         assertThat(read(out.resolve("busy/compare.csv"))).isNotEmpty();
+        assertPaperTable(out, r.out);
         JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
         assertThat(manifest.at("/command").asText()).isEqualTo("demo");
         assertThat(manifest.at("/inputs/busy/sha256").asText()).hasSize(64);
@@ -108,6 +109,39 @@ class DemoCommandTest {
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("out", "mine");
         }
+    }
+
+    /** paper.csv: one row per result of the paper, its arithmetic, and what was fitted, predicted or put in. */
+    private static void assertPaperTable(Path out, String stdout) throws IOException {
+        Path paper = out.resolve("paper.csv");
+        assertThat(header(paper)).isEqualTo(PaperTable.SCHEMA.fieldNames());
+        List<CSVRecord> rows = read(paper);
+        assertThat(rows).extracting(x -> x.get("result")).containsExactly("fig6_alloc_change_pct", "fig6_free_change_pct",
+                "lmbench_fork_exit_us_pool", "lmbench_fork_exit_us_disabled", "lmbench_fork_exit_change_pct",
+                "fig7_pool_peak_pages", "fig8_pool_peak_pages", "busy_creations_per_min", "busy_exits_per_min",
+                "busy_settle_minute", "idle_zero_by_minute");
+        assertThat(rows).extracting(x -> x.get("paper")).startsWith("-45.1000", "-70.9000", "344.0000");
+        // The shipped profile was fitted to Figure 6 and to nothing else.
+        assertThat(rows).extracting(x -> x.get("basis")).containsExactly("fitted", "fitted", "predicted", "predicted",
+                "predicted", "predicted", "predicted", "input", "input", "predicted", "input");
+        for (CSVRecord row : rows) {
+            if (row.get("model").isEmpty()) {
+                assertThat(row.get("difference_pct")).as(row.get("result")).isEmpty();
+                continue;
+            }
+            double paperValue = Double.parseDouble(row.get("paper"));
+            double model = Double.parseDouble(row.get("model"));
+            assertThat(Double.parseDouble(row.get("difference_pct"))).as(row.get("result"))
+                    .isCloseTo((model - paperValue) * 100 / Math.abs(paperValue), org.assertj.core.data.Offset.offset(1e-3));
+        }
+        CSVRecord pool = rows.get(2);
+        CSVRecord disabled = rows.get(3);
+        double usPool = Double.parseDouble(pool.get("model"));
+        double usDisabled = Double.parseDouble(disabled.get("model"));
+        assertThat(usPool).isPositive().isLessThan(usDisabled);
+        assertThat(Double.parseDouble(rows.get(4).get("model"))).isCloseTo((usPool - usDisabled) * 100 / usDisabled,
+                org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(stdout).contains("paper.csv: result").contains("lmbench_fork_exit_change_pct");
     }
 
     /** The demo never deletes what it did not write: a file or folder added to its output, or a file changed there. */

@@ -5,7 +5,7 @@ import org.iosup.analysis.MinuteSeries;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
-import org.iosup.model.CostModel;
+import org.iosup.model.CostProfile;
 import org.iosup.model.guest.Paging;
 import org.iosup.model.vtd.IommuConfig;
 import org.iosup.model.xen.HypervisorProfile;
@@ -35,7 +35,7 @@ class ReplayPropertiesTest {
 
     private static ReplayResult replay(Path trace, List<String> policies, HypervisorProfile profile, int threads) {
         List<PolicySpec> specs = policies.stream().map(PolicySpec::parse).toList();
-        return Replay.run(new ReplayConfig(trace, specs, profile, null, IommuConfig.DEFAULT, CostModel.DEFAULT,
+        return Replay.run(new ReplayConfig(trace, specs, profile, null, IommuConfig.DEFAULT, CostProfile.standard(),
                 threads, false), null);
     }
 

@@ -3,7 +3,7 @@ package org.iosup.synth;
 import org.iosup.analysis.KindMinutes;
 import org.iosup.cli.InspectCommand;
 import org.iosup.cli.SynthCommand;
-import org.iosup.model.CostModel;
+import org.iosup.model.CostProfile;
 import org.iosup.model.guest.Paging;
 import org.iosup.model.vtd.IommuConfig;
 import org.iosup.model.xen.HypervisorProfile;
@@ -117,10 +117,42 @@ class SynthCommandTest {
         assertThat(x[1]).isBetween(4, 8);
     }
 
+    /** lmbench's lat_proc fork: N forks of a child that exits at once, each with its documented footprint. */
+    @Test
+    void forkExitIsLatProcFork() {
+        Path t = synth("fork-exit.parquet", "--preset", "fork-exit", "--minutes", "0.5", "--creations-per-min", "600");
+        int[] p = firstBuild(t, 3);
+        assertThat(p[3]).isEqualTo(1);
+        assertThat(p[2]).isEqualTo(4);
+        assertThat(p[1]).isEqualTo(SyntheticTrace.FORK_CHILD_L1_PAGES);
+        ReplayResult r = Replay.run(new ReplayConfig(t, List.of(PolicySpec.parse("disabled"),
+                PolicySpec.parse("pre-enabled")), HypervisorProfile.XEN_4_2_1, null, IommuConfig.DEFAULT,
+                CostProfile.standard(), 1, true), null);
+        assertThat(r.anomalies().total()).isZero();
+        var s = r.policies().get(0).series();
+        // 600 a minute for half a minute: 299 children (the first at 100 ms) and their exits, plus init and lat_proc.
+        assertThat(s.total(org.iosup.replay.Metric.PROC_CREATES)).isEqualTo(299 + 2);
+        assertThat(s.total(org.iosup.replay.Metric.PROC_EXITS)).isEqualTo(299);
+        assertThat(s.total(org.iosup.replay.Metric.PROC_EXECS)).isZero();
+        // Each fork write-protects the parent's private pages in one batch; init's and lat_proc's own builds
+        // write 128 entries for each of their 3 to 6 PTE pages.
+        long builds = s.total(org.iosup.replay.Metric.MMU_UPDATE_ENTRIES) - 299L * SyntheticTrace.FORK_COW_ENTRIES;
+        assertThat(builds % 128).isZero();
+        assertThat(builds / 128).isBetween(6L, 12L);
+        // With the pools, every fork after the first takes its pages from them and pins nothing.
+        var pooled = r.policies().get(1).series();
+        assertThat(pooled.total(org.iosup.replay.Metric.POOL_HITS)).isEqualTo(298L * (1 + 4 + SyntheticTrace.FORK_CHILD_L1_PAGES));
+        assertThat(CliRun.run(new SynthCommand(), "--preset", "fork-exit", "--describe").out)
+                .contains("child-l1-pages").contains("cow-entries").contains("copy_page_range");
+    }
+
     @Test
     void framesAreReusedAndEveryTraceReplaysWithoutAnomalies() {
-        for (String preset : List.of("busy", "idle", "boot-busy")) {
+        for (String preset : List.of("busy", "idle", "boot-busy", "fork-exit")) {
             List<String> args = new java.util.ArrayList<>(List.of("--preset", preset, "--minutes", "12", "--nic-gbps", "0.002"));
+            if (preset.equals("fork-exit")) {
+                args.set(3, "1");
+            }
             if (preset.equals("boot-busy")) {
                 args.addAll(List.of("--busy-after", "6m"));
             }
@@ -141,7 +173,7 @@ class SynthCommandTest {
             assertThat(frames.size()).as(preset + " distinct frames").isLessThan((int) (allocs / 5));
             ReplayResult r = Replay.run(new ReplayConfig(t, List.of(PolicySpec.parse("disabled"),
                     PolicySpec.parse("pre-enabled"), PolicySpec.parse("dynamic@3m")), HypervisorProfile.XEN_4_2_4,
-                    null, IommuConfig.DEFAULT, CostModel.DEFAULT, 1, true), null);
+                    null, IommuConfig.DEFAULT, CostProfile.standard(), 1, true), null);
             assertThat(r.anomalies().total()).as(preset).isZero();
             assertThat(r.paging()).isEqualTo(Paging.PAE);
         }
@@ -191,7 +223,7 @@ class SynthCommandTest {
     void badParametersAreOneLineErrorsWithExitCode2() {
         CliRun preset = CliRun.run(new SynthCommand(), "--preset", "party", "-o", dir.resolve("x.parquet").toString());
         assertThat(preset.exitCode).isEqualTo(2);
-        assertThat(preset.err).isEqualTo("synth: error: unknown preset 'party' (valid: idle, busy, boot-busy)\n");
+        assertThat(preset.err).isEqualTo("synth: error: unknown preset 'party' (valid: idle, busy, boot-busy, fork-exit)\n");
         CliRun rate = CliRun.run(new SynthCommand(), "--preset", "busy", "--creations-per-min", "-5",
                 "-o", dir.resolve("x.parquet").toString());
         assertThat(rate.exitCode).isEqualTo(2);

@@ -157,7 +157,10 @@ public final class AddressSpaces {
             case PROC_EXIT -> exit(t, b.domainOr0(i), p, out);
             case PT_PIN -> pinRoot(t, b.domainOr0(i), frame[i], true, out);
             case PT_UNPIN -> pinRoot(t, b.domainOr0(i), frame[i], false, out);
-            case MMU_UPDATE -> counts.add(Metric.MMU_UPDATE_ENTRIES, b.count()[i]);
+            case MMU_UPDATE -> {
+                counts.inc(Metric.MMU_UPDATES);
+                counts.add(Metric.MMU_UPDATE_ENTRIES, b.count()[i]);
+            }
             case TYPE_CHANGE -> counts.inc(Metric.RECORDED_TYPE_CHANGES);
             case IOMMU_MAP -> counts.inc(Metric.RECORDED_MAPS);
             case IOMMU_UNMAP -> counts.inc(Metric.RECORDED_UNMAPS);
@@ -194,15 +197,17 @@ public final class AddressSpaces {
 
     private void pinWhole(long t, int domain, Mm mm, GuestOps out) {
         mm.pinned = true;
+        int k = 0;
         for (var e : mm.pages.long2IntEntrySet()) {
-            out.page(GuestOps.PIN, t, domain, e.getLongKey(), e.getIntValue());
+            out.page(GuestOps.PIN, t, domain, e.getLongKey(), e.getIntValue(), k++);
         }
     }
 
     private void unpinWhole(long t, int domain, Mm mm, GuestOps out) {
         mm.pinned = false;
+        int k = 0;
         for (var e : mm.pages.long2IntEntrySet()) {
-            out.page(GuestOps.UNPIN, t, domain, e.getLongKey(), e.getIntValue());
+            out.page(GuestOps.UNPIN, t, domain, e.getLongKey(), e.getIntValue(), k++);
         }
     }
 

@@ -9,7 +9,8 @@ import java.util.Arrays;
  * {@link AddressSpaces}), the same for every policy. Columnar, reused from batch to batch.
  *
  * <ul>
- *   <li>{@link #ALLOC}: a page-table page of {@code level} is allocated for trace frame {@code frame};</li>
+ *   <li>{@link #ALLOC}: a page-table page of {@code level} is allocated for trace frame {@code frame};
+ *   for page operations, {@code aux} is the page's place in a pin or unpin of a whole mm, or -1;</li>
  *   <li>{@link #PIN}: the page is pinned as a page table of its level (its mm is pinned as a whole,
  *   or it is allocated into a pinned mm): writable → L{@code level};</li>
  *   <li>{@link #UNPIN}: the page is unpinned and made writable (its mm is unpinned at exit or exec,
@@ -71,12 +72,21 @@ public final class GuestOps {
         return i;
     }
 
-    /** A page-table operation (ALLOC, PIN, UNPIN, FREE) on a trace frame of a domain. */
+    /** A page-table operation (ALLOC, PIN, UNPIN, FREE) on a trace frame of a domain, alone. */
     public void page(byte kind, long t, int dom, long tf, int lvl) {
+        page(kind, t, dom, tf, lvl, -1);
+    }
+
+    /**
+     * A page-table operation; {@code index} is the page's place in a pin or unpin of a whole mm
+     * (0, 1, ...: the guest batches those in multicalls), or -1 for an operation on one page.
+     */
+    public void page(byte kind, long t, int dom, long tf, int lvl, int index) {
         int i = next(kind, t);
         domain[i] = dom;
         frame[i] = tf;
         level[i] = (byte) lvl;
+        aux[i] = index;
     }
 
     /**

@@ -54,16 +54,17 @@ public final class InvalidationUnit {
      *
      * @param nonPresent the entry was not present before (a fresh map), or the caller passes it as
      *                   such (Xen 4.2.0–4.2.3 unmaps)
-     * @return CPU time spent, in ns
+     * @return the invalidations issued: 0 when the calls returned early (each of the {@link #units()}
+     *         calls then costs {@code flush_call_ns}), else {@link #units()} (each {@code invalidation_ns})
      */
-    public long flush(int domain, long frame, long pages, boolean nonPresent, MinuteSeries<Metric> m) {
+    public int flush(int domain, long frame, long pages, boolean nonPresent, MinuteSeries<Metric> m) {
         boolean pageSelective = pageSelective(frame, pages);
         boolean issued = !nonPresent || config.cachingMode();
         int units = config.units();
         m.add(Metric.FLUSH_CALLS, units);
         m.add(pageSelective ? Metric.FLUSH_CALLS_PAGE : Metric.FLUSH_CALLS_DOMAIN, units);
         if (!issued) {
-            return units * costs.flushCallNs();
+            return 0;
         }
         m.add(Metric.FLUSH_ISSUED, units);
         m.add(pageSelective ? Metric.FLUSH_ISSUED_PAGE : Metric.FLUSH_ISSUED_DOMAIN, units);
@@ -79,7 +80,12 @@ public final class InvalidationUnit {
         } else if (owner.iotlb().holdsDomain(domain)) {
             owner.ownIotlb().invalidateDomain(domain);
         }
-        return ns;
+        return units;
+    }
+
+    /** The IOMMU units each flush is sent to: one call each. */
+    public int units() {
+        return config.units();
     }
 
     /** Whether a flush of these pages is page-selective (else domain-selective). */

@@ -87,6 +87,14 @@ public final class ReplayReport {
     }
 
     private static Object summaryValue(String column, MinuteSeries<Metric> s, MinuteSeries<Metric> base) {
+        if (column.equals("cpu_us_per_exit")) {
+            return perExitUs(s);
+        }
+        if (column.equals("cpu_us_per_exit_change_pct")) {
+            Double v = perExitUs(s);
+            Double b = perExitUs(base);
+            return v == null || b == null || b == 0 ? null : (v - b) * 100 / b;
+        }
         if (column.endsWith("_change_pct")) {
             Metric m = Metric.valueOf(column.substring(0, column.length() - "_change_pct".length()).toUpperCase(Locale.ROOT));
             return changePct(s.total(m), base.total(m));
@@ -95,6 +103,12 @@ public final class ReplayReport {
             return s.peak(Metric.valueOf(column.substring(0, column.length() - "_peak".length()).toUpperCase(Locale.ROOT)));
         }
         return s.total(Metric.valueOf(column.toUpperCase(Locale.ROOT)));
+    }
+
+    /** Modelled CPU µs per process exit (per fork+exit of the fork-exit preset), or null without exits. */
+    public static Double perExitUs(MinuteSeries<Metric> s) {
+        long exits = s.total(Metric.PROC_EXITS);
+        return exits == 0 ? null : s.total(Metric.CPU_NS_TOTAL) / 1e3 / exits;
     }
 
     /** Change of {@code value} against {@code base} in percent; null when the base is 0 and the value is not. */
@@ -132,6 +146,7 @@ public final class ReplayReport {
         iommu.put("iotlb_ways", r.config().iommu().iotlbWays());
         params.put("iommu", iommu);
         params.put("costs_ns", r.config().costs().asMap());
+        params.put("cost_profile", r.config().costProfile().describe());
         params.put("strict", r.config().strict());
         List<Object> policies = new ArrayList<>();
         for (PolicySpec p : r.config().policies()) {
