@@ -12,6 +12,7 @@ import org.iosup.model.xen.HypervisorProfile;
 import org.iosup.replay.Anomalies;
 import org.iosup.replay.PolicySpec;
 import org.iosup.replay.Replay;
+import org.iosup.replay.DmaThroughput;
 import org.iosup.replay.ReplayConfig;
 import org.iosup.replay.ReplayResult;
 import org.iosup.replay.report.ReplayReport;
@@ -116,6 +117,32 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "IOTLB associativity (default: ${DEFAULT-VALUE}; not public, an assumption).")
     int iotlbWays;
 
+    @Option(names = "--io-levels", defaultValue = "4", paramLabel = "N",
+            description = "Levels of the domain's I/O page table: 4 (Xen's 48-bit default) or 3 (default: ${DEFAULT-VALUE}).")
+    int ioLevels;
+
+    @Option(names = "--psc-entries", defaultValue = "16,4,1", paramLabel = "PDE,PDPE,PML4",
+            description = {"Paging-structure cache entries per level (not published; assumptions, docs/model.md",
+                "section 4): a miss walks from the deepest level cached (default: ${DEFAULT-VALUE}; 0,0,0 for none)."})
+    String pscEntries;
+
+    @Option(names = "--psc-invalidation", defaultValue = "range", paramLabel = "range|domain",
+            description = {"What a page-selective invalidation (IH=0) drops from the paging-structure caches: the",
+                "entries that translate its range, as the VT-d specification requires, or every entry of",
+                "the domain, as hardware may (default: ${DEFAULT-VALUE})."})
+    String pscInvalidation;
+
+    @Option(names = "--dma-page-size", defaultValue = "4k", paramLabel = "4k|2m",
+            description = {"Page size of the I/O mappings of DMA buffers: 2m maps them in 2 MiB pages, one IOTLB",
+                "entry per 512 frames (the IOTLB-wall mitigation; default: ${DEFAULT-VALUE})."})
+    String dmaPageSize;
+
+    @Option(names = "--device", paramLabel = "ID=GBPS[,inflight=N][,latency=NS]",
+            description = {"A device's link for the throughput model of devices.csv, repeatable, e.g.",
+                "--device 0x0100=10,inflight=64 (default: the synthesizer's NIC 0x0100 at 1 Gb/s and disk",
+                "0x00fa at 6 Gb/s, 32 DMAs in flight, 1000 ns round trip; docs/model.md section 4)."})
+    List<String> deviceLinks = new ArrayList<>();
+
     @Option(names = "--costs", paramLabel = "PROFILE", defaultValue = CostProfile.DEFAULT_NAME,
             description = {"CPU cost profile: a built-in name (paper-i5-3470, the paper's machine, two costs fitted",
                 "to its Figure 6; defaults, every documented default) or a profile file",
@@ -144,7 +171,8 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         HypervisorProfile hv = HypervisorProfile.named(profile);
         Paging pg = paging == null ? null : Paging.parse(paging, "--paging");
-        IommuConfig iommu = new IommuConfig(cachingMode, !noPageSelective, maxAddressMask, units, iotlbEntries, iotlbWays);
+        IommuConfig iommu = iommu(cachingMode, !noPageSelective, maxAddressMask, units, iotlbEntries, iotlbWays,
+                ioLevels, pscEntries, pscInvalidation, dmaPageSize);
         CostProfile costs = costs(costProfile, costOverrides);
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1) {
@@ -153,6 +181,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (!Files.isRegularFile(trace)) {
             throw new UserException(trace + ": no such file");
         }
+        List<DmaThroughput> links = links(deviceLinks);
         ReplayConfig config = new ReplayConfig(trace, specs, hv, pg, iommu, costs, n, strict, read.options());
         PrintWriter err = spec.commandLine().getErr();
         ReplayResult r;
@@ -161,7 +190,7 @@ public final class ReplayCommand implements Callable<Integer> {
             try (Progress progress = Progress.start("replay", ParquetTraceReader.rowCount(trace, read.options()), "events", quiet)) {
                 r = Replay.run(config, progress);
             }
-            ReplayReport.write(r, out, Hashes.sha256(trace));
+            ReplayReport.write(r, out, Hashes.sha256(trace), trace.toString(), links);
             out.commit();
         }
         {
@@ -181,6 +210,51 @@ public final class ReplayCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The synthesizer's devices, with the links --device gives (a device named twice is an error). */
+    static List<DmaThroughput> links(List<String> given) {
+        Map<Integer, DmaThroughput> byId = new LinkedHashMap<>();
+        for (DmaThroughput d : ReplayReport.DEFAULT_DEVICES) {
+            byId.put(d.device(), d);
+        }
+        Set<Integer> named = new HashSet<>();
+        for (String g : given) {
+            DmaThroughput d = DmaThroughput.parse(g);
+            if (!named.add(d.device())) {
+                throw new UserException("--device " + String.format(Locale.ROOT, "0x%04x", d.device()) + " is given twice");
+            }
+            byId.put(d.device(), d);
+        }
+        return List.copyOf(byId.values());
+    }
+
+    /** The IOMMU the options describe, each checked with a message naming it. */
+    static IommuConfig iommu(boolean cachingMode, boolean pageSelective, int maxAddressMask, int units, int entries,
+                             int ways, int levels, String psc, String pscInvalidation, String dmaPageSize) {
+        String[] parts = psc.split(",", -1);
+        if (parts.length != 3) {
+            throw new UserException("--psc-entries " + psc + ": give three counts, PDE,PDPE,PML4 (e.g. 16,4,1)");
+        }
+        int[] n = new int[3];
+        for (int i = 0; i < 3; i++) {
+            if (!parts[i].strip().matches("[0-9]{1,9}")) {
+                throw new UserException("--psc-entries " + psc + ": '" + parts[i] + "' is not a whole number");
+            }
+            n[i] = Integer.parseInt(parts[i].strip());
+        }
+        boolean domainWide = switch (pscInvalidation) {
+            case "range" -> false;
+            case "domain" -> true;
+            default -> throw new UserException("--psc-invalidation must be range or domain, got '" + pscInvalidation + "'");
+        };
+        boolean superpages = switch (dmaPageSize.toLowerCase(Locale.ROOT)) {
+            case "4k" -> false;
+            case "2m" -> true;
+            default -> throw new UserException("--dma-page-size must be 4k or 2m, got '" + dmaPageSize + "'");
+        };
+        return new IommuConfig(cachingMode, pageSelective, maxAddressMask, units, entries, ways, levels, n[0], n[1], n[2],
+                superpages, domainWide);
     }
 
     /** The profile named by --costs, with the --cost overrides (each named once, a whole number). */

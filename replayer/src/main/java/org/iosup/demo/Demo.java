@@ -189,7 +189,8 @@ public final class Demo {
         ReplayResult forkExit = forkExit(work, traces, o, inputs, step);
         manifest.put("inputs", inputs);
         List<PaperTable.Row> paper = PaperTable.rows(byName.get("busy/" + HypervisorProfile.XEN_4_2_1.name()),
-                byName.get("idle/" + HypervisorProfile.XEN_4_2_1.name()), forkExit, o.costs(), SWITCH_MINUTE);
+                byName.get("idle/" + HypervisorProfile.XEN_4_2_1.name()), forkExit, o.costs(), SWITCH_MINUTE,
+                work.resolve("busy").resolve(HypervisorProfile.XEN_4_2_1.name()).resolve("devices.csv"));
         try (AtomicOutput out = AtomicOutput.create(work.resolve("paper.csv"))) {
             PaperTable.write(paper, out.temp());
             out.commit();

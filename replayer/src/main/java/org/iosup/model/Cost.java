@@ -38,7 +38,11 @@ public enum Cost {
     INVALIDATION(470, "ns", "one synchronous IOTLB invalidation: 1,500 cycles at the paper's 3.2 GHz "
             + "(one to two thousand cycles, docs/model.md §7)"),
     FLUSH_CALL(100, "ns", "a flush_iotlb_qi call that returns early, and the write-buffer flush: assumption"),
-    IOTLB_MISS(300, "ns", "one IOTLB miss, a walk of the I/O page table: a few hundred ns (device time, not CPU)"),
+    IOTLB_MISS(0, "ns", "the fixed part of an IOTLB miss besides the table entries it reads (device time, not "
+            + "CPU): assumption 0, the reads dominate"),
+    WALK_READ(100, "ns", "one I/O page-table entry read by a walk, from memory: about a DRAM access (device "
+            + "time): assumption; a 4-level walk with cold paging-structure caches is 400 ns, the few hundred ns "
+            + "of a miss in docs/model.md §4"),
     // Page-table updates through Xen, and teardown.
     MMU_UPDATE_ENTRY(100, "ns", "Xen applying one mmu_update entry of a pinned table (mod_l1_entry: check and "
             + "reference the new mapping): assumption"),

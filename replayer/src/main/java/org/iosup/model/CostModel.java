@@ -82,6 +82,10 @@ public final class CostModel {
         return get(Cost.IOTLB_MISS);
     }
 
+    public long walkReadNs() {
+        return get(Cost.WALK_READ);
+    }
+
     /** Every cost by key, in the order of {@link Cost}, for the manifest. */
     public Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();

@@ -69,20 +69,22 @@ final class Lockstep {
         EventBatch b = ops.batch();
         int from = ops.aux()[i];
         int to = ops.bytes()[i];
+        int device = ops.device(i);
         for (PolicyModel[] g : groups) {
             if (g.length == 1) {
-                g[0].dma(b, from, to);
+                g[0].dma(b, from, to, device);
             } else {
-                sharedDma(g, b, from, to);
+                sharedDma(g, b, from, to, device);
             }
         }
     }
 
     /**
-     * DMA rows [from, to) for a group sharing one IOTLB, until some policy must part. The run's rows
-     * all count in the minute of its last row (as for a policy alone), so misses are added once.
+     * DMA rows [from, to) of {@code device} for a group sharing one IOTLB, until some policy must
+     * part. The run's rows all count in the minute of its last row (as for a policy alone), so
+     * misses are added once.
      */
-    private void sharedDma(PolicyModel[] members, EventBatch b, int from, int to) {
+    private void sharedDma(PolicyModel[] members, EventBatch b, int from, int to, int device) {
         Iotlb tlb = members[0].iotlb();
         long[] addr = b.addr();
         int[] bytes = b.bytes();
@@ -90,6 +92,7 @@ final class Lockstep {
         int[] dom = domains;
         int domainBit = Column.DOMAIN.bit();
         long misses = 0;
+        long reads = 0;
         // The page looked up last: most recently used in its set, and checked mapped for every
         // member, so looking it up again is a hit that changes nothing (nothing else runs meanwhile).
         long lastFrame = -1;
@@ -104,22 +107,25 @@ final class Lockstep {
                 if (anyUnmapped.maybeFrame(f) && !allMapped(members, f)) {
                     // The policies part here: each goes on alone, with its own copy of the IOTLB.
                     for (PolicyModel m : members) {
-                        m.countMisses(misses);
+                        m.countMisses(misses, reads, device);
+                        long[] dev = m.deviceCounters(device);
                         for (long p = f; p <= last; p++) {
-                            m.dmaPage(d, p);
+                            m.dmaPage(d, p, dev);
                         }
-                        m.dma(b, r + 1, to);
+                        m.dma(b, r + 1, to, device);
                     }
                     regroup = true;
                     return;
                 }
-                misses += tlb.lookup(d, f) ? 0 : 1;
+                int walk = tlb.translate(d, f);
+                misses += walk != 0 ? 1 : 0;
+                reads += walk;
                 lastFrame = f;
                 lastDomain = d;
             }
         }
         for (PolicyModel m : members) {
-            m.countMisses(misses);
+            m.countMisses(misses, reads, device);
         }
     }
 

@@ -37,6 +37,9 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
     private static final int STALE = Metric.IOTLB_STALE_HITS.ordinal();
     private static final int MISSES = Metric.IOTLB_MISSES.ordinal();
     private static final int MISS_NS = Metric.IOTLB_MISS_NS.ordinal();
+    private static final int WALK_READS = Metric.IOTLB_WALK_READS.ordinal();
+    private static final int D_MISSES = DeviceCounters.Col.MISSES.ordinal();
+    private static final int D_READS = DeviceCounters.Col.WALK_READS.ordinal();
     private static final int FAULTS = Metric.DMA_FAULTS.ordinal();
 
     private final PolicySpec spec;
@@ -44,6 +47,9 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
     private final CostModel costs;
     private final PageTypeTable types = new PageTypeTable(this);
     private SharedIotlb iotlb;
+    private final long walkReadNs;
+    /** IOTLB misses and walk reads per device and minute, for the throughput model. */
+    private final DeviceCounters devices = new DeviceCounters();
     private final InvalidationUnit flusher;
     private final PageTablePools pools;
     private final MinuteSeries<Metric> m = new MinuteSeries<>(Metric.class);
@@ -73,7 +79,8 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
         this.profile = profile;
         this.costs = costs;
         this.missNs = costs.iotlbMissNs();
-        this.iotlb = SharedIotlb.of(new Iotlb(iommu.iotlbEntries(), iommu.iotlbWays()));
+        this.walkReadNs = costs.walkReadNs();
+        this.iotlb = SharedIotlb.of(new Iotlb(iommu));
         this.flusher = new InvalidationUnit(profile, iommu, costs, this);
         this.pools = new PageTablePools(spec);
         modelFrame.defaultReturnValue(-1);
@@ -113,7 +120,7 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
         advance(ops.ts()[i]);
         domain = ops.domain()[i];
         if (ops.op()[i] == GuestOps.DMA) {
-            dma(ops.batch(), ops.aux()[i], ops.bytes()[i]);
+            dma(ops.batch(), ops.aux()[i], ops.bytes()[i], ops.device(i));
         } else {
             pageOp(ops, i);
         }
@@ -136,6 +143,7 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
         if (t >= minuteEnd) {
             minute = (int) (t / MINUTE_NS);
             m.advanceTo(minute);
+            devices.at(minute);
             minuteEnd = (minute + 1) * MINUTE_NS;
         }
     }
@@ -326,46 +334,70 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
     }
 
     /**
-     * IOTLB lookups of the pages of DMA rows {@code [from, to)} of a batch. A hit needs no I/O
-     * page-table walk, but is stale if the frame was unmapped without an invalidation; a miss walks
-     * the table (a fault if the frame is not mapped).
+     * IOTLB lookups of the pages of DMA rows {@code [from, to)} of a batch, all of {@code device}.
+     * A hit needs no I/O page-table walk, but is stale if the frame was unmapped without an
+     * invalidation; a miss walks the table (a fault if the frame is not mapped).
      */
-    void dma(EventBatch b, int from, int to) {
+    void dma(EventBatch b, int from, int to, int device) {
         long[] addr = b.addr();
         int[] bytes = b.bytes();
+        long[] dev = devices.of(device);
         for (int r = from; r < to; r++) {
             int d = b.domainOr0(r);
             long last = (addr[r] + Math.max(1, bytes[r]) - 1) >>> 12;
             for (long f = addr[r] >>> 12; f <= last; f++) {
-                dmaPage(d, f);
+                dmaPage(d, f, dev);
             }
         }
     }
 
-    /** One IOTLB lookup of a DMA page. */
-    void dmaPage(int d, long f) {
+    /** The current minute's counters of {@code device}. */
+    long[] deviceCounters(int device) {
+        return devices.of(device);
+    }
+
+    /** One IOTLB lookup of a DMA page; {@code dev} is its device's counters. */
+    void dmaPage(int d, long f, long[] dev) {
         long[] c = m.current();
         Iotlb tlb = ownIotlb();
-        if (tlb.lookup(d, f)) {
+        int reads = tlb.translate(d, f);
+        if (reads == 0) {
             if (!isMapped(f)) {
                 c[STALE]++;
             }
         } else if (isMapped(f)) {
             c[MISSES]++;
-            c[MISS_NS] += missNs;
+            c[WALK_READS] += reads;
+            c[MISS_NS] += missNs + reads * walkReadNs;
+            dev[D_MISSES]++;
+            dev[D_READS] += reads;
         } else {
-            tlb.drop(d, f);
+            tlb.dropTranslation(d, f);
             c[FAULTS]++;
         }
     }
 
-    /** Counts IOTLB misses of mapped frames (walks), for lookups done on a shared IOTLB. */
-    void countMisses(long n) {
+    /** Counts IOTLB misses of mapped frames and their walks' reads by {@code device}, for lookups done on a shared IOTLB. */
+    void countMisses(long n, long reads, int device) {
         if (n > 0) {
             long[] c = m.current();
             c[MISSES] += n;
-            c[MISS_NS] += n * missNs;
+            c[WALK_READS] += reads;
+            c[MISS_NS] += n * missNs + reads * walkReadNs;
+            long[] dev = devices.of(device);
+            dev[D_MISSES] += n;
+            dev[D_READS] += reads;
         }
+    }
+
+    /** The minute being replayed. */
+    int minute() {
+        return minute;
+    }
+
+    /** This policy's DMA figures per device. */
+    public DeviceCounters devices() {
+        return devices;
     }
 
     @Override
@@ -476,6 +508,7 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
     /** Ends the replay with {@code lastMinute} as the last minute (-1 for an empty trace). */
     public void finish(int lastMinute) {
         m.finish(lastMinute);
+        devices.finish(lastMinute);
     }
 
     /** Page-table pages live in the model. */

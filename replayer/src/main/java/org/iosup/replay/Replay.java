@@ -133,6 +133,7 @@ public final class Replay {
             int last = events == 0 ? -1 : lastMinute;
             MinuteSeries<Metric> counts = guest.counts();
             counts.finish(last);
+            guest.devices().finish(last);
             chargeCommon(counts, config.costs(), kept);
             for (PolicyModel m : models) {
                 m.finish(last);
@@ -146,7 +147,7 @@ public final class Replay {
                 });
             }
             return new ReplayResult(config, paging, pagingSource, models, anomalies, events == 0 ? 0 : lastMinute + 1,
-                    events, lastTs, System.nanoTime() - start, in.metadata(), kept);
+                    events, lastTs, System.nanoTime() - start, in.metadata(), kept, guest.devices());
         }
     }
 

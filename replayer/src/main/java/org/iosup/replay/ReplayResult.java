@@ -23,7 +23,7 @@ import java.util.Map;
  */
 public record ReplayResult(ReplayConfig config, Paging paging, String pagingSource, List<PolicyModel> policies,
                            Anomalies anomalies, int minutes, long events, long lastTsNs, long wallNanos,
-                           Map<String, String> metadata, List<CostLedger> ledgers) {
+                           Map<String, String> metadata, List<CostLedger> ledgers, DeviceCounters devices) {
 
     /**
      * What the user should know about this replay's results: a policy whose pools switch on after

@@ -101,7 +101,7 @@ class OutputSafetyTest {
                 .exitCode).isZero();
         assertThat(tree()).contains("run/manifest.json", "run/minutes.csv", "run/summary.csv").noneMatch(f -> f.endsWith(".png"));
         m = new ObjectMapper().readTree(d.resolve("manifest.json").toFile());
-        assertThat(m.at("/files").findValuesAsText("path")).containsExactly("minutes.csv", "summary.csv");
+        assertThat(m.at("/files").findValuesAsText("path")).containsExactly("minutes.csv", "summary.csv", "devices.csv");
         // A file of the user's in the folder stops the next replay.
         Files.writeString(d.resolve("notes.md"), "mine");
         CliRun r = CliRun.run(new ReplayCommand(), trace.toString(), "-o", d.toString(), "-q");

@@ -119,11 +119,11 @@ class DemoCommandTest {
         assertThat(rows).extracting(x -> x.get("result")).containsExactly("fig6_alloc_change_pct", "fig6_free_change_pct",
                 "lmbench_fork_exit_us_pool", "lmbench_fork_exit_us_disabled", "lmbench_fork_exit_change_pct",
                 "fig7_pool_peak_pages", "fig8_pool_peak_pages", "busy_creations_per_min", "busy_exits_per_min",
-                "busy_settle_minute", "idle_zero_by_minute");
+                "busy_settle_minute", "idle_zero_by_minute", "netperf_change_pct");
         assertThat(rows).extracting(x -> x.get("paper")).startsWith("-45.1000", "-70.9000", "344.0000");
         // The shipped profile was fitted to Figure 6 and to nothing else.
         assertThat(rows).extracting(x -> x.get("basis")).containsExactly("fitted", "fitted", "predicted", "predicted",
-                "predicted", "predicted", "predicted", "input", "input", "predicted", "input");
+                "predicted", "predicted", "predicted", "input", "input", "predicted", "input", "predicted");
         for (CSVRecord row : rows) {
             if (row.get("model").isEmpty()) {
                 assertThat(row.get("difference_pct")).as(row.get("result")).isEmpty();

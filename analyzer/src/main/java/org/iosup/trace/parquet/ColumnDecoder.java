@@ -536,10 +536,16 @@ abstract class ColumnDecoder {
         @Override
         void onDictionary(Dictionary d) {
             dictionaryValues = new long[d.getMaxId() + 1];
+            anyOutOfRange = false;
             for (int id = 0; id <= d.getMaxId(); id++) {
-                dictionaryValues[id] = fileInt32 ? d.decodeToInt(id) : d.decodeToLong(id);
+                long v = fileInt32 ? d.decodeToInt(id) : d.decodeToLong(id);
+                dictionaryValues[id] = v;
+                anyOutOfRange |= v < spec.min() || v > spec.max();
             }
         }
+
+        /** Whether some value of the dictionary is outside the schema's range (then rows are checked one by one). */
+        private boolean anyOutOfRange;
 
         @Override
         void decode(EventBatch b, int[] rows, int count) {
@@ -570,6 +576,25 @@ abstract class ColumnDecoder {
                 if (bad >= 0) {
                     fail(first + bad, Long.toString(delta.badValue), "out of range " + spec.rangeText());
                 }
+                return;
+            }
+            if (dictionaryIds() && asStored && !anyOutOfRange) {
+                // Every value of the dictionary is in range: look the ids up in a tight loop.
+                long[] dict = dictionaryValues;
+                int[] id = ids;
+                int p = idPos;
+                if (targetInt32) {
+                    int[] a = (int[]) b.array(column);
+                    for (int k = 0; k < count; k++) {
+                        a[first + k] = (int) dict[id[p + k]];
+                    }
+                } else {
+                    long[] a = (long[]) b.array(column);
+                    for (int k = 0; k < count; k++) {
+                        a[first + k] = dict[id[p + k]];
+                    }
+                }
+                idPos = p + count;
                 return;
             }
             super.decodeDense(b, first, count);

@@ -33,7 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CsvParallelAgreementTest {
 
-    @Property(tries = 400, seed = "20261202")
+    // No jqwik edge cases: the texts generator draws its own (empty input, lone quotes, every line
+    // end), and jqwik's edge cases of three parameters outnumber the tries (it logs a notice).
+    @Property(tries = 400, seed = "20261202", edgeCases = net.jqwik.api.EdgeCasesMode.NONE)
     void theParallelReaderAgreesWithOneSequentialParse(@ForAll("texts") byte[] text,
                                                         @ForAll @IntRange(min = 1, max = 5) int unitsPerChunk,
                                                         @ForAll @IntRange(min = 2, max = 40) int bufferChars) {

@@ -4,6 +4,7 @@ import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2IntLinkedOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import org.iosup.replay.Anomalies;
+import org.iosup.replay.DeviceCounters;
 import org.iosup.replay.Metric;
 import org.iosup.analysis.MinuteSeries;
 import org.iosup.trace.Column;
@@ -58,6 +59,7 @@ public final class AddressSpaces {
     private final Int2ObjectOpenHashMap<Mm> live = new Int2ObjectOpenHashMap<>();
     private final Long2ObjectOpenHashMap<Mm> owner = new Long2ObjectOpenHashMap<>();
     private final MinuteSeries<Metric> counts = new MinuteSeries<>(Metric.class);
+    private final DeviceCounters devices = new DeviceCounters();
     private long minuteEnd = MINUTE_NS;
     private Mm building;
     private boolean explicitPins;
@@ -77,7 +79,7 @@ public final class AddressSpaces {
     /** The columns this reads. */
     public static java.util.Set<Column> columns() {
         return java.util.EnumSet.of(Column.TS_NS, Column.KIND, Column.DOMAIN, Column.PID, Column.FRAME,
-                Column.LEVEL, Column.COUNT, Column.ADDR, Column.BYTES);
+                Column.LEVEL, Column.COUNT, Column.ADDR, Column.BYTES, Column.DEVICE);
     }
 
     /**
@@ -91,6 +93,9 @@ public final class AddressSpaces {
         long[] addr = b.addr();
         int[] bytes = b.bytes();
         int dmaKind = EventKind.DMA.ordinal();
+        int[] present = b.present();
+        int[] device = b.device();
+        int deviceBit = Column.DEVICE.bit();
         int n = b.size();
         int i = 0;
         while (i < n) {
@@ -98,19 +103,22 @@ public final class AddressSpaces {
                 nextMinute(ts[i]);
             }
             if (kind[i] == dmaKind && building == null) {
-                // A run of DMA rows in one minute, outside an address-space build.
+                // A run of DMA rows of one device in one minute, outside an address-space build.
                 int from = i;
+                int dv = (present[i] & deviceBit) != 0 ? device[i] : -1;
                 long pages = 0;
                 long sum = 0;
                 do {
                     pages += pages(addr[i], bytes[i]);
                     sum += bytes[i];
                     i++;
-                } while (i < n && kind[i] == dmaKind && ts[i] < minuteEnd);
+                } while (i < n && kind[i] == dmaKind && ts[i] < minuteEnd
+                        && ((present[i] & deviceBit) != 0 ? device[i] : -1) == dv);
                 dmaAccesses += i - from;
                 dmaBytes += sum;
                 dmaPages += pages;
-                out.dma(ts[i - 1], from, i);
+                countDevice(dv, i - from, sum, pages);
+                out.dma(ts[i - 1], from, i, dv);
             } else {
                 row = rowBase + i + 1;
                 event(b, i, out);
@@ -126,6 +134,7 @@ public final class AddressSpaces {
         flushDma();
         int minute = (int) (t / MINUTE_NS);
         counts.advanceTo(minute);
+        devices.at(minute);
         minuteEnd = (minute + 1) * MINUTE_NS;
     }
 
@@ -144,10 +153,13 @@ public final class AddressSpaces {
         }
         switch (EventKind.ofCode(k)) {
             case DMA -> {
-                out.dma(t, i, i + 1);
-                dmaPages += pages(b.addr()[i], b.bytes()[i]);
+                int dv = (present[i] & Column.DEVICE.bit()) != 0 ? b.device()[i] : -1;
+                long pages = pages(b.addr()[i], b.bytes()[i]);
+                out.dma(t, i, i + 1, dv);
+                dmaPages += pages;
                 dmaAccesses++;
                 dmaBytes += b.bytes()[i];
+                countDevice(dv, 1, b.bytes()[i], pages);
             }
             case PT_ALLOC -> alloc(t, b.domainOr0(i), p, hasPid, frame[i], level[i], out);
             case PT_FREE -> free(t, b.domainOr0(i), frame[i],
@@ -171,6 +183,19 @@ public final class AddressSpaces {
     /** 4 KiB pages a DMA of {@code bytes} bytes at {@code addr} touches. */
     public static long pages(long addr, int bytes) {
         return ((addr + Math.max(1, bytes) - 1) >>> 12) - (addr >>> 12) + 1;
+    }
+
+    /** Counts a run of DMA rows of one device (the same for every policy). */
+    private void countDevice(int device, long rows, long sum, long pages) {
+        long[] d = devices.of(device);
+        d[DeviceCounters.Col.DMAS.ordinal()] += rows;
+        d[DeviceCounters.Col.BYTES.ordinal()] += sum;
+        d[DeviceCounters.Col.LOOKUPS.ordinal()] += pages;
+    }
+
+    /** DMA per device and minute: accesses, bytes and lookups (the same for every policy). */
+    public DeviceCounters devices() {
+        return devices;
     }
 
     private void flushDma() {

@@ -24,6 +24,7 @@ import java.util.Arrays;
  * kept by {@link AddressSpaces} once, not passed to every policy.
  */
 public final class GuestOps {
+    private static final long MINUTE_NS = 60_000_000_000L;
     public static final byte ALLOC = 1;
     public static final byte PIN = 2;
     public static final byte UNPIN = 3;
@@ -93,9 +94,12 @@ public final class GuestOps {
      * Adds DMA rows [from, to) of the batch, {@code t} the time of the last: to the previous
      * operation if it ends just before.
      */
-    public void dma(long t, int from, int to) {
+    public void dma(long t, int from, int to, int device) {
         int last = size - 1;
-        if (last >= 0 && op[last] == DMA && bytes[last] == from) {
+        // Rows that follow on, of the same device and minute, extend the last operation (a run is
+        // split at a minute's end, so that every policy counts its lookups in the minute of its rows).
+        if (last >= 0 && op[last] == DMA && bytes[last] == from && frame[last] == device
+                && ts[last] / MINUTE_NS == t / MINUTE_NS) {
             bytes[last] = to;
             ts[last] = t;
             return;
@@ -103,6 +107,12 @@ public final class GuestOps {
         int i = next(DMA, t);
         aux[i] = from;
         bytes[i] = to;
+        frame[i] = device;
+    }
+
+    /** The device (PCI requester id, -1 for none) of DMA operation {@code i}. */
+    public int device(int i) {
+        return (int) frame[i];
     }
 
     public byte[] op() {

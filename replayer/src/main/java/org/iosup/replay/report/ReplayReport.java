@@ -3,6 +3,8 @@ package org.iosup.replay.report;
 import org.iosup.io.AtomicOutput;
 import org.iosup.io.OutputFolder;
 import org.iosup.replay.Anomalies;
+import org.iosup.replay.DeviceCounters;
+import org.iosup.replay.DmaThroughput;
 import org.iosup.replay.Metric;
 import org.iosup.analysis.MinuteSeries;
 import org.iosup.replay.PolicyModel;
@@ -26,6 +28,9 @@ import java.util.Map;
 public final class ReplayReport {
     public static final TableSchema MINUTES = TableSchema.load("replay-minutes");
     public static final TableSchema SUMMARY = TableSchema.load("replay-summary");
+    public static final TableSchema DEVICES = TableSchema.load("replay-devices");
+    /** The devices whose links the throughput model knows unless told otherwise: the synthesizer's. */
+    public static final List<DmaThroughput> DEFAULT_DEVICES = List.of(DmaThroughput.SYNTH_NIC, DmaThroughput.SYNTH_DISK);
     /** The metrics compared against the baseline in summary.csv, in order. */
     public static final List<Metric> COMPARED = List.of(Metric.FLUSH_CALLS, Metric.FLUSH_ISSUED, Metric.TYPE_CHANGES,
             Metric.UNMAPS, Metric.MAPS, Metric.IOTLB_MISSES, Metric.CPU_NS_ALLOC, Metric.CPU_NS_FREE);
@@ -44,13 +49,19 @@ public final class ReplayReport {
     private ReplayReport() {
     }
 
-    /** Writes the three files into {@code out} (the caller commits); the manifest names the input as given. */
+    /** Writes the four files into {@code out} (the caller commits); the manifest names the input as given. */
     public static void write(ReplayResult r, OutputFolder out, String inputSha256) {
-        write(r, out, inputSha256, r.config().trace().toString());
+        write(r, out, inputSha256, r.config().trace().toString(), DEFAULT_DEVICES);
     }
 
     /** As {@link #write(ReplayResult, OutputFolder, String)}, naming the input {@code inputName} in the manifest. */
     public static void write(ReplayResult r, OutputFolder out, String inputSha256, String inputName) {
+        write(r, out, inputSha256, inputName, DEFAULT_DEVICES);
+    }
+
+    /** As above, with the links of {@code devices} for the throughput model of {@code devices.csv}. */
+    public static void write(ReplayResult r, OutputFolder out, String inputSha256, String inputName,
+                             List<DmaThroughput> devices) {
         AtomicOutput minutes = out.file("minutes.csv");
         try (CsvTable t = CsvTable.create(MINUTES, minutes.temp())) {
             for (PolicyModel p : r.policies()) {
@@ -67,7 +78,71 @@ public final class ReplayReport {
                 t.row(summaryRow(r, p, base));
             }
         }
-        out.manifest(manifest(r, inputSha256, inputName));
+        AtomicOutput devicesFile = out.file("devices.csv");
+        try (CsvTable t = CsvTable.create(DEVICES, devicesFile.temp())) {
+            for (PolicyModel p : r.policies()) {
+                for (List<Object> row : deviceRows(r, p, devices)) {
+                    t.row(row);
+                }
+            }
+        }
+        Map<String, Object> manifest = manifest(r, inputSha256, inputName);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> params = (Map<String, Object>) manifest.get("parameters");
+        List<Object> links = new ArrayList<>();
+        for (DmaThroughput d : devices) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("device", String.format(Locale.ROOT, "0x%04x", d.device()));
+            m.put("link_gbps", d.linkGbps());
+            m.put("inflight", d.inflight());
+            m.put("latency_ns", d.latencyNs());
+            links.add(m);
+        }
+        params.put("devices", links);
+        out.manifest(manifest);
+    }
+
+    /** The rows of devices.csv of one policy: each device, each minute. */
+    public static List<List<Object>> deviceRows(ReplayResult r, PolicyModel p, List<DmaThroughput> devices) {
+        Map<Integer, DmaThroughput> links = new LinkedHashMap<>();
+        for (DmaThroughput d : devices) {
+            links.put(d.device(), d);
+        }
+        long missNs = r.config().costs().iotlbMissNs();
+        long readNs = r.config().costs().walkReadNs();
+        List<List<Object>> rows = new ArrayList<>();
+        Map<Integer, MinuteSeries<DeviceCounters.Col>> own = p.devices().devices();
+        long[] none = new long[DeviceCounters.Col.values().length];
+        for (var e : r.devices().devices().entrySet()) {
+            DmaThroughput link = links.get(e.getKey());
+            // Accesses, bytes and lookups are the trace's (the same for every policy); misses and reads the policy's.
+            MinuteSeries<DeviceCounters.Col> common = e.getValue();
+            MinuteSeries<DeviceCounters.Col> mine = own.get(e.getKey());
+            for (int minute = 0; minute < r.minutes(); minute++) {
+                long[] v = minute < common.minutes() ? common.row(minute) : none;
+                long[] w = mine != null && minute < mine.minutes() ? mine.row(minute) : none;
+                long dmas = v[DeviceCounters.Col.DMAS.ordinal()];
+                long bytes = v[DeviceCounters.Col.BYTES.ordinal()];
+                long misses = w[DeviceCounters.Col.MISSES.ordinal()];
+                long reads = w[DeviceCounters.Col.WALK_READS.ordinal()];
+                long translation = misses * missNs + reads * readNs;
+                List<Object> row = new ArrayList<>(List.of(minute, p.spec().name(), e.getKey(), dmas, bytes,
+                        v[DeviceCounters.Col.LOOKUPS.ordinal()], misses, reads, translation,
+                        bytes * 8 / 60e9));
+                if (link == null || dmas == 0) {
+                    row.add(link == null ? null : link.linkGbps());
+                    for (int k = 0; k < 5; k++) {
+                        row.add(null);
+                    }
+                } else {
+                    DmaThroughput.Minute m = link.minute(dmas, bytes, translation, 60);
+                    row.addAll(List.of(link.linkGbps(), m.translationNsPerDma(), m.capacityGbps(),
+                            m.capacityWithoutTranslationGbps(), m.capacityLostPct(), m.achievedGbps()));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     private static List<Object> summaryRow(ReplayResult r, PolicyModel p, PolicyModel base) {
@@ -144,6 +219,11 @@ public final class ReplayReport {
         iommu.put("units", r.config().iommu().units());
         iommu.put("iotlb_entries", r.config().iommu().iotlbEntries());
         iommu.put("iotlb_ways", r.config().iommu().iotlbWays());
+        iommu.put("io_levels", r.config().iommu().ioLevels());
+        iommu.put("psc_entries", List.of(r.config().iommu().pdeCache(), r.config().iommu().pdpeCache(),
+                r.config().iommu().pml4Cache()));
+        iommu.put("psc_invalidation", r.config().iommu().pscDomainWide() ? "domain" : "range");
+        iommu.put("dma_page_size", r.config().iommu().superpageDma() ? "2m" : "4k");
         params.put("iommu", iommu);
         params.put("costs_ns", r.config().costs().asMap());
         params.put("cost_profile", r.config().costProfile().describe());

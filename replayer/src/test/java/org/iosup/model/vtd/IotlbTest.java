@@ -49,6 +49,36 @@ class IotlbTest {
         assertThat(t.size()).isZero();
     }
 
+    /**
+     * The knee at the IOTLB's reach (pcie-bench): a device cycling its DMA over a working set of
+     * consecutive pages never misses after the first pass while the set fits in the 64 entries,
+     * and misses every lookup once it exceeds them (LRU against a cyclic pattern).
+     */
+    @Test
+    void consecutivePagesHitUpToTheReachAndMissPastIt() {
+        for (int pages : new int[] {1, 8, 32, 63, 64, 65, 72, 128, 256, 4096}) {
+            Iotlb t = new Iotlb(64, 8);
+            long base = 0x80000 + 3; // not aligned to the sets
+            for (long f = base; f < base + pages; f++) {
+                t.lookup(0, f);
+            }
+            long misses = 0;
+            for (int pass = 0; pass < 10; pass++) {
+                for (long f = base; f < base + pages; f++) {
+                    misses += t.lookup(0, f) ? 0 : 1;
+                }
+            }
+            double missRate = misses / (10.0 * pages);
+            if (pages <= 64) {
+                assertThat(missRate).as(pages + " pages").isZero();
+            } else if (pages >= 72) {
+                assertThat(missRate).as(pages + " pages").isEqualTo(1.0);
+            } else {
+                assertThat(missRate).as(pages + " pages").isPositive(); // one set overflows
+            }
+        }
+    }
+
     @Test
     void capacityIsBounded() {
         Iotlb t = new Iotlb(64, 8);
