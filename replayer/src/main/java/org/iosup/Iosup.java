@@ -16,6 +16,7 @@ import org.iosup.cli.RecordCommand;
 import org.iosup.cli.ReplayBenchCommand;
 import org.iosup.cli.ReplayCommand;
 import org.iosup.cli.SynthBenchCommand;
+import org.iosup.cli.SweepNicCommand;
 import org.iosup.cli.SynthCommand;
 import org.iosup.cli.VersionProvider;
 import picocli.CommandLine;
@@ -54,6 +55,7 @@ public final class Iosup implements Runnable {
         COMMANDS.put("analyze", AnalyzeCommand::new);
         COMMANDS.put("compare", CompareCommand::new);
         COMMANDS.put("calibrate", CalibrateCommand::new);
+        COMMANDS.put("sweep-nic", SweepNicCommand::new);
         COMMANDS.put("plot", PlotCommand::new);
         COMMANDS.put("bench", BenchCommand::new);
         COMMANDS.put("cds-training", CdsTrainingCommand::new);

@@ -101,7 +101,7 @@ public final class TableSchema {
                     text(f, "description", source)));
         }
         Map<String, List<EnumValue>> enums = new LinkedHashMap<>();
-        root.path("enums").fields().forEachRemaining(e -> {
+        root.path("enums").properties().forEach(e -> {
             List<EnumValue> values = new ArrayList<>();
             for (JsonNode v : e.getValue()) {
                 List<String> requires = new ArrayList<>();

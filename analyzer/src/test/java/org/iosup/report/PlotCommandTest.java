@@ -66,7 +66,7 @@ class PlotCommandTest {
         Path out = dir.resolve("png");
         CliRun r = CliRun.run(new PlotCommand(), replayOutput().toString(), "-o", out.toString());
         assertThat(r.exitCode).as(r.toString()).isZero();
-        for (String f : new String[] {"flushes.png", "cpu.png", "pool-pages.png", "pool-pages-by-level.png", "iotlb-misses.png"}) {
+        for (String f : new String[] {"flushes.png", "cpu.png", "pool-pages.png", "pool-pages-by-level.png", "iotlb-misses.png", "dma-time.png"}) {
             assertChart(out.resolve(f), 1600, 900);
         }
         CliRun small = CliRun.run(new PlotCommand(), replayOutput().toString(), "-o", dir.resolve("s").toString(),

@@ -26,19 +26,20 @@ import java.util.concurrent.Callable;
 
 /** {@code iosup synth}: the paper's settings as seeded, streaming traces. */
 @Command(name = "synth", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        header = "Synthesize a trace of the paper's idle, busy or boot-then-busy setting, or of lmbench's fork+exit.", sortOptions = false,
+        header = "Synthesize a trace of the paper's idle, busy or boot-then-busy setting, lmbench's fork+exit or netperf.", sortOptions = false,
         description = {
             "Synthesize a trace of the paper's idle or busy setting (or idle then busy): processes with their",
             "page-table pages (docs/model.md §5), mmu_update batches, NIC and disk DMA. Seeded and deterministic:",
             "the same parameters and seed give the same file. Every default and its source: --describe.",
             "fork-exit: lmbench's lat_proc fork, a parent forking children that exit at once (replay's",
-            "summary.csv then gives the CPU time per fork+exit in cpu_us_per_exit)."
+            "summary.csv then gives the CPU time per fork+exit in cpu_us_per_exit). netperf: TCP_STREAM",
+            "filling the NIC's link (--nic-gbps), alone or with the busy setting's processes (--busy-churn)."
         })
 public final class SynthCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--preset", required = true, paramLabel = "NAME", description = "idle, busy, boot-busy or fork-exit.")
+    @Option(names = "--preset", required = true, paramLabel = "NAME", description = "idle, busy, boot-busy, fork-exit or netperf.")
     String preset;
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT.parquet", description = "The trace to write (its folder must exist).")
@@ -113,6 +114,12 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--cpus", paramLabel = "N", description = "Guest CPUs (default 4).")
     Integer cpus;
 
+    @Option(names = "--sndbuf-kb", paramLabel = "N", description = "netperf: the socket's send buffer, KiB (default 4096).")
+    Integer sndbufKb;
+
+    @Option(names = "--busy-churn", description = "netperf: run the busy setting's processes beside it.")
+    boolean busyChurn;
+
     @Option(names = "--force", description = "Write even when the estimated size exceeds the free space of the target's file system.")
     boolean force;
 
@@ -128,7 +135,7 @@ public final class SynthCommand implements Callable<Integer> {
         SynthParams d = SynthParams.defaults(preset);
         List<String> busy = List.of("busy", "boot-busy");
         List<String> idle = List.of("idle", "boot-busy");
-        notFor(List.of("busy", "boot-busy", "fork-exit"), "--creations-per-min", creationsPerMin);
+        notFor(List.of("busy", "boot-busy", "fork-exit", "netperf"), "--creations-per-min", creationsPerMin);
         notFor(busy, "--iteration-min", iterationMin);
         notFor(busy, "--lifetime-exponent", lifetimeExponent);
         notFor(busy, "--browser-mb", browserMb);
@@ -138,6 +145,8 @@ public final class SynthCommand implements Callable<Integer> {
         notFor(List.of("boot-busy"), "--busy-after", busyAfter);
         notFor(List.of("idle", "busy", "boot-busy"), "--min-lifetime-s", minLifetimeS);
         notFor(List.of("idle", "busy", "boot-busy"), "--exec-share", execShare);
+        notFor(List.of("netperf"), "--sndbuf-kb", sndbufKb);
+        notFor(List.of("netperf"), "--busy-churn", busyChurn ? Boolean.TRUE : null);
         return new SynthParams(preset, or(minutes, d.minutes()), seed == null ? d.seed() : seed,
                 paging == null ? d.paging() : Paging.parse(paging, "--paging"),
                 or(creationsPerMin, d.creationsPerMin()), or(iterationMin, d.iterationMin()),
@@ -148,7 +157,9 @@ public final class SynthCommand implements Callable<Integer> {
                 busyAfter == null ? d.busyAfterMin() : Durations.parseNanos(busyAfter, "--busy-after") / 60e9,
                 or(nicGbps, d.nicGbps()), packetBytes == null ? d.packetBytes() : packetBytes, or(rxShare, d.rxShare()),
                 ringEntries == null ? d.ringEntries() : ringEntries, or(diskMbps, d.diskMbps()),
-                diskRequestKb == null ? d.diskRequestKb() : diskRequestKb, cpus == null ? d.cpus() : cpus).validate();
+                diskRequestKb == null ? d.diskRequestKb() : diskRequestKb, cpus == null ? d.cpus() : cpus,
+                sndbufKb == null ? d.sndbufKb() : sndbufKb,
+                busyChurn || d.busyChurn()).validate();
     }
 
     /** Refuses (unless --force) a trace whose estimated size exceeds the free space where it goes. */

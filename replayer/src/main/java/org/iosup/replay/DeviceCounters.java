@@ -36,7 +36,7 @@ public final class DeviceCounters {
 
     /** The devices seen, in order of first use, and their series (a few: a linear search beats a map). */
     private int[] ids = new int[4];
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private MinuteSeries<Col>[] series = new MinuteSeries[4];
     private int n;
     private int lastDevice = Integer.MIN_VALUE;

@@ -31,12 +31,14 @@ import java.util.Locale;
  * @param diskMbps         disk throughput, MB/s (0: no disk DMA)
  * @param diskRequestKb    bytes per disk request, KiB
  * @param cpus             CPUs of the guest
+ * @param sndbufKb         netperf: the socket's send buffer, KiB, whose pages the NIC reads in turn
+ * @param busyChurn        netperf: the busy setting's processes run beside it
  */
 public record SynthParams(String preset, double minutes, long seed, Paging paging, double creationsPerMin,
                           double iterationMin, double lifetimeExponent, double minLifetimeS, double execShare,
                           double browserMb, int bootProcesses, int daemons, double decayMin, double busyAfterMin,
                           double nicGbps, int packetBytes, double rxShare, int ringEntries, double diskMbps,
-                          int diskRequestKb, int cpus) {
+                          int diskRequestKb, int cpus, int sndbufKb, boolean busyChurn) {
 
     /** The paper's busy rate: 542.14 process creations a minute (docs/paper.md). */
     public static final double PAPER_CREATIONS_PER_MIN = 542.14;
@@ -55,7 +57,9 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
     }
 
     /** The presets, in the order --help names them. */
-    public static final List<String> PRESETS = List.of("idle", "busy", "boot-busy", "fork-exit");
+    public static final List<String> PRESETS = List.of("idle", "busy", "boot-busy", "fork-exit", "netperf");
+    /** netperf: Linux's largest TCP send buffer by default, tcp_wmem's maximum of 4 MiB (ip-sysctl). */
+    public static final int NETPERF_SNDBUF_KB = 4096;
     /**
      * fork-exit's rate: 1,000 fork+exit pairs a second, a round figure (a rate changes only the
      * per-minute columns, not the time per fork+exit; lmbench runs its pairs back to back).
@@ -69,17 +73,23 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
         if (preset.equals("fork-exit")) {
             // lmbench's lat_proc fork alone on the machine: no NIC, no disk, one CPU, no exec.
             return new SynthParams(preset, 1, 1, Paging.PAE, FORK_EXIT_PER_MIN, 5, -1, 0.05, 0, 0,
-                    0, 0, 2, 10, 0, 1514, 0.5, 256, 0, 64, 1);
+                    0, 0, 2, 10, 0, 1514, 0.5, 256, 0, 64, 1, NETPERF_SNDBUF_KB, false);
+        }
+        if (preset.equals("netperf")) {
+            // netperf TCP_STREAM for 60 s on the paper's 1 Gb/s link, which it fills; no disk.
+            return new SynthParams(preset, 1, 1, Paging.PAE, PAPER_CREATIONS_PER_MIN, 5, -1, 0.05, 0.8, 284.1,
+                    150, 25, 2, 10, 1, 1514, 0.5, 256, 0, 64, 4, NETPERF_SNDBUF_KB, false);
         }
         return new SynthParams(preset, 30, 1, Paging.PAE, PAPER_CREATIONS_PER_MIN, 5, -1, 0.05, 0.8, 284.1,
-                150, 25, 2, 10, PAPER_NIC_GBPS, 1514, 0.5, 256, 8, 64, 4);
+                150, 25, 2, 10, PAPER_NIC_GBPS, 1514, 0.5, 256, 8, 64, 4, NETPERF_SNDBUF_KB, false);
     }
 
     /** These parameters with another length, seed and (when not null) NIC rate. */
     public SynthParams with(double minutes, long seed, Double nicGbps) {
         return new SynthParams(preset, minutes, seed, paging, creationsPerMin, iterationMin, lifetimeExponent,
                 minLifetimeS, execShare, browserMb, bootProcesses, daemons, decayMin, busyAfterMin,
-                nicGbps == null ? this.nicGbps : nicGbps, packetBytes, rxShare, ringEntries, diskMbps, diskRequestKb, cpus);
+                nicGbps == null ? this.nicGbps : nicGbps, packetBytes, rxShare, ringEntries, diskMbps, diskRequestKb, cpus,
+                sndbufKb, busyChurn);
     }
 
     /**
@@ -98,7 +108,7 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
      * for busy, an upper bound for idle.
      */
     public double eventsPerMinute() {
-        double nic = nicGbps * 1e9 / (packetBytes * 8.0) * 60;
+        double nic = nicGbps * 1e9 / (packetBytes * 8.0) * 60 * (preset.equals("netperf") ? 2.5 : 1);
         double disk = diskMbps * 1e6 / (diskRequestKb * 1024.0) * 60;
         double processes = preset.equals("fork-exit") ? creationsPerMin * 20 : preset.equals("idle") ? (bootProcesses * 40.0) / Math.max(1, minutes) : creationsPerMin * 40;
         return nic + disk + processes;
@@ -148,6 +158,9 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
         if (cpus < 1 || cpus > 1024) {
             throw new UserException("--cpus must be 1..1024, got " + cpus);
         }
+        if (sndbufKb < 4 || sndbufKb > 1 << 20) {
+            throw new UserException("--sndbuf-kb must be 4..1048576, got " + sndbufKb);
+        }
         return this;
     }
 
@@ -180,6 +193,9 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
         if (preset.equals("fork-exit")) {
             return describeForkExit();
         }
+        if (preset.equals("netperf")) {
+            return describeNetperf();
+        }
         List<Described> d = new ArrayList<>();
         d.add(new Described("preset", preset, "--preset"));
         d.add(new Described("minutes", fmt(minutes), "trace length; the paper's figures cover 30 minutes (docs/paper.md, Figure 5)"));
@@ -204,6 +220,30 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
         d.add(new Described("ring-entries", Integer.toString(ringEntries), "assumption: 256 descriptors per ring (a common e1000e/igb default)"));
         d.add(new Described("disk-mbps", fmt(diskMbps), "assumption: light disk traffic of a desktop"));
         d.add(new Described("disk-request-kb", Integer.toString(diskRequestKb), "assumption: 64 KiB read-ahead requests"));
+        d.add(new Described("cpus", Integer.toString(cpus), "the paper's Core i5-3470 has 4 cores (docs/paper.md)"));
+        return d;
+    }
+
+    private List<Described> describeNetperf() {
+        List<Described> d = new ArrayList<>();
+        d.add(new Described("preset", preset, "--preset: netperf TCP_STREAM, the paper's throughput test (docs/paper.md)"));
+        d.add(new Described("minutes", fmt(minutes), "trace length: the paper's 60 s"));
+        d.add(new Described("seed", Long.toString(seed), "random seed"));
+        d.add(new Described("paging", paging.label(), "the paper's dom0: 32-bit PAE, 3 levels (docs/paper.md, Setup)"));
+        d.add(new Described("nic-gbps", fmt(nicGbps), "the link rate, which TCP_STREAM fills: the paper's 1 Gb/s"));
+        d.add(new Described("message-kb", "16", "the paper's 16 KB sends: a TCP stream fills the send buffer in order "
+                + "whatever the send size, so it does not change the DMA (not a parameter)"));
+        d.add(new Described("sndbuf-kb", Integer.toString(sndbufKb), "the socket's send buffer, whose pages the NIC "
+                + "reads in turn: Linux tcp_wmem's maximum, 4 MiB (Documentation/networking/ip-sysctl)"));
+        d.add(new Described("packet-bytes", Integer.toString(packetBytes), "a full Ethernet frame: 1,448 bytes of payload "
+                + "(MSS with timestamps) and 66 of headers"));
+        d.add(new Described("ring-entries", Integer.toString(ringEntries), "receive buffers, recycled, where the ACKs "
+                + "land: one ACK per two segments (delayed ACK)"));
+        d.add(new Described("busy-churn", Boolean.toString(busyChurn), "the busy setting's processes beside it "
+                + "(--busy-churn): its page-table churn and flushes"));
+        if (busyChurn) {
+            d.add(new Described("creations-per-min", fmt(creationsPerMin), "busy: 542.14 creations a minute (docs/paper.md)"));
+        }
         d.add(new Described("cpus", Integer.toString(cpus), "the paper's Core i5-3470 has 4 cores (docs/paper.md)"));
         return d;
     }

@@ -39,6 +39,14 @@ public final class SyntheticTrace implements TraceSource {
     static final long PT_FRAMES = 0x40000;
     /** NIC ring buffers: 2 GiB in, 2 KiB each (two per page). */
     static final long NIC_FRAMES = 0x80000;
+    /** netperf: the socket's send buffer, 2.25 GiB in. */
+    static final long SNDBUF_FRAMES = 0x90000;
+    /** netperf: the packets' header buffers (skb heads), 2.125 GiB in: 512-byte buffers in turn. */
+    static final long HEADER_FRAMES = 0x88000;
+    /** netperf: header buffers in turn (256 of 512 bytes: 32 pages), an assumption for the skb heads' slab. */
+    static final int HEADER_BUFFERS = 256;
+    /** netperf: bytes of headers per frame (Ethernet 14, IP 20, TCP 20 + timestamps 12). */
+    static final int HEADER_BYTES = 66;
     /** Disk buffers: 3 GiB in. */
     static final long DISK_FRAMES = 0xC0000;
     /** Pages the disk cycles its requests through. */
@@ -120,6 +128,11 @@ public final class SyntheticTrace implements TraceSource {
     private int rxIndex;
     private int txIndex;
     private Proc session;
+    /** netperf: TCP_STREAM's pattern on the NIC (sends from the send buffer, ACKs received). */
+    private final boolean netperf;
+    private long sndOffset;
+    private int headerIndex;
+    private long packets;
     private long created;
     private long exited;
 
@@ -138,10 +151,11 @@ public final class SyntheticTrace implements TraceSource {
         this.nextNic = nicGap == Long.MAX_VALUE ? Long.MAX_VALUE : jitter(dmaRandom, nicGap);
         this.nextDisk = diskGap == Long.MAX_VALUE ? Long.MAX_VALUE : jitter(dmaRandom, diskGap);
         this.nextArrival = 0;
+        this.netperf = p.preset().equals("netperf");
         if (forkExit()) {
             arrivalGap = Math.max(1, (long) (MIN / p.creationsPerMin()));
             nextArrival = arrivalGap;
-        } else if (!p.preset().equals("busy")) {
+        } else if (p.preset().equals("idle") || p.preset().equals("boot-busy")) {
             idleArrivals = Math.max(0, p.bootProcesses() - p.daemons());
         }
     }
@@ -155,8 +169,14 @@ public final class SyntheticTrace implements TraceSource {
         return p.preset().equals("fork-exit");
     }
 
+    /** Whether the busy setting's processes run: busy, boot-busy after its idle start, or netperf --busy-churn. */
+    private boolean busyProcesses() {
+        return p.preset().equals("busy") || p.preset().equals("boot-busy")
+                || (p.preset().equals("netperf") && p.busyChurn());
+    }
+
     private long busyStart() {
-        return p.preset().equals("busy") ? 0 : (long) (p.busyAfterMin() * MIN);
+        return p.preset().equals("boot-busy") ? (long) (p.busyAfterMin() * MIN) : 0;
     }
 
     @Override
@@ -172,7 +192,9 @@ public final class SyntheticTrace implements TraceSource {
             if (t >= endNs) {
                 break;
             }
-            if (t == nextNic) {
+            if (t == nextNic && netperf) {
+                netperfNic(b, Math.min(Math.min(nextDisk, tProc), Math.min(tArr, endNs)));
+            } else if (t == nextNic) {
                 nic(b, Math.min(Math.min(nextDisk, tProc), Math.min(tArr, endNs)));
             } else if (t == nextDisk) {
                 disk(b);
@@ -191,7 +213,7 @@ public final class SyntheticTrace implements TraceSource {
         fork(b, 0, init, 0, "init");
         session = new Proc(nextPid++, 0);
         fork(b, 0, session, 1, forkExit() ? "lat_proc" : "bash");
-        if (!p.preset().equals("busy") && !forkExit()) {
+        if (p.preset().equals("idle") || p.preset().equals("boot-busy")) {
             // The daemons of the boot burst, in its first 30 seconds, live to the end.
             for (int d = 0; d < p.daemons(); d++) {
                 queue.add(new Pending(30 * S * d / Math.max(1, p.daemons()), seq++, DAEMON, null));
@@ -205,8 +227,8 @@ public final class SyntheticTrace implements TraceSource {
         if (forkExit()) {
             return nextArrival;
         }
-        boolean busyPart = !p.preset().equals("idle");
-        if (!p.preset().equals("busy") && idleArrivalsMade < idleArrivals) {
+        boolean busyPart = busyProcesses();
+        if (idleArrivalsMade < idleArrivals) {
             // Idle churn of rate r(t) ∝ e^(-t/decay): arrival n where the rate's integral reaches n.
             double tau = p.decayMin() * MIN;
             double x = (idleArrivalsMade + 0.5) / (idleArrivals + 1.0);
@@ -471,6 +493,41 @@ public final class SyntheticTrace implements TraceSource {
         rxIndex = rx0;
         txIndex = tx0;
         b.setSize(i);
+        nextNic = t;
+    }
+
+    /**
+     * netperf TCP_STREAM's DMA until {@code until} or a nearly full batch: each frame the NIC sends
+     * is two reads, its headers from an skb head and its payload (up to packetBytes - 66 bytes) from
+     * the send buffer's pages in turn (the socket appends messageKb-KiB sends and frees what is
+     * acknowledged); one ACK of 66 bytes is received for every two frames (delayed ACK) into the
+     * receive ring, whose buffers are recycled.
+     */
+    private void netperfNic(EventBatch b, long until) {
+        long t = nextNic;
+        int limit = b.capacity() - 512;
+        long sndbuf = p.sndbufKb() * 1024L;
+        int payload = p.packetBytes() - HEADER_BYTES;
+        long sndBase = SNDBUF_FRAMES << 12;
+        long headerBase = HEADER_FRAMES << 12;
+        long rxBase = NIC_FRAMES << 12;
+        int ring = p.ringEntries();
+        do {
+            int i = b.add(t, EventKind.DMA);
+            b.setDevice(i, NIC).setAddr(i, headerBase + headerIndex * 512L).setBytes(i, HEADER_BYTES).setWrite(i, false);
+            headerIndex = headerIndex + 1 == HEADER_BUFFERS ? 0 : headerIndex + 1;
+            // The payload never wraps inside one read: a frame ends where the buffer does.
+            int len = (int) Math.min(payload, sndbuf - sndOffset);
+            i = b.add(t, EventKind.DMA);
+            b.setDevice(i, NIC).setAddr(i, sndBase + sndOffset).setBytes(i, len).setWrite(i, false);
+            sndOffset = sndOffset + len == sndbuf ? 0 : sndOffset + len;
+            if ((++packets & 1) == 0) {
+                i = b.add(t, EventKind.DMA);
+                b.setDevice(i, NIC).setAddr(i, rxBase + rxIndex * 2048L).setBytes(i, HEADER_BYTES).setWrite(i, true);
+                rxIndex = rxIndex + 1 == ring ? 0 : rxIndex + 1;
+            }
+            t += nicGap / 2 + (long) (dmaRandom.nextDouble() * nicGap);
+        } while (t < until && b.size() < limit);
         nextNic = t;
     }
 

@@ -64,7 +64,7 @@ class UsageErrorsTest {
                 "replay", "t.parquet", "-o", "x", "--policy", "dynamic@99999999999999999999m");
         oneLineError("iosup replay: error: --iotlb-entries must be at most 1048576 (real IOTLBs hold tens to a few thousand"
                 + " entries), got 2000000000", "replay", "t.parquet", "-o", "x", "--iotlb-entries", "2000000000");
-        oneLineError("iosup synth: error: --creations-per-min applies to --preset busy, boot-busy or fork-exit, not to"
+        oneLineError("iosup synth: error: --creations-per-min applies to --preset busy, boot-busy, fork-exit or netperf, not to"
                 + " --preset idle", "synth", "--preset", "idle", "--creations-per-min", "5", "-o", "x.parquet");
         oneLineError("iosup synth: error: --exec-share applies to --preset idle, busy or boot-busy, not to"
                 + " --preset fork-exit", "synth", "--preset", "fork-exit", "--exec-share", "0.5", "-o", "x.parquet");

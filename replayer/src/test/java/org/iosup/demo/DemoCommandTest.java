@@ -83,7 +83,7 @@ class DemoCommandTest {
             Path d = out.resolve(run);
             assertThat(header(d.resolve("minutes.csv"))).isEqualTo(ReplayReport.MINUTES.fieldNames());
             assertThat(read(d.resolve("minutes.csv"))).hasSize(3 * 8);
-            for (String png : new String[] {"flushes.png", "cpu.png", "pool-pages.png", "pool-pages-by-level.png", "iotlb-misses.png"}) {
+            for (String png : new String[] {"flushes.png", "cpu.png", "pool-pages.png", "pool-pages-by-level.png", "iotlb-misses.png", "dma-time.png"}) {
                 assertChart(d.resolve(png));
             }
         }

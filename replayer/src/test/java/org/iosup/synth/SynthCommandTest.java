@@ -223,7 +223,7 @@ class SynthCommandTest {
     void badParametersAreOneLineErrorsWithExitCode2() {
         CliRun preset = CliRun.run(new SynthCommand(), "--preset", "party", "-o", dir.resolve("x.parquet").toString());
         assertThat(preset.exitCode).isEqualTo(2);
-        assertThat(preset.err).isEqualTo("synth: error: unknown preset 'party' (valid: idle, busy, boot-busy, fork-exit)\n");
+        assertThat(preset.err).isEqualTo("synth: error: unknown preset 'party' (valid: idle, busy, boot-busy, fork-exit, netperf)\n");
         CliRun rate = CliRun.run(new SynthCommand(), "--preset", "busy", "--creations-per-min", "-5",
                 "-o", dir.resolve("x.parquet").toString());
         assertThat(rate.exitCode).isEqualTo(2);

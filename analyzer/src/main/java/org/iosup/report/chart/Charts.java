@@ -74,6 +74,39 @@ public final class Charts {
         return chart;
     }
 
+    /** One series of an x-y chart: points (x[i], y[i]), drawn as a line with a marker at each point. */
+    public record Points(String name, double[] x, double[] y, Color color, int dash) {
+    }
+
+    /** A line chart of y against x (not minutes), each point marked, so lines that coincide stay visible. */
+    public static JFreeChart xy(String title, String xLabel, String yLabel, List<Points> series) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Points p : series) {
+            XYSeries s = new XYSeries(p.name(), false, true);
+            for (int i = 0; i < p.x().length; i++) {
+                s.add(p.x()[i], p.y()[i]);
+            }
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
+                true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < series.size(); i++) {
+            r.setSeriesPaint(i, series.get(i).color());
+            r.setSeriesStroke(i, stroke(series.get(i).dash()));
+        }
+        plot.setRenderer(r);
+        NumberAxis range = (NumberAxis) plot.getRangeAxis();
+        range.setAutoRangeIncludesZero(true);
+        range.setRangeType(RangeType.POSITIVE);
+        style(chart);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
     /** A grouped bar chart: one bar per series (in its colour) in each category. */
     public static JFreeChart bars(String title, String categoryLabel, String valueLabel, List<String> series,
                                   List<Color> colors, List<String> categories, double[][] values) {

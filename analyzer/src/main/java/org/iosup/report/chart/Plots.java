@@ -148,7 +148,51 @@ public final class Plots {
                 perPolicy(run, colors, "iotlb_misses", 1));
         Charts.writePng(out.file("iotlb-misses.png").temp(), w, h, misses);
         files.add("iotlb-misses.png");
+
+        // The DMA side: the devices' time waiting for translations, the CPU's waiting for invalidations.
+        // Each policy has its own dash and markers, so lines that coincide stay told apart.
+        List<Charts.Points> walk = new ArrayList<>();
+        List<Charts.Points> wait = new ArrayList<>();
+        int k = 0;
+        for (var p : run.policies().entrySet()) {
+            long[] miss = p.getValue().get("iotlb_miss_ns");
+            long[] inv = p.getValue().get("invalidation_ns");
+            if (miss == null || inv == null) {
+                continue;
+            }
+            double[] x = new double[miss.length];
+            for (int m = 0; m < x.length; m++) {
+                x[m] = m;
+            }
+            walk.add(new Charts.Points(p.getKey(), x, series(miss, 1e-6), colors.of(p.getKey()), k));
+            wait.add(new Charts.Points(p.getKey(), x, series(inv, 1e-6), colors.of(p.getKey()), k));
+            k++;
+        }
+        if (!walk.isEmpty()) {
+            JFreeChart devices = Charts.xy("DMA time waiting for translation" + s, MINUTE,
+                    "ms per minute (IOTLB misses' page walks, modelled)", walk);
+            JFreeChart waits = Charts.xy("CPU time waiting for IOTLB invalidations" + s, MINUTE,
+                    "ms per minute (synchronous invalidations, modelled)", wait);
+            noteWhenAllCoincide(devices, walk);
+            noteWhenAllCoincide(waits, wait);
+            Charts.writePng(out.file("dma-time.png").temp(), w, h, devices, waits);
+            files.add("dma-time.png");
+        }
         return files;
+    }
+
+    /** Says so under the title when every series has the same values: one line is drawn over the others. */
+    static void noteWhenAllCoincide(JFreeChart chart, List<Charts.Points> series) {
+        if (series.size() < 2) {
+            return;
+        }
+        for (Charts.Points p : series) {
+            if (!java.util.Arrays.equals(p.y(), series.get(0).y())) {
+                return;
+            }
+        }
+        chart.addSubtitle(new org.jfree.chart.title.TextTitle("every policy has the same values here: their lines"
+                + " lie on top of each other", new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.ITALIC, 16)));
     }
 
     /** PGD, PUD/PMD and PTE names of a level, for legends. */

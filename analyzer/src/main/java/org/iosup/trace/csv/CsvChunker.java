@@ -126,6 +126,7 @@ final class CsvChunker {
      * unit's end in the buffer: {@code found} gets that cut (0 if no unit ends), the line breaks before it and the
      * units before it. A CR at the buffer's end waits for the next character (an LF would belong to it).
      */
+    @SuppressWarnings("fallthrough") // LINE falls into FIELD on purpose: a record's first character is its first field's
     private void scan(int maxUnits, int[] found) {
         char[] b = buf;
         int n = filled;

@@ -31,6 +31,11 @@ import java.util.Map;
  * through {@link Faults}. Each page must be consistent to the byte: its levels, value count and
  * values end exactly where the page does, or the page is corrupt ({@link Corrupt}).
  */
+// parquet-java marks the page-level calls this hand-written codec needs as deprecated (BytesInput's
+// toByteArray/toByteBuffer, PLAIN_DICTIONARY of older writers' files, writeDataPageV2 with statistics,
+// the bit packers' byte[] unpack) without a replacement at that level; they are what parquet-java's own
+// writers and readers call.
+@SuppressWarnings("deprecation")
 abstract class ColumnDecoder {
     /** Reports a bad value; the reader turns it into an error naming the file and row (and throws). */
     interface Faults {

@@ -35,6 +35,11 @@ import java.util.List;
  * schema marks low-cardinality, enums and strings) or RLE (booleans), page statistics, and
  * compression of the values. Pages wait in memory, compressed, until the row group is written.
  */
+// parquet-java marks the page-level calls this hand-written codec needs as deprecated (BytesInput's
+// toByteArray/toByteBuffer, PLAIN_DICTIONARY of older writers' files, writeDataPageV2 with statistics,
+// the bit packers' byte[] unpack) without a replacement at that level; they are what parquet-java's own
+// writers and readers call.
+@SuppressWarnings("deprecation")
 abstract class ColumnEncoder {
     /** Rows per data page. */
     static final int PAGE_ROWS = 1 << 15;

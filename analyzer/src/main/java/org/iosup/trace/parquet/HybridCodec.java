@@ -11,6 +11,11 @@ import java.util.Arrays;
  * arrays at once: runs of 16 or more equal values become RLE runs, the rest is bit-packed in
  * groups of 8 with parquet-java's generated packers. See the Parquet format's Encodings.md.
  */
+// parquet-java marks the page-level calls this hand-written codec needs as deprecated (BytesInput's
+// toByteArray/toByteBuffer, PLAIN_DICTIONARY of older writers' files, writeDataPageV2 with statistics,
+// the bit packers' byte[] unpack) without a replacement at that level; they are what parquet-java's own
+// writers and readers call.
+@SuppressWarnings("deprecation")
 final class HybridCodec {
     private static final BytePacker[] PACKERS = new BytePacker[33];
 

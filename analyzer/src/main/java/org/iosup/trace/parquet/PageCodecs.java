@@ -18,6 +18,11 @@ import java.nio.ByteBuffer;
  * more than the compression itself on pages of tens of kilobytes. The frames are standard, so
  * any Parquet reader reads them. Other codecs go through parquet-java's {@link CodecFactory}.
  */
+// parquet-java marks the page-level calls this hand-written codec needs as deprecated (BytesInput's
+// toByteArray/toByteBuffer, PLAIN_DICTIONARY of older writers' files, writeDataPageV2 with statistics,
+// the bit packers' byte[] unpack) without a replacement at that level; they are what parquet-java's own
+// writers and readers call.
+@SuppressWarnings("deprecation")
 final class PageCodecs implements CompressionCodecFactory {
     /**
      * ZSTD level 1, not parquet-java's default of 3: the pages are already delta-, dictionary- and
