@@ -45,32 +45,18 @@ public final class Charts {
 
     /** A line chart of values by minute. */
     public static JFreeChart lines(String title, String xLabel, String yLabel, List<Line> lines) {
-        XYSeriesCollection data = new XYSeriesCollection();
+        List<Points> points = new java.util.ArrayList<>();
         for (Line l : lines) {
-            XYSeries s = new XYSeries(l.name(), false, true);
-            for (int x = 0; x < l.y().length; x++) {
-                s.add(x, l.y()[x]);
+            double[] x = new double[l.y().length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i;
             }
-            data.addSeries(s);
+            points.add(new Points(l.name(), x, l.y(), l.color(), l.dash()));
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
-                true, false, false);
+        JFreeChart chart = chart(title, xLabel, yLabel, points, false);
         XYPlot plot = chart.getXYPlot();
-        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
-        for (int i = 0; i < lines.size(); i++) {
-            r.setSeriesPaint(i, lines.get(i).color());
-            r.setSeriesStroke(i, stroke(lines.get(i).dash()));
-        }
-        plot.setRenderer(r);
         ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        NumberAxis range = (NumberAxis) plot.getRangeAxis();
-        range.setAutoRangeIncludesZero(true);
-        range.setRangeType(RangeType.POSITIVE);
-        range.setAutoRangeMinimumSize(1.0);
-        style(chart);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        plot.setBackgroundPaint(Color.WHITE);
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeMinimumSize(1.0);
         return chart;
     }
 
@@ -80,6 +66,11 @@ public final class Charts {
 
     /** A line chart of y against x (not minutes), each point marked, so lines that coincide stay visible. */
     public static JFreeChart xy(String title, String xLabel, String yLabel, List<Points> series) {
+        return chart(title, xLabel, yLabel, series, true);
+    }
+
+    /** An x-y line chart in the house style: each series in its colour and dash, markers if asked, y from 0. */
+    private static JFreeChart chart(String title, String xLabel, String yLabel, List<Points> series, boolean markers) {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Points p : series) {
             XYSeries s = new XYSeries(p.name(), false, true);
@@ -91,7 +82,7 @@ public final class Charts {
         JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
                 true, false, false);
         XYPlot plot = chart.getXYPlot();
-        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, markers);
         for (int i = 0; i < series.size(); i++) {
             r.setSeriesPaint(i, series.get(i).color());
             r.setSeriesStroke(i, stroke(series.get(i).dash()));
