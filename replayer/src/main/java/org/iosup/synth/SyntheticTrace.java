@@ -365,11 +365,24 @@ public final class SyntheticTrace implements TraceSource {
         build(b, t, c);
     }
 
+    /**
+     * An exec in Linux's order: the new mm is built (bprm_mm_init) and switched to (exec_mmap →
+     * activate_mm, where a PV guest pins it), and only then is the old one dropped (mmput →
+     * exit_mmap, freeing its page tables).
+     */
     private void exec(EventBatch b, long t, Proc c) {
         int i = b.add(t, EventKind.PROC_EXEC);
         b.setPid(i, c.pid).setComm(i, EXEC_COMMS[procRandom.nextInt(EXEC_COMMS.length)]).setCpu(i, c.cpu);
-        freeAll(b, t, c);
+        LongArrayList oldFrames = new LongArrayList(c.frames);
+        IntArrayList oldLevels = new IntArrayList(c.levels);
+        c.frames.clear();
+        c.levels.clear();
         build(b, t, c);
+        for (int k = oldFrames.size() - 1; k >= 0; k--) {
+            int j = b.add(t, EventKind.PT_FREE);
+            b.setPid(j, c.pid).setFrame(j, oldFrames.getLong(k)).setLevel(j, oldLevels.getInt(k)).setCpu(j, c.cpu);
+            frames.free(c.cpu, oldFrames.getLong(k));
+        }
     }
 
     /** A new address space: docs/model.md §5's page-table footprint, then one MMU_UPDATE batch. */

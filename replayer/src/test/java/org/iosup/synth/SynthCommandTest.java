@@ -117,6 +117,33 @@ class SynthCommandTest {
         assertThat(x[1]).isBetween(4, 8);
     }
 
+    /** An exec in Linux's order: PROC_EXEC, the new mm's pages, its mmu_update, then the old mm's frees. */
+    @Test
+    void anExecBuildsTheNewMmBeforeFreeingTheOldOne() {
+        Path t = synth("exec.parquet", "--preset", "busy", "--minutes", "1", "--nic-gbps", "0", "--disk-mbps", "0");
+        try (ParquetTraceReader in = ParquetTraceReader.open(t)) {
+            EventBatch b = new EventBatch();
+            int checked = 0;
+            while (in.next(b) && checked < 20) {
+                for (int i = 0; i < b.size() && checked < 20; i++) {
+                    if (b.kind()[i] != EventKind.PROC_EXEC.code()) {
+                        continue;
+                    }
+                    int pid = b.pid()[i];
+                    StringBuilder order = new StringBuilder();
+                    for (int j = i + 1; j < b.size() && b.pid()[j] == pid && b.kind()[j] != EventKind.PROC_EXIT.code()
+                            && b.kind()[j] != EventKind.PROC_EXEC.code() && order.length() < 200; j++) {
+                        EventKind k = EventKind.ofCode(b.kind()[j]);
+                        order.append(k == EventKind.PT_ALLOC ? 'A' : k == EventKind.MMU_UPDATE ? 'M' : k == EventKind.PT_FREE ? 'F' : '?');
+                    }
+                    assertThat(order.toString()).as("pid " + pid).matches("A{8,11}MF{8,}.*");
+                    checked++;
+                }
+            }
+            assertThat(checked).isPositive();
+        }
+    }
+
     /** lmbench's lat_proc fork: N forks of a child that exits at once, each with its documented footprint. */
     @Test
     void forkExitIsLatProcFork() {

@@ -22,8 +22,10 @@ import org.iosup.trace.EventKind;
  *   at the first event that is neither a PT_ALLOC nor a PT_FREE of that pid;</li>
  *   <li>a page-table page allocated into a pinned mm is pinned on allocation
  *   ({@code xen_alloc_ptpage} with {@code pinned} set);</li>
- *   <li>exit ({@code xen_exit_mmap} → {@code xen_pgd_unpin}) and exec (for the old mm) unpin the
- *   whole mm and make every page writable again; the pages are freed by the PT_FREEs that follow;</li>
+ *   <li>exit ({@code xen_exit_mmap} → {@code xen_pgd_unpin}) unpins the whole mm and makes every
+ *   page writable again; the pages are freed by the PT_FREEs that follow. An exec builds and pins
+ *   the new mm first and unpins the old one whole at its first PT_FREE (Linux: {@code exec_mmap}
+ *   activates the new mm, then {@code mmput} of the old one runs {@code exit_mmap});</li>
  *   <li>a page freed while its mm is pinned ({@code xen_release_ptpage}, e.g. after munmap) is
  *   unpinned and made writable then (the policy does that at FREE);</li>
  *   <li>traces recorded on a PV guest carry {@code PT_PIN} / {@code PT_UNPIN} of a root
@@ -47,6 +49,8 @@ public final class AddressSpaces {
         final int pid;
         final Long2IntLinkedOpenHashMap pages = new Long2IntLinkedOpenHashMap();
         boolean pinned;
+        /** An exec replaced it: it is unpinned whole at its first free (its mmput). */
+        boolean replaced;
 
         Mm(int pid, boolean pinned) {
             this.pid = pid;
@@ -147,8 +151,8 @@ public final class AddressSpaces {
         long t = b.tsNs()[i];
         boolean hasPid = (present[i] & Column.PID.bit()) != 0;
         int p = hasPid ? b.pid()[i] : KERNEL_PID;
-        if (building != null && !((k == EventKind.PT_ALLOC.ordinal() || k == EventKind.PT_FREE.ordinal())
-                && hasPid && p == building.pid)) {
+        if (building != null && !(hasPid && p == building.pid && (k == EventKind.PT_ALLOC.ordinal()
+                || (k == EventKind.PT_FREE.ordinal() && buildsOn(frame[i]))))) {
             endBuild(t, out);
         }
         switch (EventKind.ofCode(k)) {
@@ -212,6 +216,18 @@ public final class AddressSpaces {
         return counts;
     }
 
+    /**
+     * Whether a PT_FREE of {@code tf} by the building pid leaves its build open: a page of the mm
+     * being built (freed during the build), or, before the new mm has any page, a page of the mm an
+     * exec replaces (a trace that frees the old mm first). A free of the old mm after the new one has
+     * pages ends the build: Linux pins the new mm (exec_mmap → activate_mm) before it drops the old
+     * one (mmput → exit_mmap).
+     */
+    private boolean buildsOn(long tf) {
+        Mm mm = owner.get(tf);
+        return mm == building || building.pages.isEmpty();
+    }
+
     private void endBuild(long t, GuestOps out) {
         Mm mm = building;
         building = null;
@@ -262,12 +278,17 @@ public final class AddressSpaces {
     }
 
     private void free(long t, int domain, long tf, int level, GuestOps out) {
-        Mm mm = owner.remove(tf);
+        Mm mm = owner.get(tf);
         if (mm == null) {
             anomalies.report(Anomalies.Kind.FREE_OF_UNKNOWN_FRAME, row, "PT_FREE of frame " + tf
                     + ", which is not a live page-table page");
             return;
         }
+        if (mm.replaced && mm.pinned && !explicitPins) {
+            // The first free of an mm an exec replaced: its mmput, whose exit_mmap unpins it whole first.
+            unpinWhole(t, domain, mm, out);
+        }
+        owner.remove(tf);
         int allocated = mm.pages.remove(tf);
         if (level != 0 && level != allocated) {
             anomalies.report(Anomalies.Kind.LEVEL_MISMATCH, row, "PT_FREE of frame " + tf + " at level " + level
@@ -288,11 +309,16 @@ public final class AddressSpaces {
         building = mm;
     }
 
+    /**
+     * An exec: a new mm is built for the pid (bprm_mm_init), pinned when its build ends
+     * (activate_mm); the old mm stays pinned until its pages are freed (mmput after exec_mmap),
+     * whichever order the trace gives them in.
+     */
     private void exec(long t, int domain, int pid, GuestOps out) {
         counts.inc(Metric.PROC_EXECS);
         Mm old = live.get(pid);
-        if (old != null && old.pinned && !explicitPins) {
-            unpinWhole(t, domain, old, out);
+        if (old != null) {
+            old.replaced = true;
         }
         Mm mm = new Mm(pid, false);
         live.put(pid, mm);

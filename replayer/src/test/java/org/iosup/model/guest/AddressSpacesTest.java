@@ -95,6 +95,28 @@ class AddressSpacesTest {
         assertThat(ops()).containsExactly("ALLOC 100 L3", "PIN 100", "UNPIN 100", "FREE 100 L3", "ALLOC 200 L3", "PIN 200");
     }
 
+    /** Linux's order (fs/exec.c): the new mm is built and activated (pinned) before mmput drops the old one. */
+    @Test
+    void execBuildsAndPinsTheNewMmBeforeTheOldOneIsUnpinnedAndFreed() {
+        proc(EventKind.PROC_CREATE, 7);
+        alloc(7, 100, 3);
+        alloc(7, 101, 1);
+        dma();
+        proc(EventKind.PROC_EXEC, 7);
+        alloc(7, 200, 3);
+        alloc(7, 201, 1);
+        for (long f : new long[] {101, 100}) {
+            int i = b.add(ts++, EventKind.PT_FREE);
+            b.setPid(i, 7).setFrame(i, f);
+        }
+        dma();
+        assertThat(ops()).containsExactly("ALLOC 100 L3", "ALLOC 101 L1", "PIN 100", "PIN 101",
+                "ALLOC 200 L3", "ALLOC 201 L1", "PIN 200", "PIN 201",
+                "UNPIN 100", "UNPIN 101", "FREE 101 L1", "FREE 100 L3");
+        assertThat(anomalies.total()).isZero();
+        assertThat(guest.livePages()).isEqualTo(2);
+    }
+
     @Test
     void pagesWithoutAPidAreTheKernelsAndPinnedAtOnce() {
         int i = b.add(ts++, EventKind.PT_ALLOC);
