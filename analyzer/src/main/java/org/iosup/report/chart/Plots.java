@@ -126,7 +126,10 @@ public final class Plots {
 
         JFreeChart pool = Charts.lines("Page-table pool pages" + s, MINUTE, "pages in the pools (end of minute)",
                 perPolicy(run, colors, "pool_pages", 1));
-        Charts.writePng(out.file("pool-pages.png").temp(), w, h, pool);
+        // Beside it, what the pools gave back to the page allocator (the shrink rule, quicklist trimming, caps).
+        JFreeChart releases = Charts.lines("Pool pages given back per minute" + s, MINUTE,
+                "pages released (shrink rule, trimming, caps)", perPolicy(run, colors, "pool_releases", 1));
+        Charts.writePng(out.file("pool-pages.png").temp(), w, h, pool, releases);
         files.add("pool-pages.png");
 
         List<Charts.Line> byLevel = new ArrayList<>();
