@@ -3,7 +3,6 @@ package org.iosup.calibrate;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.iosup.io.Failures;
 import org.iosup.io.Temporaries;
 import org.iosup.io.UserException;
@@ -22,8 +21,6 @@ import org.iosup.replay.ReplayResult;
 import org.iosup.schema.TableSchema;
 import org.iosup.synth.SynthParams;
 import org.iosup.synth.SyntheticTrace;
-import org.iosup.trace.BatchPipe;
-import org.iosup.trace.parquet.ParquetTraceWriter;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -353,11 +350,7 @@ public final class Calibration {
     private static Path synthesize(String preset, Path dir) {
         SynthParams p = SynthParams.defaults(preset).validate();
         Path trace = dir.resolve(preset + ".parquet");
-        try (SyntheticTrace src = new SyntheticTrace(p);
-             ParquetTraceWriter w = ParquetTraceWriter.create(trace, CompressionCodecName.ZSTD, src.metadata())) {
-            BatchPipe.copy(src, w::write);
-            w.commit();
-        }
+        SyntheticTrace.writeParquet(p, trace);
         return trace;
     }
 

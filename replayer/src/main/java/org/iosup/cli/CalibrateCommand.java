@@ -9,6 +9,7 @@ import org.iosup.model.Cost;
 import org.iosup.model.CostProfile;
 import org.iosup.model.xen.HypervisorProfile;
 import org.iosup.report.CsvTable;
+import org.iosup.report.Numbers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -175,7 +176,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         s.append(String.format(Locale.ROOT, "%-24s %12s  %s%n", "fitted", "value", "bounds"));
         for (Calibration.Fit f : fits) {
             s.append(String.format(Locale.ROOT, "%-24s %12d  %s..%s%n", f.cost().key(), o.profile().costs().get(f.cost()),
-                    plain(f.lo()), plain(f.hi())));
+                    Numbers.plain(f.lo()), Numbers.plain(f.hi())));
         }
         s.append(String.format(Locale.ROOT, "%n%-20s %-22s %-26s %12s %12s %10s%n", "trace", "policy", "metric",
                 "target", "model", "residual"));
@@ -185,10 +186,6 @@ public final class CalibrateCommand implements Callable<Integer> {
                     t.metric(), t.value(), r.model(), r.residual()));
         }
         return s.toString();
-    }
-
-    private static String plain(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** The command line as a user would type it again (recorded in the profile's fit section). */

@@ -5,7 +5,9 @@ import org.iosup.io.UserException;
 import org.iosup.model.vtd.IommuConfig;
 import org.iosup.model.xen.HypervisorProfile;
 import org.iosup.replay.PolicySpec;
+import org.iosup.replay.DmaThroughput;
 import org.iosup.report.CsvTable;
+import org.iosup.report.Numbers;
 import org.iosup.report.chart.Charts;
 import org.iosup.report.chart.PolicyColors;
 import org.iosup.sweep.NicSweep;
@@ -130,9 +132,8 @@ public final class SweepNicCommand implements Callable<Integer> {
         IommuConfig iommu = ReplayCommand.iommu(false, !noPageSelective, 9, 1, iotlbEntries, 8, 4, "16,4,1",
                 pscInvalidation, "4k");
         NicSweep.Options o = new NicSweep.Options(linkRates, seconds, busyChurn, seed, specs,
-                HypervisorProfile.named(profile), iommu, sizes, org.iosup.model.CostProfile.load(costs), inflight,
-                latencyNs);
-        new org.iosup.replay.DmaThroughput(0x0100, 1, inflight, latencyNs); // checks the NIC's options now
+                HypervisorProfile.named(profile), iommu, sizes, org.iosup.model.CostProfile.load(costs),
+                new DmaThroughput(DmaThroughput.SYNTH_NIC.device(), 1, inflight, latencyNs));
         PrintWriter err = spec.commandLine().getErr();
         List<NicSweep.Row> rows;
         try (OutputFolder out = OutputFolder.open(output, "sweep-nic")) {
@@ -172,15 +173,11 @@ public final class SweepNicCommand implements Callable<Integer> {
             w.printf(Locale.ROOT, "%10s %-22s %-5s %14s %14s %10s%n", "link Gb/s", "policy", "pages", "capacity Gb/s",
                     "no-IOMMU Gb/s", "lost");
             for (NicSweep.Row r : rows) {
-                w.printf(Locale.ROOT, "%10s %-22s %-5s %14.3f %14.3f %9.2f%%%n", trim(r.linkGbps()), r.policy(), r.pageSize(), r.capacityGbps(), r.capacityWithoutGbps(), r.lostPct());
+                w.printf(Locale.ROOT, "%10s %-22s %-5s %14.3f %14.3f %9.2f%%%n", Numbers.plain(r.linkGbps()), r.policy(), r.pageSize(), r.capacityGbps(), r.capacityWithoutGbps(), r.lostPct());
             }
             w.flush();
         }
         return 0;
-    }
-
-    private static String trim(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** Capacity against link rate: one line per policy and page size, the link itself dashed grey. */

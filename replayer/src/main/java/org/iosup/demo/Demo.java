@@ -1,6 +1,5 @@
 package org.iosup.demo;
 
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.iosup.analysis.Compare;
 import org.iosup.cli.AnalyzeCommand;
 import org.iosup.cli.CompareCommand;
@@ -23,8 +22,6 @@ import org.iosup.report.chart.Plots;
 import org.iosup.schema.TableSchema;
 import org.iosup.synth.SynthParams;
 import org.iosup.synth.SyntheticTrace;
-import org.iosup.trace.BatchPipe;
-import org.iosup.trace.parquet.ParquetTraceWriter;
 import org.iosup.io.Hashes;
 
 import java.io.IOException;
@@ -131,6 +128,7 @@ public final class Demo {
         Map<String, Object> inputs = new LinkedHashMap<>();
         List<Line> lines = new ArrayList<>();
         Map<String, Compare.Run> byName = new LinkedHashMap<>();
+        ReplayResult busyPaper = null; // busy on the paper's xen-4.2.1: the NIC's throughput for paper.csv
         Path traces = work.resolve("traces");
         try {
             Files.createDirectory(traces);
@@ -139,14 +137,8 @@ public final class Demo {
         }
         for (String setting : List.of("busy", "idle")) {
             step.accept("synth " + setting);
-            Path trace = traces.resolve(setting + ".parquet");
-            SynthParams p = SynthParams.defaults(setting).with(o.minutes(), o.seed(), o.nicGbps()).validate();
-            try (SyntheticTrace src = new SyntheticTrace(p);
-                 ParquetTraceWriter w = ParquetTraceWriter.create(trace, CompressionCodecName.ZSTD, src.metadata())) {
-                BatchPipe.copy(src, w::write);
-                w.commit();
-            }
-            inputs.put(setting, Map.of("path", work.relativize(trace).toString(), "sha256", Hashes.sha256(trace)));
+            Trace trace = synthesize(work, traces, setting,
+                    SynthParams.defaults(setting).with(o.minutes(), o.seed(), o.nicGbps()).validate(), inputs);
             List<Compare.Run> runs = new ArrayList<>();
             for (HypervisorProfile profile : PROFILES) {
                 if (setting.equals("idle") && profile != HypervisorProfile.XEN_4_2_1) {
@@ -154,11 +146,9 @@ public final class Demo {
                 }
                 step.accept("replay " + setting + " " + profile.name());
                 Path dir = work.resolve(setting).resolve(profile.name());
-                ReplayResult r = Replay.run(new ReplayConfig(trace, groups(), profile, null, IommuConfig.DEFAULT,
-                        o.costs(), o.threads(), true), null);
-                try (OutputFolder out = OutputFolder.open(dir, "replay")) {
-                    ReplayReport.write(r, out, Hashes.sha256(trace), "../../traces/" + setting + ".parquet");
-                    out.commit();
+                ReplayResult r = replay(trace, groups(), profile, o, dir);
+                if (setting.equals("busy") && profile == HypervisorProfile.XEN_4_2_1) {
+                    busyPaper = r;
                 }
                 step.accept("plot " + setting + " " + profile.name());
                 try (OutputFolder out = OutputFolder.open(dir, "plot", Plots.PLOTTED)) {
@@ -173,7 +163,7 @@ public final class Demo {
             step.accept("analyze " + setting);
             Path analysis = work.resolve(setting).resolve("analysis");
             try (OutputFolder out = OutputFolder.open(analysis, "analyze")) {
-                AnalyzeCommand.analyze(trace, out, x -> { });
+                AnalyzeCommand.analyze(trace.file(), out, x -> { });
                 out.commit();
             }
             try (OutputFolder out = OutputFolder.open(analysis, "plot", Plots.PLOTTED)) {
@@ -190,7 +180,7 @@ public final class Demo {
         manifest.put("inputs", inputs);
         List<PaperTable.Row> paper = PaperTable.rows(byName.get("busy/" + HypervisorProfile.XEN_4_2_1.name()),
                 byName.get("idle/" + HypervisorProfile.XEN_4_2_1.name()), forkExit, o.costs(), SWITCH_MINUTE,
-                work.resolve("busy").resolve(HypervisorProfile.XEN_4_2_1.name()).resolve("devices.csv"));
+                busyPaper);
         try (AtomicOutput out = AtomicOutput.create(work.resolve("paper.csv"))) {
             PaperTable.write(paper, out.temp());
             out.commit();
@@ -217,20 +207,33 @@ public final class Demo {
     private static ReplayResult forkExit(Path work, Path traces, Options o, Map<String, Object> inputs,
                                          Consumer<String> step) {
         step.accept("synth fork-exit");
-        Path trace = traces.resolve("fork-exit.parquet");
-        SynthParams p = SynthParams.defaults("fork-exit").with(1, o.seed(), null).validate();
-        try (SyntheticTrace src = new SyntheticTrace(p);
-             ParquetTraceWriter w = ParquetTraceWriter.create(trace, CompressionCodecName.ZSTD, src.metadata())) {
-            BatchPipe.copy(src, w::write);
-            w.commit();
-        }
-        inputs.put("fork-exit", Map.of("path", work.relativize(trace).toString(), "sha256", Hashes.sha256(trace)));
+        Trace trace = synthesize(work, traces, "fork-exit", SynthParams.defaults("fork-exit").with(1, o.seed(), null)
+                .validate(), inputs);
         step.accept("replay fork-exit xen-4.2.1");
         HypervisorProfile profile = HypervisorProfile.XEN_4_2_1;
-        ReplayResult r = Replay.run(new ReplayConfig(trace, groups().subList(0, 2), profile, null, IommuConfig.DEFAULT,
+        return replay(trace, groups().subList(0, 2), profile, o, work.resolve("fork-exit").resolve(profile.name()));
+    }
+
+    /** A trace the demo synthesized, with its SHA-256 (computed once, for the manifests). */
+    private record Trace(Path file, String name, String sha256) {
+    }
+
+    /** Synthesizes {@code p} into {@code traces/NAME.parquet} and records it among the demo's inputs. */
+    private static Trace synthesize(Path work, Path traces, String name, SynthParams p, Map<String, Object> inputs) {
+        Path file = traces.resolve(name + ".parquet");
+        SyntheticTrace.writeParquet(p, file);
+        Trace t = new Trace(file, name, Hashes.sha256(file));
+        inputs.put(name, Map.of("path", work.relativize(file).toString(), "sha256", t.sha256()));
+        return t;
+    }
+
+    /** Replays {@code trace} under {@code policies} and writes the replay's outputs into {@code dir}. */
+    private static ReplayResult replay(Trace trace, List<PolicySpec> policies, HypervisorProfile profile, Options o,
+                                       Path dir) {
+        ReplayResult r = Replay.run(new ReplayConfig(trace.file(), policies, profile, null, IommuConfig.DEFAULT,
                 o.costs(), o.threads(), true), null);
-        try (OutputFolder out = OutputFolder.open(work.resolve("fork-exit").resolve(profile.name()), "replay")) {
-            ReplayReport.write(r, out, Hashes.sha256(trace), "../../traces/fork-exit.parquet");
+        try (OutputFolder out = OutputFolder.open(dir, "replay")) {
+            ReplayReport.write(r, out, trace.sha256(), "../../traces/" + trace.name() + ".parquet");
             out.commit();
         }
         return r;

@@ -44,7 +44,7 @@ public final class PaperTable {
      * cache-disabled then cache-pre-enabled.
      */
     public static List<Row> rows(Compare.Run busy, Compare.Run idle, ReplayResult forkExit, CostProfile costs, int warmup,
-                                 Path busyDevices) {
+                                 ReplayResult busyReplay) {
         String where = "busy, xen-4.2.1, cache-pre-enabled against cache-disabled, minutes " + warmup + " on";
         Map<String, long[]> dis = busy.policies().get("cache-disabled");
         Map<String, long[]> pre = busy.policies().get("cache-pre-enabled");
@@ -89,8 +89,8 @@ public final class PaperTable {
         rows.add(new Row("idle_zero_by_minute", 10, zeroFrom(idle.policies().get("cache-disabled").get("flush_calls")),
                 "minute", "input", "idle, xen-4.2.1, cache-disabled: the first minute from which no minute has a flush"
                 + " call; the synthesizer's --decay-min was chosen for it"));
-        Double capDis = nicCapacity(busyDevices, "cache-disabled", warmup);
-        Double capPre = nicCapacity(busyDevices, "cache-pre-enabled", warmup);
+        Double capDis = nicCapacity(busyReplay, "cache-disabled", warmup);
+        Double capPre = nicCapacity(busyReplay, "cache-pre-enabled", warmup);
         rows.add(new Row("netperf_change_pct", 0.027, capDis == null || capPre == null || capDis == 0 ? null
                 : (capPre - capDis) * 100 / capDis,
                 "percent", "predicted", "busy, xen-4.2.1: the NIC's capacity (devices.csv capacity_gbps, what a TCP_STREAM"
@@ -100,23 +100,23 @@ public final class PaperTable {
         return rows;
     }
 
-    /** The mean capacity of the synthesizer's NIC for {@code policy} from minute {@code from} on, read from devices.csv. */
-    static Double nicCapacity(Path devices, String policy, int from) {
-        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(devices)) {
+    /** The mean capacity of the synthesizer's NIC for {@code policy} from minute {@code from} on. */
+    static Double nicCapacity(ReplayResult replay, String policy, int from) {
+        for (PolicyModel p : replay.policies()) {
+            if (!p.spec().name().equals(policy)) {
+                continue;
+            }
             double sum = 0;
             int n = 0;
-            for (org.apache.commons.csv.CSVRecord rec : org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader()
-                    .setSkipHeaderRecord(true).get().parse(r)) {
-                if (rec.get("policy").equals(policy) && rec.get("device").equals(String.valueOf(DmaThroughput.SYNTH_NIC.device()))
-                        && Integer.parseInt(rec.get("minute")) >= from && !rec.get("capacity_gbps").isEmpty()) {
-                    sum += Double.parseDouble(rec.get("capacity_gbps"));
+            for (ReplayReport.DeviceMinute d : ReplayReport.deviceMinutes(replay, p, ReplayReport.DEFAULT_DEVICES)) {
+                if (d.device() == DmaThroughput.SYNTH_NIC.device() && d.minute() >= from && d.model() != null) {
+                    sum += d.model().capacityGbps();
                     n++;
                 }
             }
             return n == 0 ? null : sum / n;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
+        return null;
     }
 
     /** Whether {@code costs} was calibrated on a target of {@code metric} (its fit section lists it). */

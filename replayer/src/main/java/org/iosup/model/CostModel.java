@@ -86,6 +86,11 @@ public final class CostModel {
         return get(Cost.WALK_READ);
     }
 
+    /** Device time of {@code misses} IOTLB misses whose walks read {@code reads} entries. */
+    public long translationNs(long misses, long reads) {
+        return misses * get(Cost.IOTLB_MISS) + reads * get(Cost.WALK_READ);
+    }
+
     /** Every cost by key, in the order of {@link Cost}, for the manifest. */
     public Map<String, Long> asMap() {
         Map<String, Long> m = new LinkedHashMap<>();

@@ -31,6 +31,11 @@ public record DmaThroughput(int device, double linkGbps, int inflight, double la
     /** The synthesizer's disk controller: a SATA 6 Gb/s port. */
     public static final DmaThroughput SYNTH_DISK = new DmaThroughput(0x00fa, 6, 32, 1000);
 
+    /** This device on a link of {@code gbps}. */
+    public DmaThroughput withLink(double gbps) {
+        return new DmaThroughput(device, gbps, inflight, latencyNs);
+    }
+
     /** One device-minute's figures. */
     public record Minute(double offeredGbps, double translationNsPerDma, double capacityGbps,
                          double capacityWithoutTranslationGbps, double capacityLostPct, double achievedGbps) {

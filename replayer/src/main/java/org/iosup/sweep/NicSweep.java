@@ -1,6 +1,5 @@
 package org.iosup.sweep;
 
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.iosup.io.Failures;
 import org.iosup.io.Temporaries;
 import org.iosup.io.UserException;
@@ -14,11 +13,10 @@ import org.iosup.replay.PolicySpec;
 import org.iosup.replay.Replay;
 import org.iosup.replay.ReplayConfig;
 import org.iosup.replay.ReplayResult;
+import org.iosup.report.Numbers;
 import org.iosup.schema.TableSchema;
 import org.iosup.synth.SynthParams;
 import org.iosup.synth.SyntheticTrace;
-import org.iosup.trace.BatchPipe;
-import org.iosup.trace.parquet.ParquetTraceWriter;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,12 +46,11 @@ public final class NicSweep {
      * @param iommu      the IOMMU; its DMA page size is replaced by each of {@code pageSizes}
      * @param pageSizes  "4k" and/or "2m"
      * @param costs      the cost profile (for the translation time)
-     * @param inflight   the NIC's DMAs in flight
-     * @param latencyNs  the NIC's DMA round trip without translation
+     * @param nic        the NIC's DMAs in flight and round trip (its link is each rate in turn)
      */
     public record Options(List<Double> rates, double seconds, boolean busyChurn, long seed, List<PolicySpec> policies,
                           HypervisorProfile profile, IommuConfig iommu, List<String> pageSizes, CostProfile costs,
-                          int inflight, double latencyNs) {
+                          DmaThroughput nic) {
     }
 
     /** One row of throughput.csv. */
@@ -77,28 +74,16 @@ public final class NicSweep {
         Temporaries.register(scratch);
         try {
             for (double rate : o.rates()) {
-                step.accept(String.format(java.util.Locale.ROOT, "synth netperf %s Gb/s", number(rate)));
+                step.accept("synth netperf " + Numbers.plain(rate) + " Gb/s");
                 Path trace = scratch.resolve("netperf.parquet");
-                SynthParams d = SynthParams.defaults("netperf");
-                SynthParams p = new SynthParams("netperf", o.seconds() / 60, o.seed(), d.paging(), d.creationsPerMin(),
-                        d.iterationMin(), d.lifetimeExponent(), d.minLifetimeS(), d.execShare(), d.browserMb(),
-                        d.bootProcesses(), d.daemons(), d.decayMin(), d.busyAfterMin(), rate, d.packetBytes(), d.rxShare(),
-                        d.ringEntries(), d.diskMbps(), d.diskRequestKb(), d.cpus(), d.sndbufKb(), o.busyChurn()).validate();
-                try (SyntheticTrace src = new SyntheticTrace(p);
-                     ParquetTraceWriter w = ParquetTraceWriter.create(trace, CompressionCodecName.ZSTD, src.metadata())) {
-                    BatchPipe.copy(src, w::write);
-                    w.commit();
-                }
-                DmaThroughput nic = new DmaThroughput(DmaThroughput.SYNTH_NIC.device(), rate, o.inflight(), o.latencyNs());
+                SyntheticTrace.writeParquet(SynthParams.defaults("netperf").with(o.seconds() / 60, o.seed(), rate)
+                        .withBusyChurn(o.busyChurn()).validate(), trace);
+                DmaThroughput nic = o.nic().withLink(rate);
                 for (String size : o.pageSizes()) {
-                    step.accept(String.format(java.util.Locale.ROOT, "replay %s Gb/s, %s pages", number(rate), size));
-                    IommuConfig i = o.iommu();
-                    IommuConfig iommu = new IommuConfig(i.cachingMode(), i.pageSelective(), i.maxAddressMask(), i.units(),
-                            i.iotlbEntries(), i.iotlbWays(), i.ioLevels(), i.pdeCache(), i.pdpeCache(), i.pml4Cache(),
-                            size.equals("2m"), i.pscDomainWide());
-                    ReplayResult r = Replay.run(new ReplayConfig(trace, o.policies(), o.profile(), null, iommu, o.costs(),
-                            1, false), null);
-                    rows.addAll(rows(r, nic, size, o.costs()));
+                    step.accept("replay " + Numbers.plain(rate) + " Gb/s, " + size + " pages");
+                    ReplayResult r = Replay.run(new ReplayConfig(trace, o.policies(), o.profile(), null,
+                            o.iommu().withSuperpageDma(size.equals("2m")), o.costs(), 1, false), null);
+                    rows.addAll(rows(r, nic, size, o.costs(), o.seconds()));
                 }
                 Files.deleteIfExists(trace);
             }
@@ -111,24 +96,20 @@ public final class NicSweep {
         return rows;
     }
 
-    /** The NIC's figures of each policy of a replay, over the whole trace. */
-    static List<Row> rows(ReplayResult r, DmaThroughput nic, String pageSize, CostProfile costs) {
+    /** The NIC's figures of each policy of a replay, over the whole trace of {@code seconds}. */
+    static List<Row> rows(ReplayResult r, DmaThroughput nic, String pageSize, CostProfile costs, double seconds) {
         long[] common = totals(r.devices().devices().get(nic.device()));
         List<Row> out = new ArrayList<>();
         for (PolicyModel p : r.policies()) {
             long[] own = totals(p.devices().devices().get(nic.device()));
             long dmas = common[DeviceCounters.Col.DMAS.ordinal()];
-            long bytes = common[DeviceCounters.Col.BYTES.ordinal()];
             long misses = own[DeviceCounters.Col.MISSES.ordinal()];
             long reads = own[DeviceCounters.Col.WALK_READS.ordinal()];
-            double translation = misses * (double) costs.costs().iotlbMissNs() + reads * (double) costs.costs().walkReadNs();
-            double size = dmas == 0 ? 0 : (double) bytes / dmas;
-            double t = dmas == 0 ? 0 : translation / dmas;
-            double with = dmas == 0 ? nic.linkGbps() : nic.capacity(size, t);
-            double without = dmas == 0 ? nic.linkGbps() : nic.capacity(size, 0);
-            out.add(new Row(nic.linkGbps(), p.spec().name(), pageSize, dmas, bytes,
-                    common[DeviceCounters.Col.LOOKUPS.ordinal()], misses, reads, t, with, without,
-                    without == 0 ? 0 : (without - with) * 100 / without));
+            DmaThroughput.Minute m = nic.minute(dmas, common[DeviceCounters.Col.BYTES.ordinal()],
+                    costs.costs().translationNs(misses, reads), seconds);
+            out.add(new Row(nic.linkGbps(), p.spec().name(), pageSize, dmas, common[DeviceCounters.Col.BYTES.ordinal()],
+                    common[DeviceCounters.Col.LOOKUPS.ordinal()], misses, reads, m.translationNsPerDma(), m.capacityGbps(),
+                    m.capacityWithoutTranslationGbps(), m.capacityLostPct()));
         }
         return out;
     }
@@ -141,9 +122,5 @@ public final class NicSweep {
             }
         }
         return t;
-    }
-
-    static String number(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 }

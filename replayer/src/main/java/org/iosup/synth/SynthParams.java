@@ -84,6 +84,13 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
                 150, 25, 2, 10, PAPER_NIC_GBPS, 1514, 0.5, 256, 8, 64, 4, NETPERF_SNDBUF_KB, false);
     }
 
+    /** These parameters with the busy setting's processes beside netperf, or not. */
+    public SynthParams withBusyChurn(boolean churn) {
+        return new SynthParams(preset, minutes, seed, paging, creationsPerMin, iterationMin, lifetimeExponent,
+                minLifetimeS, execShare, browserMb, bootProcesses, daemons, decayMin, busyAfterMin, nicGbps, packetBytes,
+                rxShare, ringEntries, diskMbps, diskRequestKb, cpus, sndbufKb, churn);
+    }
+
     /** These parameters with another length, seed and (when not null) NIC rate. */
     public SynthParams with(double minutes, long seed, Double nicGbps) {
         return new SynthParams(preset, minutes, seed, paging, creationsPerMin, iterationMin, lifetimeExponent,
@@ -274,6 +281,6 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
     }
 
     static String fmt(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%s", v);
+        return org.iosup.report.Numbers.plain(v);
     }
 }

@@ -554,6 +554,17 @@ public final class SyntheticTrace implements TraceSource {
         nextDisk = t + jitter(dmaRandom, diskGap);
     }
 
+    /** Synthesizes {@code p} into a Parquet trace (ZSTD) at {@code file}. @return the rows written */
+    public static long writeParquet(SynthParams p, java.nio.file.Path file) {
+        try (SyntheticTrace src = new SyntheticTrace(p);
+             org.iosup.trace.parquet.ParquetTraceWriter w = org.iosup.trace.parquet.ParquetTraceWriter.create(file,
+                     org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD, src.metadata())) {
+            org.iosup.trace.BatchPipe.copy(src, w::write);
+            w.commit();
+            return w.rows();
+        }
+    }
+
     /** Processes created so far. */
     public long created() {
         return created;

@@ -102,17 +102,20 @@ public final class ReplayReport {
         out.manifest(manifest);
     }
 
-    /** The rows of devices.csv of one policy: each device, each minute. */
-    public static List<List<Object>> deviceRows(ReplayResult r, PolicyModel p, List<DmaThroughput> devices) {
+    /** One device-minute of a policy: the DMA, what its translations cost, and the throughput model's figures (null without a link). */
+    public record DeviceMinute(int minute, int device, long dmas, long bytes, long lookups, long misses, long walkReads,
+                               long translationNs, DmaThroughput link, DmaThroughput.Minute model) {
+    }
+
+    /** Each device's minutes for one policy (devices in ascending id; every minute of the replay). */
+    public static List<DeviceMinute> deviceMinutes(ReplayResult r, PolicyModel p, List<DmaThroughput> devices) {
         Map<Integer, DmaThroughput> links = new LinkedHashMap<>();
         for (DmaThroughput d : devices) {
             links.put(d.device(), d);
         }
-        long missNs = r.config().costs().iotlbMissNs();
-        long readNs = r.config().costs().walkReadNs();
-        List<List<Object>> rows = new ArrayList<>();
         Map<Integer, MinuteSeries<DeviceCounters.Col>> own = p.devices().devices();
         long[] none = new long[DeviceCounters.Col.values().length];
+        List<DeviceMinute> out = new ArrayList<>();
         for (var e : r.devices().devices().entrySet()) {
             DmaThroughput link = links.get(e.getKey());
             // Accesses, bytes and lookups are the trace's (the same for every policy); misses and reads the policy's.
@@ -125,22 +128,29 @@ public final class ReplayReport {
                 long bytes = v[DeviceCounters.Col.BYTES.ordinal()];
                 long misses = w[DeviceCounters.Col.MISSES.ordinal()];
                 long reads = w[DeviceCounters.Col.WALK_READS.ordinal()];
-                long translation = misses * missNs + reads * readNs;
-                List<Object> row = new ArrayList<>(List.of(minute, p.spec().name(), e.getKey(), dmas, bytes,
-                        v[DeviceCounters.Col.LOOKUPS.ordinal()], misses, reads, translation,
-                        bytes * 8 / 60e9));
-                if (link == null || dmas == 0) {
-                    row.add(link == null ? null : link.linkGbps());
-                    for (int k = 0; k < 5; k++) {
-                        row.add(null);
-                    }
-                } else {
-                    DmaThroughput.Minute m = link.minute(dmas, bytes, translation, 60);
-                    row.addAll(List.of(link.linkGbps(), m.translationNsPerDma(), m.capacityGbps(),
-                            m.capacityWithoutTranslationGbps(), m.capacityLostPct(), m.achievedGbps()));
-                }
-                rows.add(row);
+                long translation = r.config().costs().translationNs(misses, reads);
+                out.add(new DeviceMinute(minute, e.getKey(), dmas, bytes, v[DeviceCounters.Col.LOOKUPS.ordinal()], misses,
+                        reads, translation, link, link == null || dmas == 0 ? null : link.minute(dmas, bytes, translation, 60)));
             }
+        }
+        return out;
+    }
+
+    /** The rows of devices.csv of one policy. */
+    private static List<List<Object>> deviceRows(ReplayResult r, PolicyModel p, List<DmaThroughput> devices) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (DeviceMinute d : deviceMinutes(r, p, devices)) {
+            List<Object> row = new ArrayList<>(List.of(d.minute(), p.spec().name(), d.device(), d.dmas(), d.bytes(),
+                    d.lookups(), d.misses(), d.walkReads(), d.translationNs(), d.bytes() * 8 / 60e9));
+            row.add(d.link() == null ? null : d.link().linkGbps());
+            DmaThroughput.Minute m = d.model();
+            if (m == null) {
+                row.addAll(java.util.Arrays.asList(null, null, null, null, null));
+            } else {
+                row.addAll(List.of(m.translationNsPerDma(), m.capacityGbps(), m.capacityWithoutTranslationGbps(),
+                        m.capacityLostPct(), m.achievedGbps()));
+            }
+            rows.add(row);
         }
         return rows;
     }
