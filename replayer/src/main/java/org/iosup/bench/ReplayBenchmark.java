@@ -84,7 +84,8 @@ public final class ReplayBenchmark {
             List<PolicySpec> policies = List.of(PolicySpec.parse("disabled"), PolicySpec.parse("pre-enabled"),
                     PolicySpec.parse("dynamic@5m"));
             ReplayConfig config = new ReplayConfig(trace, policies, HypervisorProfile.XEN_4_2_1, null,
-                    IommuConfig.DEFAULT, CostProfile.standard(), threads, false);
+                    IommuConfig.DEFAULT.withUnits(CostProfile.standard().platform().iommuUnits()), CostProfile.standard(),
+                    threads, false);
             ReplayResult result = Replay.run(config, null);
             double seconds = result.wallNanos() / 1e9;
             r.put("replayed_events", result.events());

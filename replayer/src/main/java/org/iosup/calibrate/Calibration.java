@@ -173,7 +173,7 @@ public final class Calibration {
                 throw new UserException("--fit " + f.cost().key() + " is given twice");
             }
         }
-        Map<String, Map<String, Observed>> observed = observe(targets, start.costs(), hv, warmupMinutes);
+        Map<String, Map<String, Observed>> observed = observe(targets, start.costs(), start.platform(), hv, warmupMinutes);
         double[] base = CostLedger.asDoubles(start.costs());
         double[] lo = new double[fits.size()];
         double[] hi = new double[fits.size()];
@@ -239,7 +239,8 @@ public final class Calibration {
             bounds.put(f.cost().key(), List.of(f.lo(), f.hi()));
         }
         fit.put("bounds", bounds);
-        return new Outcome(new CostProfile(name, description, fitted, List.copyOf(fittedKeys), fit), rows, r.iterations());
+        return new Outcome(new CostProfile(name, description, fitted, List.copyOf(fittedKeys), fit,
+                start.platform()), rows, r.iterations());
     }
 
     /** The figure a target names, under costs {@code c}. */
@@ -289,7 +290,8 @@ public final class Calibration {
 
     /** Replays each trace once under the policies its targets name, keeping the charges by cost. */
     private static Map<String, Map<String, Observed>> observe(List<Target> targets, CostModel costs,
-                                                              HypervisorProfile hv, int warmup) {
+                                                              CostProfile.Platform platform, HypervisorProfile hv,
+                                                              int warmup) {
         Map<String, Set<String>> policies = new LinkedHashMap<>();
         for (Target t : targets) {
             Set<String> s = policies.computeIfAbsent(t.trace(), k -> new LinkedHashSet<>());
@@ -317,8 +319,8 @@ public final class Calibration {
                 for (String p : texts) {
                     specs.add(PolicySpec.parse(p));
                 }
-                ReplayResult r = Replay.run(new ReplayConfig(trace, specs, hv, null, IommuConfig.DEFAULT,
-                        new CostProfile("calibration", "", costs, List.of(), Map.of()), 1, false), null, true);
+                ReplayResult r = Replay.run(new ReplayConfig(trace, specs, hv, null, IommuConfig.DEFAULT.withUnits(platform.iommuUnits()),
+                        new CostProfile("calibration", "", costs, List.of(), Map.of(), platform), 1, false), null, true);
                 if (r.minutes() <= warmup) {
                     throw new UserException(e.getKey() + ": the trace has " + r.minutes() + " minute(s), no more than the"
                             + " warm-up of " + warmup + "; give a shorter --warmup");

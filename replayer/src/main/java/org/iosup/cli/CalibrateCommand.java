@@ -69,6 +69,15 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--cost", paramLabel = "NAME=VALUE", description = "Override one fixed cost, repeatable (as replay's --cost).")
     List<String> costOverrides = new ArrayList<>();
 
+    @Option(names = "--iommu-units", paramLabel = "N",
+            description = {"IOMMU units of the machine, written to the profile's platform and used by its replays",
+                "(default: the starting profile's; docs/model.md section 4)."})
+    Integer iommuUnits;
+
+    @Option(names = "--platform-source", paramLabel = "TEXT",
+            description = "Where --iommu-units comes from, written to the profile's platform.")
+    String platformSource;
+
     @Option(names = "--profile", defaultValue = "xen-4.2.1", paramLabel = "NAME",
             description = "Hypervisor profile of the replays (default: ${DEFAULT-VALUE}, the paper's Xen).")
     String profile;
@@ -115,6 +124,13 @@ public final class CalibrateCommand implements Callable<Integer> {
         List<Calibration.Fit> parsed = parseFits(fits);
         List<Calibration.Target> list = Calibration.readTargets(targets);
         CostProfile start = ReplayCommand.costs(costProfile, costOverrides);
+        if (iommuUnits != null || platformSource != null) {
+            if (iommuUnits == null) {
+                throw new UserException("--platform-source needs --iommu-units: it is the source of that figure");
+            }
+            start = start.withPlatform(new CostProfile.Platform(iommuUnits,
+                    platformSource == null ? "" : platformSource));
+        }
         HypervisorProfile hv = HypervisorProfile.named(profile);
         long warmupNs = warmup.strip().equals("0") ? 0 : Durations.parseNanos(warmup, "--warmup");
         if (warmupNs % 60_000_000_000L != 0) {

@@ -105,9 +105,11 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Largest order of a page-selective flush (default: ${DEFAULT-VALUE}).")
     int maxAddressMask;
 
-    @Option(names = "--iommu-units", defaultValue = "1", paramLabel = "N",
-            description = "IOMMU units serving the domain; each flush is one call per unit (default: ${DEFAULT-VALUE}).")
-    int units;
+    @Option(names = "--iommu-units", paramLabel = "N",
+            description = {"IOMMU units serving the domain; each flush is one call per unit (default: the cost",
+                "profile's platform: 2 for paper-i5-3470, whose Ivy Bridge has a graphics unit beside the main one;",
+                "1 otherwise; docs/model.md section 4)."})
+    Integer units;
 
     @Option(names = "--iotlb-entries", defaultValue = "64", paramLabel = "N",
             description = "IOTLB entries (default: ${DEFAULT-VALUE}, about 256 KB of reach; docs/model.md §4).")
@@ -171,9 +173,10 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         HypervisorProfile hv = HypervisorProfile.named(profile);
         Paging pg = paging == null ? null : Paging.parse(paging, "--paging");
-        IommuConfig iommu = iommu(cachingMode, !noPageSelective, maxAddressMask, units, iotlbEntries, iotlbWays,
-                ioLevels, pscEntries, pscInvalidation, dmaPageSize);
         CostProfile costs = costs(costProfile, costOverrides);
+        IommuConfig iommu = iommu(cachingMode, !noPageSelective, maxAddressMask,
+                units == null ? costs.platform().iommuUnits() : units, iotlbEntries, iotlbWays,
+                ioLevels, pscEntries, pscInvalidation, dmaPageSize);
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1) {
             throw new UserException("--threads must be at least 1, got " + n);

@@ -129,10 +129,11 @@ public final class SweepNicCommand implements Callable<Integer> {
         for (String p : policies.isEmpty() ? List.of("disabled", "pre-enabled") : policies) {
             specs.add(PolicySpec.parse(p));
         }
-        IommuConfig iommu = ReplayCommand.iommu(false, !noPageSelective, 9, 1, iotlbEntries, 8, 4, "16,4,1",
-                pscInvalidation, "4k");
+        org.iosup.model.CostProfile costProfile = org.iosup.model.CostProfile.load(costs);
+        IommuConfig iommu = ReplayCommand.iommu(false, !noPageSelective, 9, costProfile.platform().iommuUnits(),
+                iotlbEntries, 8, 4, "16,4,1", pscInvalidation, "4k");
         NicSweep.Options o = new NicSweep.Options(linkRates, seconds, busyChurn, seed, specs,
-                HypervisorProfile.named(profile), iommu, sizes, org.iosup.model.CostProfile.load(costs),
+                HypervisorProfile.named(profile), iommu, sizes, costProfile,
                 new DmaThroughput(DmaThroughput.SYNTH_NIC.device(), 1, inflight, latencyNs));
         PrintWriter err = spec.commandLine().getErr();
         List<NicSweep.Row> rows;

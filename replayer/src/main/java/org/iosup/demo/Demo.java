@@ -230,7 +230,7 @@ public final class Demo {
     /** Replays {@code trace} under {@code policies} and writes the replay's outputs into {@code dir}. */
     private static ReplayResult replay(Trace trace, List<PolicySpec> policies, HypervisorProfile profile, Options o,
                                        Path dir) {
-        ReplayResult r = Replay.run(new ReplayConfig(trace.file(), policies, profile, null, IommuConfig.DEFAULT,
+        ReplayResult r = Replay.run(new ReplayConfig(trace.file(), policies, profile, null, IommuConfig.DEFAULT.withUnits(o.costs().platform().iommuUnits()),
                 o.costs(), o.threads(), true), null);
         try (OutputFolder out = OutputFolder.open(dir, "replay")) {
             ReplayReport.write(r, out, trace.sha256(), "../../traces/" + trace.name() + ".parquet");

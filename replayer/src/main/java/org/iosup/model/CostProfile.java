@@ -26,8 +26,26 @@ import java.util.Map;
  * @param costs       every cost in effect (keys not in the file keep their defaults)
  * @param fitted      the keys whose values come from a fit, not from a source or an assumption
  * @param fit         how they were fitted (the command, the targets and residuals), or empty
+ * @param platform    what the machine has besides its costs (its IOMMU units), with the source
  */
-public record CostProfile(String name, String description, CostModel costs, List<String> fitted, Map<String, Object> fit) {
+public record CostProfile(String name, String description, CostModel costs, List<String> fitted, Map<String, Object> fit,
+                          Platform platform) {
+    /**
+     * The machine's hardware a replay needs besides its costs.
+     *
+     * @param iommuUnits the IOMMU units (DRHDs) in the domain's bitmap: each flush is one call per unit
+     * @param source     where the figure comes from (empty for the one-unit default)
+     */
+    public record Platform(int iommuUnits, String source) {
+        /** One unit, nothing claimed: a profile that does not say. */
+        public static final Platform UNSTATED = new Platform(1, "");
+    }
+
+    /** A profile that says nothing about the platform (one IOMMU unit). */
+    public CostProfile(String name, String description, CostModel costs, List<String> fitted, Map<String, Object> fit) {
+        this(name, description, costs, fitted, fit, Platform.UNSTATED);
+    }
+
     /** The profile replay and demo use unless told otherwise: the paper's machine. */
     public static final String DEFAULT_NAME = "paper-i5-3470";
     /** The built-in profiles. */
@@ -70,8 +88,9 @@ public record CostProfile(String name, String description, CostModel costs, List
 
     private static CostProfile parse(Map<String, Object> m, String where) {
         for (String k : m.keySet()) {
-            if (!List.of("profile", "description", "costs", "fitted", "fit").contains(k)) {
-                throw new UserException(where + ": unknown key '" + k + "' (valid: profile, description, costs, fitted, fit)");
+            if (!List.of("profile", "description", "costs", "fitted", "fit", "platform").contains(k)) {
+                throw new UserException(where + ": unknown key '" + k
+                        + "' (valid: profile, description, costs, fitted, fit, platform)");
             }
         }
         if (!(m.get("profile") instanceof String name) || name.isBlank()) {
@@ -106,7 +125,30 @@ public record CostProfile(String name, String description, CostModel costs, List
         @SuppressWarnings("unchecked")
         Map<String, Object> fit = m.get("fit") instanceof Map<?, ?> f ? (Map<String, Object>) f : Map.of();
         String description = m.get("description") instanceof String d ? d : "";
-        return new CostProfile(name, description, CostModel.of(costs), List.copyOf(fitted), fit);
+        return new CostProfile(name, description, CostModel.of(costs), List.copyOf(fitted), fit, platform(m, where));
+    }
+
+    private static Platform platform(Map<String, Object> m, String where) {
+        if (!m.containsKey("platform")) {
+            return Platform.UNSTATED;
+        }
+        if (!(m.get("platform") instanceof Map<?, ?> p)) {
+            throw new UserException(where + ": key 'platform' must be an object (iommu_units, source)");
+        }
+        for (Object k : p.keySet()) {
+            if (!List.of("iommu_units", "source").contains(String.valueOf(k))) {
+                throw new UserException(where + ": platform: unknown key '" + k + "' (valid: iommu_units, source)");
+            }
+        }
+        Object u = p.containsKey("iommu_units") ? p.get("iommu_units") : 1;
+        if (!(u instanceof Integer units) || units < 1 || units > 64) {
+            throw new UserException(where + ": platform: iommu_units must be a whole number 1..64, got " + u);
+        }
+        Object s = p.containsKey("source") ? p.get("source") : "";
+        if (!(s instanceof String source)) {
+            throw new UserException(where + ": platform: source must be text, got " + s);
+        }
+        return new Platform(units, source);
     }
 
     /** This profile with {@code --cost} overrides: the name notes them, a fitted cost overridden is no longer fitted. */
@@ -120,7 +162,15 @@ public record CostProfile(String name, String description, CostModel costs, List
             c = c.with(e.getKey(), e.getValue());
             f.remove(e.getKey().key());
         }
-        return new CostProfile(name + " with --cost", description, c, List.copyOf(f), fit);
+        return new CostProfile(name + " with --cost", description, c, List.copyOf(f), fit, platform);
+    }
+
+    /** This profile on another platform. */
+    public CostProfile withPlatform(Platform p) {
+        if (p.iommuUnits() < 1 || p.iommuUnits() > 64) {
+            throw new UserException("--iommu-units must be 1..64, got " + p.iommuUnits());
+        }
+        return new CostProfile(name, description, costs, fitted, fit, p);
     }
 
     /** The profile as a JSON document (every cost written out). */
@@ -132,6 +182,9 @@ public record CostProfile(String name, String description, CostModel costs, List
         m.put("fitted", fitted);
         if (!fit.isEmpty()) {
             m.put("fit", fit);
+        }
+        if (!platform.equals(Platform.UNSTATED)) {
+            m.put("platform", platformJson());
         }
         return m;
     }
@@ -151,6 +204,14 @@ public record CostProfile(String name, String description, CostModel costs, List
         m.put("profile", name);
         m.put("fitted", fitted);
         m.put("costs", costs.asMap());
+        m.put("platform", platformJson());
+        return m;
+    }
+
+    private Map<String, Object> platformJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("iommu_units", platform.iommuUnits());
+        m.put("source", platform.source());
         return m;
     }
 }

@@ -204,10 +204,14 @@ class CalibrateCommandTest {
             assertThat(Math.abs(t.get("residual").asDouble())).as(t.toString()).isLessThan(2);
         }
         CliRun r = CliRun.run(new CalibrateCommand(), "--targets", Path.of("..", "docs", "calibration", "paper-fig6.csv")
-                .toString(), "--fit", "table_ctor_ns=0..20000", "--fit", "buddy_free_ns=0..20000", "-q", "-o",
-                dir.resolve("paper").toString());
+                .toString(), "--fit", "table_ctor_ns=0..20000", "--fit", "buddy_free_ns=0..20000", "--iommu-units",
+                String.valueOf(shipped.platform().iommuUnits()), "--platform-source", shipped.platform().source(), "-q",
+                "-o", dir.resolve("paper").toString());
         assertThat(r.exitCode).as(r.toString()).isZero();
         CostProfile again = CostProfile.load(dir.resolve("paper/profile.json").toString());
         assertThat(again.costs().asMap()).isEqualTo(shipped.costs().asMap());
+        assertThat(again.platform()).isEqualTo(shipped.platform());
+        assertThat(shipped.platform().iommuUnits()).isEqualTo(2);
+        assertThat(shipped.platform().source()).contains("coreboot").contains("__intel_iommu_iotlb_flush");
     }
 }

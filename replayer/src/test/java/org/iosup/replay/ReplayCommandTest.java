@@ -65,7 +65,7 @@ class ReplayCommandTest {
         Path trace = acceptanceTrace();
         Path out = dir.resolve("out");
         CliRun r = CliRun.run(new ReplayCommand(), trace.toString(), "--paging", "pae", "--profile", "xen-4.2.4",
-                "--policy", "disabled", "--policy", "pre-enabled", "-o", out.toString());
+                "--iommu-units", "1", "--policy", "disabled", "--policy", "pre-enabled", "-o", out.toString());
         assertThat(r.exitCode).as(r.toString()).isZero();
         List<CSVRecord> summary = read(out.resolve("summary.csv"));
         CSVRecord disabled = summary.get(0);
@@ -105,15 +105,24 @@ class ReplayCommandTest {
 
     @Test
     void underXen421TheSameCallsAreNotIssued() throws IOException {
+        // The default cost profile, the paper's machine, has two IOMMU units: each flush is two calls.
         Path out = dir.resolve("out421");
         CliRun r = CliRun.run(new ReplayCommand(), acceptanceTrace().toString(), "--paging", "pae",
                 "--policy", "disabled", "--policy", "pre-enabled", "-o", out.toString());
         assertThat(r.exitCode).as(r.toString()).isZero();
         List<CSVRecord> summary = read(out.resolve("summary.csv"));
-        assertThat(summary.get(0).get("flush_calls")).isEqualTo("160");
+        assertThat(summary.get(0).get("flush_calls")).isEqualTo("320");
         assertThat(summary.get(0).get("flush_issued")).isEqualTo("0");
-        assertThat(summary.get(1).get("flush_calls")).isEqualTo("8");
+        assertThat(summary.get(1).get("flush_calls")).isEqualTo("16");
         assertThat(summary.get(1).get("flush_issued")).isEqualTo("0");
+        JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+        assertThat(manifest.at("/parameters/iommu/units").asInt()).isEqualTo(2);
+        assertThat(manifest.at("/parameters/cost_profile/platform/iommu_units").asInt()).isEqualTo(2);
+
+        Path one = dir.resolve("out421-defaults");
+        assertThat(CliRun.run(new ReplayCommand(), acceptanceTrace().toString(), "--paging", "pae", "--costs", "defaults",
+                "--policy", "disabled", "-o", one.toString()).exitCode).isZero();
+        assertThat(read(one.resolve("summary.csv")).get(0).get("flush_calls")).isEqualTo("160");
     }
 
     @Test

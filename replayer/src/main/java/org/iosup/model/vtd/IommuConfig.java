@@ -38,6 +38,12 @@ public record IommuConfig(boolean cachingMode, boolean pageSelective, int maxAdd
     /** The most paging-structure cache entries per level a replay models. */
     public static final int MAX_PSC_ENTRIES = 4096;
 
+    /** This IOMMU with {@code n} units in the domain's bitmap (each flush is {@code n} calls). */
+    public IommuConfig withUnits(int n) {
+        return new IommuConfig(cachingMode, pageSelective, maxAddressMask, n, iotlbEntries, iotlbWays, ioLevels,
+                pdeCache, pdpeCache, pml4Cache, superpageDma, pscDomainWide);
+    }
+
     /** This IOMMU with DMA buffers mapped in 2 MiB pages, or in 4 KiB pages. */
     public IommuConfig withSuperpageDma(boolean superpages) {
         return new IommuConfig(cachingMode, pageSelective, maxAddressMask, units, iotlbEntries, iotlbWays, ioLevels,
