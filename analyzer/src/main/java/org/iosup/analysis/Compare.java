@@ -51,7 +51,70 @@ public final class Compare {
         }
     }
 
+    /**
+     * One row of compare.csv over seeds: each figure the mean over the seeds with the half-width of
+     * its 95% interval (null for one seed). Changes and ratios are taken per seed, against that
+     * seed's baseline, then averaged (the seeds pair the policies).
+     */
+    public record SeedRow(String run, String profile, String policy, String metric, int seeds, Replicates total,
+                          int minutesAfterWarmup, Replicates mean, String baseline, Replicates baselineMean,
+                          Replicates change, Replicates changePct, Replicates ratio) {
+    }
+
     private Compare() {
+    }
+
+    /**
+     * Compares runs given each as one replay output per seed (the same policies and minutes in
+     * each): {@link #compare} per seed, then every figure as a mean with its 95% interval.
+     */
+    public static List<SeedRow> compareSeeds(List<List<Run>> runs, String baseline, int warmupMinutes,
+                                             List<String> metrics) {
+        List<SeedRow> out = new ArrayList<>();
+        for (List<Run> seeds : runs) {
+            List<List<Row>> perSeed = new ArrayList<>();
+            for (Run r : seeds) {
+                perSeed.add(compare(List.of(r), baseline, warmupMinutes, metrics));
+            }
+            List<Row> first = perSeed.get(0);
+            for (int s = 1; s < perSeed.size(); s++) {
+                List<Row> other = perSeed.get(s);
+                Run r = seeds.get(s);
+                if (!r.policies().keySet().equals(seeds.get(0).policies().keySet())) {
+                    throw new UserException(r.name() + ": its policies (" + String.join(", ", r.policies().keySet())
+                            + ") are not those of " + seeds.get(0).name() + " (" + String.join(", ",
+                            seeds.get(0).policies().keySet()) + "); the seeds of a run must replay the same policies");
+                }
+                if (other.size() != first.size()) {
+                    throw new UserException(r.name() + ": not a seed of the same run as " + seeds.get(0).name());
+                }
+            }
+            for (int i = 0; i < first.size(); i++) {
+                Row f = first.get(i);
+                int k = i;
+                Double[] total = new Double[perSeed.size()];
+                Double[] mean = new Double[perSeed.size()];
+                Double[] base = new Double[perSeed.size()];
+                Double[] change = new Double[perSeed.size()];
+                Double[] pct = new Double[perSeed.size()];
+                Double[] ratio = new Double[perSeed.size()];
+                int minutes = Integer.MAX_VALUE;
+                for (int s = 0; s < perSeed.size(); s++) {
+                    Row r = perSeed.get(s).get(k);
+                    total[s] = (double) r.total();
+                    mean[s] = r.mean();
+                    base[s] = r.baselineMean();
+                    change[s] = r.change();
+                    pct[s] = r.changePct();
+                    ratio[s] = r.ratio();
+                    minutes = Math.min(minutes, r.minutesAfterWarmup());
+                }
+                out.add(new SeedRow(f.run(), f.profile(), f.policy(), f.metric(), perSeed.size(), Replicates.of(total),
+                        minutes, Replicates.of(mean), f.baseline(), Replicates.of(base), Replicates.of(change),
+                        Replicates.of(pct), Replicates.of(ratio)));
+            }
+        }
+        return out;
     }
 
     /** Reads a replay output folder, named as given. */

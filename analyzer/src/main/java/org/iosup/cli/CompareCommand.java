@@ -27,8 +27,9 @@ import java.util.concurrent.Callable;
         description = {
             "Compare replay outputs side by side: per run (a replay's output folder, e.g. one per profile),",
             "policy and metric, the total and the mean per minute after the warm-up, with the change and",
-            "ratio against the baseline policy. Writes OUTDIR/compare.csv (schemas/compare.schema.json) and",
-            "prints an aligned table."
+            "ratio against the baseline policy. A run given as DIR1,DIR2,... is one replay output per seed:",
+            "each figure is then the mean over the seeds with its 95%% confidence interval (columns seeds and",
+            "*_ci95). Writes OUTDIR/compare.csv (schemas/compare.schema.json) and prints an aligned table."
         })
 public final class CompareCommand implements Callable<Integer> {
     public static final TableSchema COMPARE = TableSchema.load("compare");
@@ -36,8 +37,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "Replay output folders.")
-    List<Path> runs = new ArrayList<>();
+    @Parameters(arity = "1..*", paramLabel = "RUN_DIR[,RUN_DIR...]",
+            description = "Replay output folders; folders joined by commas are the seeds of one run.")
+    List<String> runs = new ArrayList<>();
 
     @Option(names = "--baseline", paramLabel = "POLICY", description = "The policy to compare against (default: each run's first).")
     String baseline;
@@ -57,12 +59,23 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int warm = warmupMinutes(warmup);
-        List<Compare.Run> read = runs.stream().map(Compare::read).toList();
-        List<Compare.Row> rows = Compare.compare(read, baseline, warm, metrics.isEmpty() ? Compare.DEFAULT_METRICS : metrics);
+        List<List<Compare.Run>> read = new ArrayList<>();
+        for (String arg : runs) {
+            List<Compare.Run> seeds = new ArrayList<>();
+            for (String dir : arg.split(",", -1)) {
+                if (dir.isBlank()) {
+                    throw new UserException("RUN_DIR '" + arg + "': an empty folder name between commas");
+                }
+                seeds.add(Compare.read(Path.of(dir)));
+            }
+            read.add(seeds);
+        }
+        List<Compare.SeedRow> rows = Compare.compareSeeds(read, baseline, warm,
+                metrics.isEmpty() ? Compare.DEFAULT_METRICS : metrics);
         try (OutputFolder out = OutputFolder.open(output, "compare")) {
-            write(rows, out.file("compare.csv").temp());
+            writeSeeds(rows, out.file("compare.csv").temp());
             Map<String, Object> params = new LinkedHashMap<>();
-            params.put("runs", runs.stream().map(Path::toString).toList());
+            params.put("runs", runs.stream().map(r -> List.of(r.split(","))).toList());
             params.put("baseline", baseline);
             params.put("warmup_minutes", warm);
             params.put("metrics", metrics.isEmpty() ? Compare.DEFAULT_METRICS : metrics);
@@ -74,11 +87,15 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     /** Writes the rows as compare.csv into {@code file}. */
-    public static void write(List<Compare.Row> rows, Path file) {
+    public static void writeSeeds(List<Compare.SeedRow> rows, Path file) {
         try (CsvTable t = CsvTable.create(COMPARE, file)) {
-            for (Compare.Row r : rows) {
-                t.row(Arrays.asList(r.run(), r.profile(), r.policy(), r.metric(), r.total(), r.minutesAfterWarmup(),
-                        r.mean(), r.baseline(), r.baselineMean(), r.change(), r.changePct(), r.ratio()));
+            for (Compare.SeedRow r : rows) {
+                // One seed: the total is the replay's whole number, as before seeds existed.
+                Object total = r.seeds() == 1 ? (Object) Math.round(r.total().mean()) : r.total().mean();
+                t.row(Arrays.asList(r.run(), r.profile(), r.policy(), r.metric(), total, r.minutesAfterWarmup(),
+                        r.mean().mean(), r.baseline(), r.baselineMean().mean(), r.change().mean(), r.changePct().mean(),
+                        r.ratio().mean(), r.seeds(), r.total().ci95(), r.mean().ci95(), r.baselineMean().ci95(),
+                        r.change().ci95(), r.changePct().ci95(), r.ratio().ci95()));
             }
         }
     }
@@ -92,16 +109,25 @@ public final class CompareCommand implements Callable<Integer> {
         return (int) (ns / 60_000_000_000L);
     }
 
-    private static void print(List<Compare.Row> rows, int warm, PrintWriter out) {
+    private static void print(List<Compare.SeedRow> rows, int warm, PrintWriter out) {
         int wr = Math.max(3, rows.stream().mapToInt(r -> r.run().length()).max().orElse(3));
         int wp = Math.max(6, rows.stream().mapToInt(r -> r.policy().length()).max().orElse(6));
-        String fmt = "%-" + wr + "s  %-" + wp + "s  %-14s %16s %18s %10s %8s%n";
-        out.printf(Locale.ROOT, fmt, "run", "policy", "metric", "total", "per min after " + warm + "m", "change", "ratio");
-        for (Compare.Row r : rows) {
-            out.printf(Locale.ROOT, fmt, r.run(), r.policy(), r.metric(), String.format(Locale.ROOT, "%,d", r.total()),
-                    r.mean() == null ? "-" : String.format(Locale.ROOT, "%,.1f", r.mean()),
-                    r.changePct() == null ? "-" : String.format(Locale.ROOT, "%+.1f%%", r.changePct()),
-                    r.ratio() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.ratio()));
+        boolean seeds = rows.stream().anyMatch(r -> r.seeds() > 1);
+        String fmt = "%-" + wr + "s  %-" + wp + "s  %-14s %16s %" + (seeds ? 28 : 18) + "s %" + (seeds ? 20 : 10)
+                + "s %8s%n";
+        out.printf(Locale.ROOT, fmt, "run", "policy", "metric", "total", "per min after " + warm + "m"
+                + (seeds ? " (±95%)" : ""), "change", "ratio");
+        for (Compare.SeedRow r : rows) {
+            out.printf(Locale.ROOT, fmt, r.run(), r.policy(), r.metric(),
+                    String.format(Locale.ROOT, "%,.0f", r.total().mean()),
+                    r.mean().mean() == null ? "-" : String.format(Locale.ROOT, "%,.1f", r.mean().mean())
+                            + (r.mean().ci95() == null ? "" : String.format(Locale.ROOT, " ± %,.1f", r.mean().ci95())),
+                    r.changePct().mean() == null ? "-" : String.format(Locale.ROOT, "%+.1f%%", r.changePct().mean())
+                            + (r.changePct().ci95() == null ? "" : String.format(Locale.ROOT, " ± %.1f", r.changePct().ci95())),
+                    r.ratio().mean() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.ratio().mean()));
+        }
+        if (seeds) {
+            out.printf(Locale.ROOT, "(means over the seeds of each run, ± the half-width of the 95%% interval)%n");
         }
         out.flush();
     }

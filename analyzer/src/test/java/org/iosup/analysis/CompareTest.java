@@ -84,6 +84,57 @@ class CompareTest {
         assertThat(onPool.get("change_pct")).isEmpty(); // baseline 0
         assertThat(rows.get(6).get("ratio")).isEmpty();
         assertThat(r.out).contains("-83.3%").contains("0.167");
+        assertThat(offCalls.get("seeds")).isEqualTo("1");
+        assertThat(offCalls.get("mean_per_minute_ci95")).isEmpty();
+    }
+
+    @Test
+    void severalSeedsOfARunGiveMeansWithTheirIntervals() throws IOException {
+        // Seed 1: off 150/min after the warm-up, on 25; seed 2: off 250, on 75.
+        Path s1 = run("s1", "xen-4.2.1", new String[] {"off", "on"},
+                new long[][] {{10, 10, 100, 200}, {10, 10, 50, 0}}, new long[][] {{0, 0, 0, 0}, {0, 8, 5, 9}});
+        Path s2 = run("s2", "xen-4.2.1", new String[] {"off", "on"},
+                new long[][] {{10, 10, 200, 300}, {10, 10, 100, 50}}, new long[][] {{0, 0, 0, 0}, {0, 4, 5, 13}});
+        Path out = dir.resolve("cmp-seeds");
+        CliRun r = CliRun.run(new CompareCommand(), s1 + "," + s2, "--warmup", "2m", "--metric", "flush_calls",
+                "--metric", "pool_pages", "-o", out.toString());
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        List<CSVRecord> rows;
+        try (Reader in = Files.newBufferedReader(out.resolve("compare.csv"))) {
+            rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).getRecords();
+        }
+        assertThat(rows).hasSize(4);
+        CSVRecord off = rows.get(0);
+        assertThat(off.get("seeds")).isEqualTo("2");
+        assertThat(off.get("run")).isEqualTo(s1.toString());
+        assertThat(off.get("total")).isEqualTo("420.0000"); // (320 + 520) / 2
+        assertThat(off.get("mean_per_minute")).isEqualTo("200.0000");
+        // s = 70.7107, t(0.975, 1) = 12.7062: 12.7062 * 70.7107 / sqrt(2) = 635.3102
+        assertThat(off.get("mean_per_minute_ci95")).isEqualTo("635.3102");
+        CSVRecord on = rows.get(2);
+        // Per seed: -83.3333% and -70%, paired with its own baseline, then averaged.
+        assertThat(on.get("change_pct")).isEqualTo("-76.6667");
+        assertThat(on.get("change_pct_ci95")).isEqualTo(String.format(java.util.Locale.ROOT, "%.4f",
+                12.706204736174698 * Math.abs(-83.33333333333333 + 70) / Math.sqrt(2) / Math.sqrt(2)));
+        assertThat(rows.get(3).get("total")).isEqualTo("11.0000"); // the peaks 9 and 13
+        assertThat(r.out).contains("200.0 ± 635.3").contains("95%");
+
+        Path other = run("s3", "xen-4.2.1", new String[] {"off", "else"},
+                new long[][] {{1, 1, 1, 1}, {1, 1, 1, 1}}, new long[][] {{0, 0, 0, 0}, {0, 0, 0, 0}});
+        CliRun bad = CliRun.run(new CompareCommand(), s1 + "," + other, "-o", dir.resolve("bad").toString());
+        assertThat(bad.exitCode).isNotZero();
+        assertThat(bad.err).contains(other.toString()).contains("same policies");
+        assertThat(dir.resolve("bad")).doesNotExist();
+    }
+
+    @Test
+    void theTQuantilesAreStudents() {
+        assertThat(Replicates.tQuantile975(1)).isCloseTo(12.7062, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(Replicates.tQuantile975(4)).isCloseTo(2.7764, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(Replicates.tQuantile975(1000)).isCloseTo(1.9623, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(Replicates.of(5.0).ci95()).isNull();
+        assertThat(Replicates.of(1.0, null, 3.0).n()).isEqualTo(2);
+        assertThat(Replicates.of(2.0, 2.0, 2.0).ci95()).isZero();
     }
 
     @Test

@@ -38,8 +38,14 @@ public final class DemoCommand implements Callable<Integer> {
             description = "NIC throughput of the traces, Gb/s (default: the presets' 0.088, the paper's netperf).")
     Double nicGbps;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed of the first trace (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--seeds", defaultValue = "" + Demo.DEFAULT_SEEDS, paramLabel = "N",
+            description = {"Seeds of each setting, SEED to SEED + N - 1: summary.csv and compare.csv give each figure",
+                "as the mean with its 95%% interval (default: ${DEFAULT-VALUE}; the first seed's trace and",
+                "charts are kept, the others' replays go to SETTING/seeds/)."})
+    int seeds;
 
     @Option(names = "--threads", paramLabel = "N", description = "Replay threads (default: the CPUs).")
     Integer threads;
@@ -61,7 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
-        Demo.Options o = new Demo.Options(minutes, nicGbps, seed,
+        Demo.Options o = new Demo.Options(minutes, nicGbps, seed, seeds,
                 threads == null ? Runtime.getRuntime().availableProcessors() : threads,
                 org.iosup.model.CostProfile.load(costs));
         // Each step's line: its name when it starts, its own duration when it ends.
@@ -103,23 +109,35 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void print(List<Demo.Line> lines, PrintWriter out) {
-        String fmt = "%-5s %-10s %-22s %12s %12s %12s %9s %10s %9s %9s%n";
+        String fmt = "%-5s %-10s %-22s %15s %15s %12s %13s %10s %14s %14s%n";
         out.printf(Locale.ROOT, fmt, "", "", "", "flush calls/min", "", "issued/min", "pool", "cpu ms/min", "alloc", "free");
         out.printf(Locale.ROOT, fmt, "set", "profile", "group", "min 0-4", "min 5+", "min 5+", "peak", "alloc+free", "vs dis.", "vs dis.");
         for (Demo.Line l : lines) {
+            Double cpu = l.allocMs().mean() == null ? null : l.allocMs().mean() + l.freeMs().mean();
             out.printf(Locale.ROOT, fmt, l.setting(), l.profile(), l.group(), num(l.callsBefore()), num(l.callsAfter()),
-                    num(l.issuedAfter()), l.poolPeak(),
-                    l.allocMs() == null ? "-" : String.format(Locale.ROOT, "%.1f", l.allocMs() + l.freeMs()),
+                    num(l.issuedAfter()), num(l.poolPeak()), cpu == null ? "-" : String.format(Locale.ROOT, "%.1f", cpu),
                     pct(l.allocChange()), pct(l.freeChange()));
+        }
+        if (lines.stream().anyMatch(l -> l.seeds() > 1)) {
+            out.printf(Locale.ROOT, "(means over %d seeds, ± the half-width of the 95%% interval; summary.csv has every interval)%n",
+                    lines.get(0).seeds());
         }
         out.flush();
     }
 
-    private static String num(Double v) {
-        return v == null ? "-" : String.format(Locale.ROOT, "%,.0f", v);
+    private static String num(org.iosup.analysis.Replicates r) {
+        if (r.mean() == null) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%,.0f", r.mean())
+                + (r.ci95() == null ? "" : String.format(Locale.ROOT, " ± %,.0f", r.ci95()));
     }
 
-    private static String pct(Double v) {
-        return v == null ? "-" : String.format(Locale.ROOT, "%+.1f%%", v);
+    private static String pct(org.iosup.analysis.Replicates r) {
+        if (r.mean() == null) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%+.1f%%", r.mean())
+                + (r.ci95() == null ? "" : String.format(Locale.ROOT, " ± %.1f", r.ci95()));
     }
 }

@@ -1,6 +1,7 @@
 package org.iosup.demo;
 
 import org.iosup.analysis.Compare;
+import org.iosup.analysis.Replicates;
 import org.iosup.cli.AnalyzeCommand;
 import org.iosup.cli.CompareCommand;
 import org.iosup.io.AtomicOutput;
@@ -51,17 +52,37 @@ public final class Demo {
     public static final List<HypervisorProfile> PROFILES = List.of(HypervisorProfile.XEN_4_2_1, HypervisorProfile.XEN_4_2_4);
     public static final TableSchema SUMMARY = TableSchema.load("demo-summary");
 
-    /** The demo's knobs (the defaults are the embedded ones); a null NIC rate is each preset's own. */
-    public record Options(double minutes, Double nicGbps, long seed, int threads, CostProfile costs) {
+    /** Seeds of each setting unless told otherwise: enough for a t interval (t = 2.776 at 4 degrees of freedom). */
+    public static final int DEFAULT_SEEDS = 5;
+    /** The most seeds a demo runs. */
+    public static final int MAX_SEEDS = 1000;
+
+    /**
+     * The demo's knobs (the defaults are the embedded ones); a null NIC rate is each preset's own.
+     * The settings are synthesized with seeds {@code seed} to {@code seed + seeds - 1}.
+     */
+    public record Options(double minutes, Double nicGbps, long seed, int seeds, int threads, CostProfile costs) {
+        public Options {
+            if (seeds < 1 || seeds > MAX_SEEDS) {
+                throw new UserException("--seeds must be 1.." + MAX_SEEDS + ", got " + seeds);
+            }
+        }
+
         public static Options defaults() {
-            return new Options(30, null, 1, Runtime.getRuntime().availableProcessors(), CostProfile.standard());
+            return new Options(30, null, 1, DEFAULT_SEEDS, Runtime.getRuntime().availableProcessors(),
+                    CostProfile.standard());
         }
     }
 
-    /** One line of the summary. */
-    public record Line(String setting, String profile, String group, Double callsBefore, Double callsAfter,
-                       Double issuedAfter, long poolPeak, Double allocMs, Double freeMs, Double allocChange,
-                       Double freeChange, Double missesAfter) {
+    /** One line of the summary: each figure the mean over the seeds, with its 95% interval. */
+    public record Line(String setting, String profile, String group, int seeds, Replicates callsBefore,
+                       Replicates callsAfter, Replicates issuedAfter, Replicates poolPeak, Replicates allocMs,
+                       Replicates freeMs, Replicates allocChange, Replicates freeChange, Replicates missesAfter) {
+    }
+
+    /** One seed's figures of a line, before they are pooled. */
+    private record SeedLine(String group, Double callsBefore, Double callsAfter, Double issuedAfter, double poolPeak,
+                            Double allocMs, Double freeMs, Double allocChange, Double freeChange, Double missesAfter) {
     }
 
     /** What the demo found: the summary's lines and the paper beside the model. */
@@ -120,6 +141,7 @@ public final class Demo {
         params.put("minutes", o.minutes());
         params.put("nic_gbps", o.nicGbps() == null ? SynthParams.PAPER_NIC_GBPS : o.nicGbps());
         params.put("seed", o.seed());
+        params.put("seeds", o.seeds());
         params.put("costs", o.costs().describe());
         params.put("groups", GROUPS);
         params.put("dynamic_switch_minute", SWITCH_MINUTE);
@@ -136,29 +158,53 @@ public final class Demo {
             throw new UserException("cannot create " + traces + ": " + Failures.reason(e), e);
         }
         for (String setting : List.of("busy", "idle")) {
-            step.accept("synth " + setting);
-            Trace trace = synthesize(work, traces, setting,
-                    SynthParams.defaults(setting).with(o.minutes(), o.seed(), o.nicGbps()).validate(), inputs);
-            List<Compare.Run> runs = new ArrayList<>();
-            for (HypervisorProfile profile : PROFILES) {
-                if (setting.equals("idle") && profile != HypervisorProfile.XEN_4_2_1) {
-                    continue;
+            List<HypervisorProfile> profiles = setting.equals("idle") ? List.of(HypervisorProfile.XEN_4_2_1) : PROFILES;
+            Map<String, List<Compare.Run>> seedRuns = new LinkedHashMap<>();
+            Trace trace = null;
+            for (int k = 0; k < o.seeds(); k++) {
+                long seed = o.seed() + k;
+                boolean first = k == 0;
+                step.accept("synth " + setting + (o.seeds() > 1 ? " seed " + seed : ""));
+                SynthParams sp = SynthParams.defaults(setting).with(o.minutes(), seed, o.nicGbps()).validate();
+                // The first seed's trace is kept in traces/; the others are made again from their seed.
+                Trace t = first ? synthesize(work, traces, setting, sp, inputs) : scratch(work, setting, seed, sp);
+                if (first) {
+                    trace = t;
                 }
-                step.accept("replay " + setting + " " + profile.name());
-                Path dir = work.resolve(setting).resolve(profile.name());
-                ReplayResult r = replay(trace, groups(), profile, o, dir);
-                if (setting.equals("busy") && profile == HypervisorProfile.XEN_4_2_1) {
-                    busyPaper = r;
+                try {
+                    for (HypervisorProfile profile : profiles) {
+                        step.accept("replay " + setting + " " + profile.name() + (o.seeds() > 1 ? " seed " + seed : ""));
+                        Path dir = first ? work.resolve(setting).resolve(profile.name())
+                                : work.resolve(setting).resolve("seeds").resolve(profile.name()).resolve("seed-" + seed);
+                        ReplayResult r = replay(t, groups(), profile, o, dir,
+                                first ? "../../traces/" + setting + ".parquet"
+                                        : "(not kept: iosup synth --preset " + setting + " --seed " + seed + ")");
+                        if (first && setting.equals("busy") && profile == HypervisorProfile.XEN_4_2_1) {
+                            busyPaper = r;
+                        }
+                        if (first) {
+                            step.accept("plot " + setting + " " + profile.name());
+                            try (OutputFolder out = OutputFolder.open(dir, "plot", Plots.PLOTTED)) {
+                                Plots.plot(dir, out, 1600, 900, SWITCH_MINUTE);
+                                out.commit();
+                            }
+                        }
+                        Compare.Run run = Compare.read(dir, setting + "/" + profile.name());
+                        seedRuns.computeIfAbsent(profile.name(), x -> new ArrayList<>()).add(run);
+                        if (first) {
+                            byName.put(setting + "/" + profile.name(), run);
+                        }
+                    }
+                } finally {
+                    if (!first) {
+                        Temporaries.deleteTree(t.file());
+                    }
                 }
-                step.accept("plot " + setting + " " + profile.name());
-                try (OutputFolder out = OutputFolder.open(dir, "plot", Plots.PLOTTED)) {
-                    Plots.plot(dir, out, 1600, 900, SWITCH_MINUTE);
-                    out.commit();
-                }
-                Compare.Run run = Compare.read(dir, setting + "/" + profile.name());
-                runs.add(run);
-                byName.put(setting + "/" + profile.name(), run);
-                lines.addAll(summarize(setting, profile.name(), run));
+            }
+            for (var e : seedRuns.entrySet()) {
+                lines.addAll(pool(setting, e.getKey(), e.getValue()));
+                SeedCharts.write(work.resolve(setting).resolve(e.getKey() + "-seeds.png"), setting, e.getKey(),
+                        e.getValue(), SWITCH_MINUTE);
             }
             step.accept("analyze " + setting);
             Path analysis = work.resolve(setting).resolve("analysis");
@@ -172,10 +218,12 @@ public final class Demo {
             }
             step.accept("compare " + setting);
             try (AtomicOutput out = AtomicOutput.create(work.resolve(setting).resolve("compare.csv"))) {
-                CompareCommand.write(Compare.compare(runs, null, SWITCH_MINUTE, Compare.DEFAULT_METRICS), out.temp());
+                CompareCommand.writeSeeds(Compare.compareSeeds(List.copyOf(seedRuns.values()), null, SWITCH_MINUTE,
+                        Compare.DEFAULT_METRICS), out.temp());
                 out.commit();
             }
         }
+        Temporaries.deleteTree(work.resolve(".seeds"));
         ReplayResult forkExit = forkExit(work, traces, o, inputs, step);
         manifest.put("inputs", inputs);
         List<PaperTable.Row> paper = PaperTable.rows(byName.get("busy/" + HypervisorProfile.XEN_4_2_1.name()),
@@ -188,9 +236,14 @@ public final class Demo {
         try (AtomicOutput out = AtomicOutput.create(work.resolve("summary.csv"))) {
             try (CsvTable t = CsvTable.create(SUMMARY, out.temp())) {
                 for (Line l : lines) {
-                    t.row(java.util.Arrays.asList(l.setting(), l.profile(), l.group(), l.callsBefore(), l.callsAfter(),
-                            l.issuedAfter(), l.poolPeak(), l.allocMs(), l.freeMs(), l.allocChange(), l.freeChange(),
-                            l.missesAfter()));
+                    // One seed: the peak is the replay's whole number of pages.
+                    Object peak = l.seeds() == 1 ? (Object) Math.round(l.poolPeak().mean()) : l.poolPeak().mean();
+                    t.row(java.util.Arrays.asList(l.setting(), l.profile(), l.group(), l.callsBefore().mean(),
+                            l.callsAfter().mean(), l.issuedAfter().mean(), peak, l.allocMs().mean(), l.freeMs().mean(),
+                            l.allocChange().mean(), l.freeChange().mean(), l.missesAfter().mean(), l.seeds(),
+                            l.callsBefore().ci95(), l.callsAfter().ci95(), l.issuedAfter().ci95(), l.poolPeak().ci95(),
+                            l.allocMs().ci95(), l.freeMs().ci95(), l.allocChange().ci95(), l.freeChange().ci95(),
+                            l.missesAfter().ci95()));
                 }
             }
             out.commit();
@@ -211,7 +264,8 @@ public final class Demo {
                 .validate(), inputs);
         step.accept("replay fork-exit xen-4.2.1");
         HypervisorProfile profile = HypervisorProfile.XEN_4_2_1;
-        return replay(trace, groups().subList(0, 2), profile, o, work.resolve("fork-exit").resolve(profile.name()));
+        return replay(trace, groups().subList(0, 2), profile, o, work.resolve("fork-exit").resolve(profile.name()),
+                "../../traces/fork-exit.parquet");
     }
 
     /** A trace the demo synthesized, with its SHA-256 (computed once, for the manifests). */
@@ -227,20 +281,62 @@ public final class Demo {
         return t;
     }
 
+    /** A trace of another seed, in a scratch file the caller deletes. */
+    private static Trace scratch(Path work, String name, long seed, SynthParams p) {
+        Path dir = work.resolve(".seeds");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserException("cannot create " + dir + ": " + Failures.reason(e), e);
+        }
+        Path file = dir.resolve(name + "-seed-" + seed + ".parquet");
+        SyntheticTrace.writeParquet(p, file);
+        return new Trace(file, name, Hashes.sha256(file));
+    }
+
     /** Replays {@code trace} under {@code policies} and writes the replay's outputs into {@code dir}. */
     private static ReplayResult replay(Trace trace, List<PolicySpec> policies, HypervisorProfile profile, Options o,
-                                       Path dir) {
+                                       Path dir, String tracePath) {
         ReplayResult r = Replay.run(new ReplayConfig(trace.file(), policies, profile, null, IommuConfig.DEFAULT.withUnits(o.costs().platform().iommuUnits()),
                 o.costs(), o.threads(), true), null);
         try (OutputFolder out = OutputFolder.open(dir, "replay")) {
-            ReplayReport.write(r, out, trace.sha256(), "../../traces/" + trace.name() + ".parquet");
+            ReplayReport.write(r, out, trace.sha256(), tracePath);
             out.commit();
         }
         return r;
     }
 
-    private static List<Line> summarize(String setting, String profile, Compare.Run run) {
+    /** The summary's lines of one setting and profile: each group's figures over the seeds. */
+    private static List<Line> pool(String setting, String profile, List<Compare.Run> seeds) {
+        List<List<SeedLine>> per = new ArrayList<>();
+        for (Compare.Run r : seeds) {
+            per.add(summarize(r));
+        }
         List<Line> out = new ArrayList<>();
+        for (int g = 0; g < per.get(0).size(); g++) {
+            int n = per.size();
+            Double[][] v = new Double[10][n];
+            for (int s = 0; s < n; s++) {
+                SeedLine l = per.get(s).get(g);
+                v[0][s] = l.callsBefore();
+                v[1][s] = l.callsAfter();
+                v[2][s] = l.issuedAfter();
+                v[3][s] = l.poolPeak();
+                v[4][s] = l.allocMs();
+                v[5][s] = l.freeMs();
+                v[6][s] = l.allocChange();
+                v[7][s] = l.freeChange();
+                v[8][s] = l.missesAfter();
+            }
+            out.add(new Line(setting, profile, per.get(0).get(g).group(), n, Replicates.of(v[0]), Replicates.of(v[1]),
+                    Replicates.of(v[2]), Replicates.of(v[3]), Replicates.of(v[4]), Replicates.of(v[5]),
+                    Replicates.of(v[6]), Replicates.of(v[7]), Replicates.of(v[8])));
+        }
+        return out;
+    }
+
+    private static List<SeedLine> summarize(Compare.Run run) {
+        List<SeedLine> out = new ArrayList<>();
         Map<String, long[]> base = run.policies().get("cache-disabled");
         Double baseAlloc = Compare.mean(base.get("cpu_ns_alloc"), SWITCH_MINUTE);
         Double baseFree = Compare.mean(base.get("cpu_ns_free"), SWITCH_MINUTE);
@@ -248,7 +344,7 @@ public final class Demo {
             Map<String, long[]> m = e.getValue();
             Double alloc = Compare.mean(m.get("cpu_ns_alloc"), SWITCH_MINUTE);
             Double free = Compare.mean(m.get("cpu_ns_free"), SWITCH_MINUTE);
-            out.add(new Line(setting, profile, e.getKey(), meanBefore(m.get("flush_calls")),
+            out.add(new SeedLine(e.getKey(), meanBefore(m.get("flush_calls")),
                     Compare.mean(m.get("flush_calls"), SWITCH_MINUTE), Compare.mean(m.get("flush_issued"), SWITCH_MINUTE),
                     Compare.total(m.get("pool_pages"), true), ms(alloc), ms(free), change(alloc, baseAlloc),
                     change(free, baseFree), Compare.mean(m.get("iotlb_misses"), SWITCH_MINUTE)));

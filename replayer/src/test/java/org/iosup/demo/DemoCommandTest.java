@@ -56,7 +56,8 @@ class DemoCommandTest {
     @Test
     void theDemoEndToEndInAShortConfiguration() throws IOException {
         Path out = dir.resolve("out");
-        CliRun r = CliRun.run(new DemoCommand(), "-o", out.toString(), "--minutes", "8", "--nic-gbps", "0.002");
+        CliRun r = CliRun.run(new DemoCommand(), "-o", out.toString(), "--minutes", "8", "--nic-gbps", "0.002",
+                "--seeds", "2");
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.out).contains("cache-disabled").contains("cache-pre-enabled").contains("cache-dynamic-enabled");
 
@@ -77,7 +78,16 @@ class DemoCommandTest {
         // The dynamic group follows the disabled one before its switch, then drops.
         assertThat(dynamic421.get("flush_calls_per_min_before")).isEqualTo(disabled421.get("flush_calls_per_min_before"));
         assertThat(Double.parseDouble(dynamic421.get("flush_calls_per_min_after"))).isLessThan(calls / 20);
-        assertThat(Long.parseLong(summary.get(1).get("pool_pages_peak"))).isPositive();
+        assertThat(Double.parseDouble(summary.get(1).get("pool_pages_peak"))).isPositive();
+        // Two seeds: every figure a mean with its interval, the second seed's replays kept apart.
+        assertThat(summary).allMatch(x -> x.get("seeds").equals("2"));
+        assertThat(disabled421.get("flush_calls_per_min_after_ci95")).isNotEmpty();
+        assertThat(Double.parseDouble(disabled421.get("flush_calls_per_min_after_ci95"))).isPositive();
+        assertThat(read(out.resolve("busy/seeds/xen-4.2.1/seed-2/minutes.csv"))).hasSize(3 * 8);
+        assertThat(read(out.resolve("busy/compare.csv"))).allMatch(x -> x.get("seeds").equals("2"));
+        assertChart(out.resolve("busy/xen-4.2.1-seeds.png"));
+        assertThat(out.resolve(".seeds")).doesNotExist();
+        assertThat(r.out).contains("means over 2 seeds");
 
         for (String run : new String[] {"busy/xen-4.2.1", "busy/xen-4.2.4", "idle/xen-4.2.1"}) {
             Path d = out.resolve(run);

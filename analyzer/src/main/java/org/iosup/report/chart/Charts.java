@@ -8,11 +8,14 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.RangeType;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
@@ -57,6 +60,47 @@ public final class Charts {
         XYPlot plot = chart.getXYPlot();
         ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeMinimumSize(1.0);
+        return chart;
+    }
+
+    /** One line with a band: the mean by minute and the half-width of its interval (NaN: no band there). */
+    public record Band(String name, double[] mean, double[] halfWidth, Color color, int dash) {
+    }
+
+    /**
+     * A line chart of means by minute, each drawn with a translucent band of ± its half-width (the
+     * seeds' 95% interval), so the spread over seeds shows beside the mean.
+     */
+    public static JFreeChart bands(String title, String xLabel, String yLabel, List<Band> bands) {
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        for (Band b : bands) {
+            YIntervalSeries s = new YIntervalSeries(b.name(), false, true);
+            for (int i = 0; i < b.mean().length; i++) {
+                double h = Double.isNaN(b.halfWidth()[i]) ? 0 : b.halfWidth()[i];
+                s.add(i, b.mean()[i], Math.max(0, b.mean()[i] - h), b.mean()[i] + h);
+            }
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
+                true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        DeviationRenderer r = new DeviationRenderer(true, false);
+        for (int i = 0; i < bands.size(); i++) {
+            r.setSeriesPaint(i, bands.get(i).color());
+            r.setSeriesFillPaint(i, bands.get(i).color());
+            r.setSeriesStroke(i, stroke(bands.get(i).dash()));
+        }
+        r.setAlpha(0.25f);
+        plot.setRenderer(r);
+        ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        NumberAxis range = (NumberAxis) plot.getRangeAxis();
+        range.setAutoRangeIncludesZero(true);
+        range.setRangeType(RangeType.POSITIVE);
+        range.setAutoRangeMinimumSize(1.0);
+        style(chart);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setBackgroundPaint(Color.WHITE);
         return chart;
     }
 

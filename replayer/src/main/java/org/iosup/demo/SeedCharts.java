@@ -1,0 +1,61 @@
+package org.iosup.demo;
+
+import org.iosup.analysis.Compare;
+import org.iosup.analysis.Replicates;
+import org.iosup.report.chart.Charts;
+import org.iosup.report.chart.PolicyColors;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.ValueMarker;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The demo's chart of one setting and profile over its seeds: flush calls and pool pages per
+ * minute, each group's mean drawn with the band of its 95% interval over the seeds.
+ */
+final class SeedCharts {
+    private SeedCharts() {
+    }
+
+    static void write(Path file, String setting, String profile, List<Compare.Run> seeds, int switchMinute) {
+        List<String> groups = List.copyOf(seeds.get(0).policies().keySet());
+        PolicyColors colors = new PolicyColors(groups);
+        String over = seeds.size() + (seeds.size() == 1 ? " seed" : " seeds, mean and 95% interval");
+        JFreeChart calls = Charts.bands("Flush calls per minute (" + setting + ", " + profile + "; " + over + ")",
+                "minute", "flush_iotlb_qi calls per minute", bands(seeds, groups, colors, "flush_calls"));
+        JFreeChart pool = Charts.bands("Pages in the pools (" + setting + ", " + profile + "; " + over + ")",
+                "minute", "pages, all levels, end of minute", bands(seeds, groups, colors, "pool_pages"));
+        for (JFreeChart c : List.of(calls, pool)) {
+            ValueMarker m = new ValueMarker(switchMinute, Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+            m.setLabel("dynamic on");
+            c.getXYPlot().addDomainMarker(m);
+        }
+        Charts.writePng(file, 1600, 900, calls, pool);
+    }
+
+    private static List<Charts.Band> bands(List<Compare.Run> seeds, List<String> groups, PolicyColors colors,
+                                           String metric) {
+        int minutes = seeds.stream().mapToInt(Compare.Run::minutes).min().orElse(0);
+        List<Charts.Band> out = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            double[] mean = new double[minutes];
+            double[] half = new double[minutes];
+            for (int m = 0; m < minutes; m++) {
+                Double[] v = new Double[seeds.size()];
+                for (int s = 0; s < seeds.size(); s++) {
+                    v[s] = (double) seeds.get(s).policies().get(groups.get(g)).get(metric)[m];
+                }
+                Replicates r = Replicates.of(v);
+                mean[m] = r.mean();
+                half[m] = r.ci95() == null ? Double.NaN : r.ci95();
+            }
+            out.add(new Charts.Band(groups.get(g), mean, half, colors.of(groups.get(g)), g));
+        }
+        return out;
+    }
+}
