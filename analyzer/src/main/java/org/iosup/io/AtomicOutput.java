@@ -40,8 +40,7 @@ public final class AtomicOutput implements AutoCloseable {
         try {
             // Not Files.createTempFile: that makes the file owner-only; this one gets the usual umask.
             Path temp = Temporaries.nameFor(abs, "tmp");
-            Files.createFile(temp);
-            Temporaries.register(temp);
+            Temporaries.createFile(temp);
             return new AtomicOutput(abs, temp);
         } catch (IOException e) {
             throw new UserException("cannot create a file in " + dir + ": " + Failures.reason(e), e);

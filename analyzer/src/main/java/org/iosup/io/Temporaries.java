@@ -58,6 +58,44 @@ public final class Temporaries {
         }
     }
 
+    /** Set by the shutdown hook: a temporary created after it ran is removed at once. */
+    private static boolean shuttingDown;
+
+    /**
+     * Creates the temporary file {@code p}, registered before it exists, so that a SIGTERM or SIGINT
+     * at any moment leaves nothing behind (the hook may run while this thread goes on).
+     */
+    public static void createFile(Path p) throws IOException {
+        create(p, false);
+    }
+
+    /** Creates the temporary folder {@code p}, as {@link #createFile(Path)} does a file. */
+    public static void createDirectory(Path p) throws IOException {
+        create(p, true);
+    }
+
+    private static void create(Path p, boolean folder) throws IOException {
+        register(p);
+        try {
+            if (folder) {
+                Files.createDirectory(p);
+            } else {
+                Files.createFile(p);
+            }
+        } catch (IOException e) {
+            unregister(p);
+            throw e;
+        }
+        settle(p);
+    }
+
+    /** Removes {@code p} if the shutdown hook ran while it was being created. */
+    private static synchronized void settle(Path p) {
+        if (shuttingDown) {
+            deleteTree(p);
+        }
+    }
+
     /** Forgets {@code p}: it was removed (or, for a folder created for an output, kept). */
     public static synchronized void unregister(Path p) {
         LIVE.removeLastOccurrence(p);
@@ -81,6 +119,7 @@ public final class Temporaries {
 
     /** On SIGINT or SIGTERM: removes every live temporary, newest first, and folders created for outputs if empty. */
     private static synchronized void removeAll() {
+        shuttingDown = true;
         while (!LIVE.isEmpty()) {
             Path p = LIVE.removeLast();
             if (isTemporaryName(p.getFileName().toString())) {

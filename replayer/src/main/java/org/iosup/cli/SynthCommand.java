@@ -90,6 +90,11 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--decay-min", paramLabel = "X", description = "idle: time constant of the churn's decay, minutes (default 2).")
     Double decayMin;
 
+    @Option(names = "--ramp-min", paramLabel = "M",
+            description = {"busy: the creation rate rises linearly from 0 to --creations-per-min over the loop's first",
+                "M minutes (a cold-start hypothesis; default 0: the full rate at once; docs/synthesizer.md)."})
+    Double rampMin;
+
     @Option(names = "--busy-after", paramLabel = "TIME", description = "boot-busy: idle time before the busy loop (default 10m).")
     String busyAfter;
 
@@ -143,6 +148,7 @@ public final class SynthCommand implements Callable<Integer> {
         notFor(idle, "--daemons", daemons);
         notFor(idle, "--decay-min", decayMin);
         notFor(List.of("boot-busy"), "--busy-after", busyAfter);
+        notFor(busy, "--ramp-min", rampMin);
         notFor(List.of("idle", "busy", "boot-busy"), "--min-lifetime-s", minLifetimeS);
         notFor(List.of("idle", "busy", "boot-busy"), "--exec-share", execShare);
         notFor(List.of("netperf"), "--sndbuf-kb", sndbufKb);
@@ -159,7 +165,7 @@ public final class SynthCommand implements Callable<Integer> {
                 ringEntries == null ? d.ringEntries() : ringEntries, or(diskMbps, d.diskMbps()),
                 diskRequestKb == null ? d.diskRequestKb() : diskRequestKb, cpus == null ? d.cpus() : cpus,
                 sndbufKb == null ? d.sndbufKb() : sndbufKb,
-                busyChurn || d.busyChurn()).validate();
+                busyChurn || d.busyChurn(), or(rampMin, d.rampMin())).validate();
     }
 
     /** Refuses (unless --force) a trace whose estimated size exceeds the free space where it goes. */

@@ -116,11 +116,10 @@ public final class Demo {
         // Built in a hidden folder beside the target (with the user's umask, unlike createTempDirectory's 0700).
         Path work = Temporaries.nameFor(abs, "tmp");
         try {
-            Files.createDirectory(work);
+            Temporaries.createDirectory(work);
         } catch (IOException e) {
             throw new UserException("cannot create a folder in " + parent + ": " + Failures.reason(e), e);
         }
-        Temporaries.register(work);
         boolean done = false;
         try {
             Result result = build(work, o, step);

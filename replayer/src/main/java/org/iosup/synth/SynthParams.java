@@ -33,12 +33,14 @@ import java.util.Locale;
  * @param cpus             CPUs of the guest
  * @param sndbufKb         netperf: the socket's send buffer, KiB, whose pages the NIC reads in turn
  * @param busyChurn        netperf: the busy setting's processes run beside it
+ * @param rampMin          busy: minutes over which the creation rate rises from 0 to its full value
+ *                         at the loop's start (a cold-start hypothesis; 0: full rate at once)
  */
 public record SynthParams(String preset, double minutes, long seed, Paging paging, double creationsPerMin,
                           double iterationMin, double lifetimeExponent, double minLifetimeS, double execShare,
                           double browserMb, int bootProcesses, int daemons, double decayMin, double busyAfterMin,
                           double nicGbps, int packetBytes, double rxShare, int ringEntries, double diskMbps,
-                          int diskRequestKb, int cpus, int sndbufKb, boolean busyChurn) {
+                          int diskRequestKb, int cpus, int sndbufKb, boolean busyChurn, double rampMin) {
 
     /** The paper's busy rate: 542.14 process creations a minute (docs/paper.md). */
     public static final double PAPER_CREATIONS_PER_MIN = 542.14;
@@ -73,22 +75,22 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
         if (preset.equals("fork-exit")) {
             // lmbench's lat_proc fork alone on the machine: no NIC, no disk, one CPU, no exec.
             return new SynthParams(preset, 1, 1, Paging.PAE, FORK_EXIT_PER_MIN, 5, -1, 0.05, 0, 0,
-                    0, 0, 2, 10, 0, 1514, 0.5, 256, 0, 64, 1, NETPERF_SNDBUF_KB, false);
+                    0, 0, 2, 10, 0, 1514, 0.5, 256, 0, 64, 1, NETPERF_SNDBUF_KB, false, 0);
         }
         if (preset.equals("netperf")) {
             // netperf TCP_STREAM for 60 s on the paper's 1 Gb/s link, which it fills; no disk.
             return new SynthParams(preset, 1, 1, Paging.PAE, PAPER_CREATIONS_PER_MIN, 5, -1, 0.05, 0.8, 284.1,
-                    150, 25, 2, 10, 1, 1514, 0.5, 256, 0, 64, 4, NETPERF_SNDBUF_KB, false);
+                    150, 25, 2, 10, 1, 1514, 0.5, 256, 0, 64, 4, NETPERF_SNDBUF_KB, false, 0);
         }
         return new SynthParams(preset, 30, 1, Paging.PAE, PAPER_CREATIONS_PER_MIN, 5, -1, 0.05, 0.8, 284.1,
-                150, 25, 2, 10, PAPER_NIC_GBPS, 1514, 0.5, 256, 8, 64, 4, NETPERF_SNDBUF_KB, false);
+                150, 25, 2, 10, PAPER_NIC_GBPS, 1514, 0.5, 256, 8, 64, 4, NETPERF_SNDBUF_KB, false, 0);
     }
 
     /** These parameters with the busy setting's processes beside netperf, or not. */
     public SynthParams withBusyChurn(boolean churn) {
         return new SynthParams(preset, minutes, seed, paging, creationsPerMin, iterationMin, lifetimeExponent,
                 minLifetimeS, execShare, browserMb, bootProcesses, daemons, decayMin, busyAfterMin, nicGbps, packetBytes,
-                rxShare, ringEntries, diskMbps, diskRequestKb, cpus, sndbufKb, churn);
+                rxShare, ringEntries, diskMbps, diskRequestKb, cpus, sndbufKb, churn, rampMin);
     }
 
     /** These parameters with another length, seed and (when not null) NIC rate. */
@@ -96,7 +98,7 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
         return new SynthParams(preset, minutes, seed, paging, creationsPerMin, iterationMin, lifetimeExponent,
                 minLifetimeS, execShare, browserMb, bootProcesses, daemons, decayMin, busyAfterMin,
                 nicGbps == null ? this.nicGbps : nicGbps, packetBytes, rxShare, ringEntries, diskMbps, diskRequestKb, cpus,
-                sndbufKb, busyChurn);
+                sndbufKb, busyChurn, rampMin);
     }
 
     /**
@@ -146,6 +148,8 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
         }
         positive("--decay-min", decayMin);
         atMost("--decay-min", decayMin, MAX_MINUTES, "366 days");
+        notNegative("--ramp-min", rampMin);
+        atMost("--ramp-min", rampMin, MAX_MINUTES, "366 days");
         notNegative("--busy-after", busyAfterMin);
         atMost("--busy-after", busyAfterMin, MAX_MINUTES, "366 days");
         notNegative("--nic-gbps", nicGbps);
@@ -214,6 +218,9 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
                 "busy: P(lifetime > t) ~ t^-1 for process lifetimes (Harchol-Balter & Downey, SIGMETRICS 1996/TOCS 1997)"));
         d.add(new Described("min-lifetime-s", fmt(minLifetimeS), "assumption: shortest child lifetime, where the power law starts"));
         d.add(new Described("exec-share", fmt(execShare), "assumption: most children of a browser or shell exec another program"));
+        d.add(new Described("ramp-min", fmt(rampMin), "busy: the creation rate rises linearly from 0 over this many "
+                + "minutes at the loop's start: a cold-start hypothesis for the paper's 5-minute rise, off by default "
+                + "(docs/synthesizer.md)"));
         d.add(new Described("browser-mb", fmt(browserMb), "busy: 284.1 MB of memory on average per iteration (docs/paper.md); "
                 + "one PTE page maps 2 MB (PAE and x86-64)"));
         d.add(new Described("boot-processes", Integer.toString(bootProcesses), "idle: assumption: a Ubuntu 12.04 boot starts ~150 processes"));

@@ -77,7 +77,14 @@ public final class SyntheticTrace implements TraceSource {
     private static final String[] EXEC_COMMS = {"lsb_release", "gconftool-2", "uname", "grep", "sed"};
     private static final String[] BOOT_COMMS = {"udevd", "sh", "run-parts", "modprobe", "ifup", "cron", "getty", "sshd"};
 
-    private enum Due { EXEC, GROW, SHRINK, EXIT }
+    /**
+     * After an exec, the PTE pages beyond the stack's are faulted in over the first part of the new
+     * program's life: over a fifth of what is left of it, at most this long (an assumption: the
+     * dynamic loader and the program's start touch their text, data and libraries first).
+     */
+    static final long FAULT_SPAN_NS = 50 * MS;
+
+    private enum Due { EXEC, GROW, SHRINK, FAULT, EXIT }
 
     /** Something a process does later; {@code proc} {@link #DAEMON} with no {@code what} is a daemon's birth. */
     private record Pending(long ts, long seq, Proc proc, Due what) implements Comparable<Pending> {
@@ -94,6 +101,8 @@ public final class SyntheticTrace implements TraceSource {
         final LongArrayList frames = new LongArrayList();
         final IntArrayList levels = new IntArrayList();
         boolean exited;
+        /** When its exit is due (Long.MAX_VALUE: lives to the end). */
+        long exitAt = Long.MAX_VALUE;
 
         Proc(int pid, int cpu) {
             this.pid = pid;
@@ -265,7 +274,13 @@ public final class SyntheticTrace implements TraceSource {
         } else {
             child(b, t, session, iterationEnd - MS, CHILD_COMMS);
         }
-        nextArrival = Math.min(t + jitter(procRandom, arrivalGap), iterationEnd);
+        long gap = jitter(procRandom, arrivalGap);
+        double rampNs = p.rampMin() * MIN;
+        if (rampNs > 0 && t - busyStart() < rampNs) {
+            // The cold start: the rate at t is (t / ramp) of the full rate, at least 2% of it.
+            gap = (long) (gap / Math.max(0.02, (t - busyStart()) / rampNs));
+        }
+        nextArrival = Math.min(t + gap, iterationEnd);
     }
 
     private void browser(EventBatch b, long t) {
@@ -279,6 +294,7 @@ public final class SyntheticTrace implements TraceSource {
             queue.add(new Pending(t + 10 * MS + span * g / (grow + 1), seq++, br, Due.GROW));
         }
         queue.add(new Pending(iterationEnd - MS, seq++, br, Due.EXIT));
+        br.exitAt = iterationEnd - MS;
     }
 
     private void child(EventBatch b, long t, Proc parent, long latestEnd, String[] comms) {
@@ -297,6 +313,7 @@ public final class SyntheticTrace implements TraceSource {
             queue.add(new Pending(t + 3 * MS + (long) (procRandom.nextDouble() * Math.max(1, life - 4 * MS)), seq++, c, Due.SHRINK));
         }
         queue.add(new Pending(end, seq++, c, Due.EXIT));
+        c.exitAt = end;
     }
 
     /**
@@ -353,6 +370,7 @@ public final class SyntheticTrace implements TraceSource {
         switch (d.what()) {
             case EXEC -> exec(b, t, c);
             case GROW -> grow(b, t, c);
+            case FAULT -> fault(b, t, c);
             case SHRINK -> shrink(b, t, c);
             case EXIT -> exit(b, t, c);
         }
@@ -377,7 +395,14 @@ public final class SyntheticTrace implements TraceSource {
         IntArrayList oldLevels = new IntArrayList(c.levels);
         c.frames.clear();
         c.levels.clear();
-        build(b, t, c);
+        int lazy = build(b, t, c, true);
+        if (lazy > 0) {
+            long span = Math.min(FAULT_SPAN_NS, Math.max(1, (c.exitAt == Long.MAX_VALUE ? FAULT_SPAN_NS * 5
+                    : c.exitAt - t) / 5));
+            for (int k = 1; k <= lazy; k++) {
+                queue.add(new Pending(t + span * k / (lazy + 1), seq++, c, Due.FAULT));
+            }
+        }
         for (int k = oldFrames.size() - 1; k >= 0; k--) {
             int j = b.add(t, EventKind.PT_FREE);
             b.setPid(j, c.pid).setFrame(j, oldFrames.getLong(k)).setLevel(j, oldLevels.getInt(k)).setCpu(j, c.cpu);
@@ -385,8 +410,20 @@ public final class SyntheticTrace implements TraceSource {
         }
     }
 
-    /** A new address space: docs/model.md §5's page-table footprint, then one MMU_UPDATE batch. */
+    /** A new address space by fork: docs/model.md §5's page-table footprint, then one MMU_UPDATE batch. */
     private void build(EventBatch b, long t, Proc c) {
+        build(b, t, c, false);
+    }
+
+    /**
+     * A new address space: docs/model.md §5's page-table footprint, then one MMU_UPDATE batch. Fork
+     * copies every PTE page at once (dup_mmap → copy_page_range). An exec ({@code lazy}) builds only
+     * what exists when the new mm is activated and pinned: the upper levels and the stack's PTE page
+     * (setup_arg_pages); the other PTE pages come later, one fault each.
+     *
+     * @return the PTE pages left to faults (0 for a fork)
+     */
+    private int build(EventBatch b, long t, Proc c, boolean lazy) {
         int ptes;
         if (paging == Paging.PAE) {
             alloc(b, t, c, 3);
@@ -404,11 +441,20 @@ public final class SyntheticTrace implements TraceSource {
             }
             ptes = 4 + procRandom.nextInt(5);
         }
-        for (int k = 0; k < ptes; k++) {
+        int now = lazy ? 1 : ptes;
+        for (int k = 0; k < now; k++) {
             alloc(b, t, c, 1);
         }
         int i = b.add(t, EventKind.MMU_UPDATE);
-        b.setPid(i, c.pid).setCount(i, ptes * ENTRIES_PER_PTE_PAGE).setCpu(i, c.cpu);
+        b.setPid(i, c.pid).setCount(i, now * ENTRIES_PER_PTE_PAGE).setCpu(i, c.cpu);
+        return ptes - now;
+    }
+
+    /** A page fault that needs a new PTE page: allocated (and pinned, the mm being pinned), then filled. */
+    private void fault(EventBatch b, long t, Proc c) {
+        alloc(b, t, c, 1);
+        int i = b.add(t, EventKind.MMU_UPDATE);
+        b.setPid(i, c.pid).setCount(i, ENTRIES_PER_PTE_PAGE).setCpu(i, c.cpu);
     }
 
     private void grow(EventBatch b, long t, Proc c) {

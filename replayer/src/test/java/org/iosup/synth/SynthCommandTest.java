@@ -117,13 +117,18 @@ class SynthCommandTest {
         assertThat(x[1]).isBetween(4, 8);
     }
 
-    /** An exec in Linux's order: PROC_EXEC, the new mm's pages, its mmu_update, then the old mm's frees. */
+    /**
+     * An exec in Linux's order: PROC_EXEC, the new mm's pages as they exist at activation (PAE: the
+     * PGD, four PMDs and the stack's PTE page), its mmu_update, then the old mm's frees; later, before
+     * its exit, the other PTE pages one fault at a time (a PTE page, then its mmu_update).
+     */
     @Test
     void anExecBuildsTheNewMmBeforeFreeingTheOldOne() {
         Path t = synth("exec.parquet", "--preset", "busy", "--minutes", "1", "--nic-gbps", "0", "--disk-mbps", "0");
         try (ParquetTraceReader in = ParquetTraceReader.open(t)) {
             EventBatch b = new EventBatch();
             int checked = 0;
+            int exitsSeen = 0;
             while (in.next(b) && checked < 20) {
                 for (int i = 0; i < b.size() && checked < 20; i++) {
                     if (b.kind()[i] != EventKind.PROC_EXEC.code()) {
@@ -136,12 +141,59 @@ class SynthCommandTest {
                         EventKind k = EventKind.ofCode(b.kind()[j]);
                         order.append(k == EventKind.PT_ALLOC ? 'A' : k == EventKind.MMU_UPDATE ? 'M' : k == EventKind.PT_FREE ? 'F' : '?');
                     }
-                    assertThat(order.toString()).as("pid " + pid).matches("A{8,11}MF{8,}.*");
+                    assertThat(order.toString()).as("pid " + pid).matches("A{6}MF{8,}.*");
+                    StringBuilder later = new StringBuilder();
+                    boolean exited = false;
+                    for (int j = i + 1; j < b.size() && !exited; j++) {
+                        if (b.pid()[j] != pid) {
+                            continue;
+                        }
+                        EventKind k = EventKind.ofCode(b.kind()[j]);
+                        exited = k == EventKind.PROC_EXIT;
+                        later.append(k == EventKind.PT_ALLOC ? (b.level()[j] == 1 ? "a" : "A") : k == EventKind.MMU_UPDATE
+                                ? "M" : k == EventKind.PT_FREE ? "F" : "");
+                    }
+                    if (exited) {
+                        // After the build and the old frees: 2 to 5 faults (3 to 6 PTE pages in all), each "aM".
+                        String faults = later.toString().replaceFirst("^A{5}aMF+", "");
+                        assertThat(faults).as("pid " + pid + ": " + later).contains("aM");
+                        long n = faults.chars().filter(ch -> ch == 'a').count();
+                        assertThat(n).as("pid " + pid + ": " + later).isBetween(2L, 9L);
+                        exitsSeen++;
+                    }
                     checked++;
                 }
             }
             assertThat(checked).isPositive();
+            assertThat(exitsSeen).isPositive();
         }
+    }
+
+    /** --ramp-min: the creation rate rises linearly over the first minutes, then holds. */
+    @Test
+    void aColdStartRampRaisesTheCreationRateOverItsMinutes() {
+        Path t = synth("ramp.parquet", "--preset", "busy", "--minutes", "7", "--ramp-min", "4", "--nic-gbps", "0",
+                "--disk-mbps", "0");
+        long[] perMinute = new long[7];
+        try (ParquetTraceReader in = ParquetTraceReader.open(t)) {
+            EventBatch b = new EventBatch();
+            while (in.next(b)) {
+                for (int i = 0; i < b.size(); i++) {
+                    if (b.kind()[i] == EventKind.PROC_CREATE.code()) {
+                        perMinute[(int) (b.tsNs()[i] / 60_000_000_000L)]++;
+                    }
+                }
+            }
+        }
+        // Minute m of a 4-minute ramp runs at about (m + 0.5) / 4 of the full rate.
+        assertThat(perMinute[0]).isBetween(30L, 110L);
+        assertThat(perMinute[1]).isBetween(150L, 260L);
+        assertThat(perMinute[4]).isCloseTo(542L, org.assertj.core.data.Percentage.withPercentage(5));
+        assertThat(perMinute[6]).isCloseTo(542L, org.assertj.core.data.Percentage.withPercentage(5));
+        CliRun bad = CliRun.run(new SynthCommand(), "--preset", "idle", "--ramp-min", "3", "-o",
+                dir.resolve("no.parquet").toString());
+        assertThat(bad.exitCode).isNotZero();
+        assertThat(bad.err).contains("--ramp-min");
     }
 
     /** lmbench's lat_proc fork: N forks of a child that exits at once, each with its documented footprint. */
