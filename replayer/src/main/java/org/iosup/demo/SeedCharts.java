@@ -54,7 +54,7 @@ final class SeedCharts {
                 mean[m] = r.mean();
                 half[m] = r.ci95() == null ? Double.NaN : r.ci95();
             }
-            out.add(new Charts.Band(groups.get(g), mean, half, colors.of(groups.get(g)), g));
+            out.add(new Charts.Band(groups.get(g), mean, half, colors.of(groups.get(g)), colors.dash(groups.get(g))));
         }
         return out;
     }

@@ -3,6 +3,9 @@ package org.iosup.report.chart;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -10,6 +13,7 @@ import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.renderer.xy.XYStepRenderer;
 import org.jfree.data.RangeType;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
@@ -37,7 +41,10 @@ import java.util.List;
  */
 public final class Charts {
     /** Dash patterns, to tell series of one colour apart (e.g. levels of one policy). */
-    private static final float[][] DASHES = {null, {10f, 6f}, {2f, 4f}, {12f, 4f, 2f, 4f}};
+    private static final float[][] DASHES = {null, {10f, 6f}, {2f, 4f}, {12f, 4f, 2f, 4f}, {20f, 6f},
+        {6f, 3f, 2f, 3f, 2f, 3f}, {2f, 8f}, {16f, 4f, 4f, 4f}};
+    /** The size of the sentence that replaces an empty panel, and of the notes under titles. */
+    private static final Font NOTE = new Font(Font.SANS_SERIF, Font.ITALIC, 18);
 
     private Charts() {
     }
@@ -46,8 +53,13 @@ public final class Charts {
     public record Line(String name, double[] y, Color color, int dash) {
     }
 
-    /** A line chart of values by minute. */
-    public static JFreeChart lines(String title, String xLabel, String yLabel, List<Line> lines) {
+    /**
+     * A chart of per-minute values: each series drawn as steps (a minute's value holds across the
+     * minute), in its colour and dash; a handful of round tick labels on each axis; a series that
+     * repeats an earlier one named under the title; and, when every value is 0, the panel replaced
+     * by {@code whenEmpty}, the sentence that says why.
+     */
+    public static JFreeChart lines(String title, String xLabel, String yLabel, List<Line> lines, String whenEmpty) {
         List<Points> points = new java.util.ArrayList<>();
         for (Line l : lines) {
             double[] x = new double[l.y().length];
@@ -58,9 +70,100 @@ public final class Charts {
         }
         JFreeChart chart = chart(title, xLabel, yLabel, points, false);
         XYPlot plot = chart.getXYPlot();
-        ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        ((NumberAxis) plot.getRangeAxis()).setAutoRangeMinimumSize(1.0);
+        XYStepRenderer steps = new XYStepRenderer();
+        for (int i = 0; i < points.size(); i++) {
+            steps.setSeriesPaint(i, points.get(i).color());
+            steps.setSeriesStroke(i, stroke(points.get(i).dash()));
+        }
+        plot.setRenderer(steps);
+        niceTicks((NumberAxis) plot.getDomainAxis(), points.stream().mapToDouble(p -> p.x().length).max().orElse(1));
+        niceTicks((NumberAxis) plot.getRangeAxis(), max(points));
+        noteCoinciding(chart, points);
+        if (max(points) == 0 && whenEmpty != null) {
+            empty(chart, whenEmpty);
+        }
         return chart;
+    }
+
+    /** {@link #lines(String, String, String, List, String)} with a plain sentence for an empty panel. */
+    public static JFreeChart lines(String title, String xLabel, String yLabel, List<Line> lines) {
+        return lines(title, xLabel, yLabel, lines, "every series is 0 here: nothing to draw");
+    }
+
+    private static double max(List<Points> points) {
+        double m = 0;
+        for (Points p : points) {
+            for (double y : p.y()) {
+                m = Math.max(m, y);
+            }
+        }
+        return m;
+    }
+
+    /** Round tick units (1, 2, 2.5 or 5 times a power of ten) giving about five labels up to {@code max}. */
+    static double niceUnit(double max) {
+        if (!(max > 0)) {
+            return 1;
+        }
+        double raw = max / 5;
+        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double f : new double[] {1, 2, 2.5, 5, 10}) {
+            if (f * mag >= raw) {
+                return f * mag;
+            }
+        }
+        return 10 * mag;
+    }
+
+    private static void niceTicks(NumberAxis axis, double max) {
+        double unit = niceUnit(max);
+        java.text.NumberFormat f = java.text.NumberFormat.getNumberInstance(java.util.Locale.ROOT);
+        f.setMaximumFractionDigits(unit >= 1 ? 0 : (int) Math.ceil(-Math.log10(unit)) + 1);
+        f.setGroupingUsed(true);
+        axis.setTickUnit(new NumberTickUnit(unit, f), false, true);
+        axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
+        axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 17));
+    }
+
+    /** Names, under the title, each series whose values repeat an earlier one's (it is drawn beneath it). */
+    static void noteCoinciding(JFreeChart chart, List<Points> series) {
+        List<String> notes = new java.util.ArrayList<>();
+        for (int i = 1; i < series.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (java.util.Arrays.equals(series.get(i).y(), series.get(j).y())) {
+                    notes.add(series.get(j).name() + " is identical to " + series.get(i).name());
+                    break;
+                }
+            }
+        }
+        if (!notes.isEmpty() && max(series) > 0) {
+            chart.addSubtitle(new TextTitle(String.join("; ", notes) + " (drawn under it)", NOTE));
+        }
+    }
+
+    /** Replaces the panel's lines by a sentence saying why there is nothing to draw. */
+    static void empty(JFreeChart chart, String why) {
+        XYPlot plot = chart.getXYPlot();
+        plot.setDataset(new XYSeriesCollection());
+        plot.setNoDataMessage(why);
+        plot.setNoDataMessageFont(new Font(Font.SANS_SERIF, Font.ITALIC, 20));
+        plot.setNoDataMessagePaint(Color.DARK_GRAY);
+        plot.getRangeAxis().setTickLabelsVisible(false);
+        plot.getDomainAxis().setTickLabelsVisible(false);
+        plot.setRangeGridlinesVisible(false);
+        plot.setDomainGridlinesVisible(false);
+        chart.removeLegend();
+    }
+
+    /** A vertical line at {@code x} on the time axis, labelled (the dynamic switch, the warm-up cut). */
+    public static void marker(JFreeChart chart, double x, String label) {
+        ValueMarker m = new ValueMarker(x, Color.GRAY, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+                BasicStroke.JOIN_MITER, 10f, new float[] {5f, 5f}, 0f));
+        m.setLabel(label);
+        m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
+        m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+        m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+        chart.getXYPlot().addDomainMarker(m);
     }
 
     /** One line with a band: the mean by minute and the half-width of its interval (NaN: no band there). */
@@ -110,7 +213,9 @@ public final class Charts {
 
     /** A line chart of y against x (not minutes), each point marked, so lines that coincide stay visible. */
     public static JFreeChart xy(String title, String xLabel, String yLabel, List<Points> series) {
-        return chart(title, xLabel, yLabel, series, true);
+        JFreeChart chart = chart(title, xLabel, yLabel, series, true);
+        noteCoinciding(chart, series);
+        return chart;
     }
 
     /** An x-y line chart in the house style: each series in its colour and dash, markers if asked, y from 0. */

@@ -69,7 +69,8 @@ public final class Plots {
     private static List<Charts.Line> perPolicy(Compare.Run run, PolicyColors colors, String metric, double scale) {
         List<Charts.Line> lines = new ArrayList<>();
         for (var p : run.policies().entrySet()) {
-            lines.add(new Charts.Line(p.getKey(), series(p.getValue().get(metric), scale), colors.of(p.getKey()), 0));
+            lines.add(new Charts.Line(p.getKey(), series(p.getValue().get(metric), scale), colors.of(p.getKey()),
+                    colors.dash(p.getKey())));
         }
         return lines;
     }
@@ -84,9 +85,13 @@ public final class Plots {
         List<String> files = new ArrayList<>();
 
         JFreeChart calls = Charts.lines("IOTLB flush calls per minute" + s, MINUTE, "flush_iotlb_qi calls per minute",
-                perPolicy(run, colors, "flush_calls", 1));
+                perPolicy(run, colors, "flush_calls", 1), "no flush_iotlb_qi call in any minute");
         JFreeChart issued = Charts.lines("IOTLB invalidations issued per minute" + s, MINUTE,
-                "invalidations issued per minute", perPolicy(run, colors, "flush_issued", 1));
+                "invalidations issued per minute", perPolicy(run, colors, "flush_issued", 1),
+                run.profile().equals("xen-4.2.1")
+                        ? "No invalidation issued: xen-4.2.1 passes 'not present' to flush_iotlb_qi, which returns at once"
+                        : "No invalidation issued by any policy");
+        markWarmup(warmup, run, calls, issued);
         Charts.writePng(out.file("flushes.png").temp(), w, h, calls, issued);
         files.add("flushes.png");
 
@@ -125,10 +130,12 @@ public final class Plots {
         files.add("cpu.png");
 
         JFreeChart pool = Charts.lines("Page-table pool pages" + s, MINUTE, "pages in the pools (end of minute)",
-                perPolicy(run, colors, "pool_pages", 1));
+                perPolicy(run, colors, "pool_pages", 1), "No policy pools pages");
         // Beside it, what the pools gave back to the page allocator (the shrink rule, quicklist trimming, caps).
         JFreeChart releases = Charts.lines("Pool pages given back per minute" + s, MINUTE,
-                "pages released (shrink rule, trimming, caps)", perPolicy(run, colors, "pool_releases", 1));
+                "pages released (shrink rule, trimming, caps)", perPolicy(run, colors, "pool_releases", 1),
+                "No pool gave pages back (no shrink rule, trimming or cap fired)");
+        markWarmup(warmup, run, pool, releases);
         Charts.writePng(out.file("pool-pages.png").temp(), w, h, pool, releases);
         files.add("pool-pages.png");
 
@@ -148,7 +155,8 @@ public final class Plots {
         files.add("pool-pages-by-level.png");
 
         JFreeChart misses = Charts.lines("IOTLB misses per minute" + s, MINUTE, "IOTLB misses per minute",
-                perPolicy(run, colors, "iotlb_misses", 1));
+                perPolicy(run, colors, "iotlb_misses", 1), "No IOTLB miss: the trace has no DMA");
+        markWarmup(warmup, run, misses);
         Charts.writePng(out.file("iotlb-misses.png").temp(), w, h, misses);
         files.add("iotlb-misses.png");
 
@@ -176,26 +184,22 @@ public final class Plots {
                     "ms per minute (IOTLB misses' page walks, modelled)", walk);
             JFreeChart waits = Charts.xy("CPU time waiting for IOTLB invalidations" + s, MINUTE,
                     "ms per minute (synchronous invalidations, modelled)", wait);
-            noteWhenAllCoincide(devices, walk);
-            noteWhenAllCoincide(waits, wait);
             Charts.writePng(out.file("dma-time.png").temp(), w, h, devices, waits);
             files.add("dma-time.png");
         }
         return files;
     }
 
-    /** Says so under the title when every series has the same values: one line is drawn over the others. */
-    static void noteWhenAllCoincide(JFreeChart chart, List<Charts.Points> series) {
-        if (series.size() < 2) {
+    /** The warm-up cut (the demo's dynamic switch) on the time axis of each chart, when inside the trace. */
+    private static void markWarmup(int warmup, Compare.Run run, JFreeChart... charts) {
+        if (warmup <= 0 || warmup >= run.minutes()) {
             return;
         }
-        for (Charts.Points p : series) {
-            if (!java.util.Arrays.equals(p.y(), series.get(0).y())) {
-                return;
+        for (JFreeChart c : charts) {
+            if (c.getXYPlot().getDataset().getSeriesCount() > 0) {
+                Charts.marker(c, warmup, "minute " + warmup + ": warm-up cut / dynamic switch");
             }
         }
-        chart.addSubtitle(new org.jfree.chart.title.TextTitle("every policy has the same values here: their lines"
-                + " lie on top of each other", new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.ITALIC, 16)));
     }
 
     /** PGD, PUD/PMD and PTE names of a level, for legends. */
@@ -228,23 +232,30 @@ public final class Plots {
         } catch (IOException e) {
             throw new UserException(minutes + ": cannot read (" + e.getMessage() + ")", e);
         }
-        Color[] palette = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728)};
+        Color[] palette = {PolicyColors.OTHERS[0], PolicyColors.BASELINE, PolicyColors.OTHERS[1], PolicyColors.OTHERS[2]};
         JFreeChart guest = Charts.lines("Processes and page tables per minute (recorded)", MINUTE, "events per minute",
-                lines(cols, palette, "proc_creates", "proc_exits", "pt_allocs", "pt_frees"));
+                lines(cols, palette, new String[] {"proc_creates", "proc_exits", "pt_allocs", "pt_frees"},
+                        "processes created", "processes exited", "page tables allocated", "page tables freed"),
+                "No process or page-table event recorded");
         JFreeChart hv = Charts.lines("Hypervisor and IOMMU events per minute (recorded)", MINUTE, "events per minute",
-                lines(cols, palette, "type_changes", "iommu_unmaps", "iommu_maps", "iotlb_flushes"));
+                lines(cols, palette, new String[] {"type_changes", "iommu_unmaps", "iommu_maps", "iotlb_flushes"},
+                        "page-type changes", "IOMMU unmaps", "IOMMU maps", "IOTLB flushes"),
+                "None recorded: the trace holds the guest's events only (a synthesized or perf trace); replay models these");
         Charts.writePng(out.file("recorded.png").temp(), w, h, guest, hv);
         JFreeChart dma = Charts.lines("DMA per minute (recorded)", MINUTE, "MB per minute",
-                List.of(new Charts.Line("dma_bytes", scaled(cols.get("dma_bytes"), 1e-6), palette[0], 0),
-                        new Charts.Line("dma_write_bytes", scaled(cols.get("dma_write_bytes"), 1e-6), palette[1], 1)));
+                List.of(new Charts.Line("DMA, all bytes", scaled(cols.get("dma_bytes"), 1e-6), palette[0], 0),
+                        new Charts.Line("DMA, bytes the devices wrote", scaled(cols.get("dma_write_bytes"), 1e-6),
+                                palette[1], 1)), "No DMA recorded");
         Charts.writePng(out.file("recorded-dma.png").temp(), w, h, dma);
         return List.of("recorded.png", "recorded-dma.png");
     }
 
-    private static List<Charts.Line> lines(Map<String, List<Long>> cols, Color[] palette, String... names) {
+    /** The columns {@code names}, each in its colour and its own dash, under the legend names {@code labels}. */
+    private static List<Charts.Line> lines(Map<String, List<Long>> cols, Color[] palette, String[] names,
+                                           String... labels) {
         List<Charts.Line> out = new ArrayList<>();
         for (int i = 0; i < names.length; i++) {
-            out.add(new Charts.Line(names[i], scaled(cols.get(names[i]), 1), palette[i % palette.length], 0));
+            out.add(new Charts.Line(labels[i], scaled(cols.get(names[i]), 1), palette[i % palette.length], i));
         }
         return out;
     }

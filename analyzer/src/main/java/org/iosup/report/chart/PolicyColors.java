@@ -3,51 +3,45 @@ package org.iosup.report.chart;
 import java.awt.Color;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * One fixed colour per policy, the same in every chart: the paper's three groups (and the policies
- * they are made of) have their own, so figures of different runs match; other policies take the
- * next colours of a palette (Tableau 10) in the order they are given.
+ * One colour and one line style per policy role, the same in every chart: the baseline (the first
+ * policy given, whatever its name) is always vermillion and solid; the others take the Okabe–Ito
+ * colour-blind-safe palette (Okabe and Ito, "Color Universal Design", 2008) in the order they are
+ * given, each with its own dash pattern, so that they stay apart in greyscale too. The demo's
+ * groups therefore are cache-disabled vermillion, cache-pre-enabled blue, cache-dynamic-enabled
+ * bluish green, in every figure.
  */
 public final class PolicyColors {
-    private static final Color RED = new Color(0xd62728);
-    private static final Color BLUE = new Color(0x1f77b4);
-    private static final Color GREEN = new Color(0x2ca02c);
-    private static final Color[] OTHERS = {new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b),
-        new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+    /** Okabe–Ito vermillion: the baseline. */
+    public static final Color BASELINE = new Color(0xD55E00);
+    /** Okabe–Ito, the baseline's vermillion left out: blue, bluish green, orange, sky blue, reddish purple, yellow, black. */
+    static final Color[] OTHERS = {new Color(0x0072B2), new Color(0x009E73), new Color(0xE69F00),
+        new Color(0x56B4E9), new Color(0xCC79A7), new Color(0xF0E442), new Color(0x000000)};
 
-    private final Map<String, Color> colors = new LinkedHashMap<>();
+    private final Map<String, Integer> roles = new LinkedHashMap<>();
 
-    /** Colours for these policies, in this order. */
+    /** Colours for these policies, in this order: the first is the baseline. */
     public PolicyColors(List<String> policies) {
-        int next = 0;
         for (String p : policies) {
-            Color c = known(p);
-            if (c == null) {
-                c = OTHERS[next++ % OTHERS.length];
-            }
-            colors.put(p, c);
+            roles.putIfAbsent(p, roles.size());
         }
     }
 
-    private static Color known(String policy) {
-        String p = policy.toLowerCase(Locale.ROOT);
-        if (p.equals("cache-disabled") || p.equals("disabled")) {
-            return RED;
-        }
-        if (p.equals("cache-pre-enabled") || p.equals("pre-enabled")) {
-            return BLUE;
-        }
-        if (p.equals("cache-dynamic-enabled") || p.startsWith("dynamic@")) {
-            return GREEN;
-        }
-        return null;
-    }
-
+    /** The colour of a policy's role (an unknown policy takes the colour after the known ones'). */
     public Color of(String policy) {
-        Color c = colors.get(policy);
-        return c != null ? c : OTHERS[Math.floorMod(policy.hashCode(), OTHERS.length)];
+        int r = role(policy);
+        return r == 0 ? BASELINE : OTHERS[(r - 1) % OTHERS.length];
+    }
+
+    /** The dash pattern of a policy's role ({@link Charts}' patterns): 0, solid, for the baseline. */
+    public int dash(String policy) {
+        return role(policy);
+    }
+
+    private int role(String policy) {
+        Integer r = roles.get(policy);
+        return r != null ? r : roles.size();
     }
 }
