@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 
 /** {@code iosup plot}: PNG charts of a replay's or an analysis's output. */
 @Command(name = "plot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        header = "Draw the figures of a replay or analyze output folder as PNG files.",
+        header = "Draw the figures of a replay or analyze output folder as PNG (or SVG, PDF) files.",
         description = {
             "Draw PNG charts (JFreeChart, headless) of a replay output folder: flushes.png (the paper's Figure 5,",
             "calls and issued), cpu.png (Figure 6), pool-pages.png and pool-pages-by-level.png (Figures 7, 8) and",
@@ -46,6 +46,11 @@ public final class PlotCommand implements Callable<Integer> {
             description = "Minutes left out of cpu.png's means (default: ${DEFAULT-VALUE}).")
     String warmup;
 
+    @Option(names = "--format", defaultValue = "png", paramLabel = "png,svg,pdf",
+            description = {"Formats to write, comma-separated: png (default), svg and pdf (vector, for papers;",
+                "JFreeSVG and JFreePDF), each figure as NAME.png, NAME.svg, NAME.pdf."})
+    String format;
+
     @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
     boolean quiet;
 
@@ -56,14 +61,16 @@ public final class PlotCommand implements Callable<Integer> {
         }
         List<String> files;
         int warm = CompareCommand.warmupMinutes(warmup);
+        Set<org.iosup.report.chart.Charts.Format> formats = org.iosup.report.chart.Charts.Format.parseList(format, "--format");
         // Figures go beside the run they draw when -o names its folder; elsewhere, into a folder of plot's own.
         try (OutputFolder out = OutputFolder.open(output, "plot", sameFolder(dir, output) ? Plots.PLOTTED : Set.of())) {
-            files = Plots.plot(dir, out, width, height, warm);
+            files = Plots.plot(dir, out, width, height, warm, formats);
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("input", dir.toString());
             params.put("width", width);
             params.put("height", height);
             params.put("warmup_minutes", warm);
+            params.put("formats", formats.stream().map(org.iosup.report.chart.Charts.Format::extension).toList());
             out.manifest(Map.of("parameters", params));
             out.commit();
         }

@@ -75,6 +75,54 @@ class PlotCommandTest {
         assertChart(dir.resolve("s/flushes.png"), 800, 450);
     }
 
+    /** The text elements of an SVG file, in document order (parsed as XML, the DTD not fetched). */
+    static List<String> svgTexts(Path svg) throws Exception {
+        javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        org.w3c.dom.Document d = f.newDocumentBuilder().parse(svg.toFile());
+        assertThat(d.getDocumentElement().getTagName()).isEqualTo("svg");
+        assertThat(d.getDocumentElement().getAttribute("width")).isEqualTo("1600.0");
+        org.w3c.dom.NodeList texts = d.getElementsByTagName("text");
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < texts.getLength(); i++) {
+            out.add(texts.item(i).getTextContent());
+        }
+        return out;
+    }
+
+    @Test
+    void vectorFormatsCarryTheSameFigure() throws Exception {
+        Path out = dir.resolve("vec");
+        CliRun r = CliRun.run(new PlotCommand(), replayOutput().toString(), "-o", out.toString(), "--format", "png,svg,pdf");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertChart(out.resolve("flushes.png"), 1600, 900);
+        List<String> texts = svgTexts(out.resolve("flushes.svg"));
+        assertThat(texts).contains("IOTLB flush calls per minute", "IOTLB invalidations issued per minute",
+                "minute of trace time", "flush_iotlb_qi calls per minute", "cache-disabled", "cache-pre-enabled",
+                "cache-dynamic-enabled", "minute 5: warm-up cut / dynamic switch");
+        // A handful of tick labels per axis: 0, 5, 10 on the minutes and a few round counts.
+        long numeric = texts.stream().filter(t -> t.matches("[0-9][0-9,.]*")).count();
+        assertThat(numeric).isBetween(8L, 24L);
+        byte[] pdf = Files.readAllBytes(out.resolve("flushes.pdf"));
+        String head = new String(pdf, 0, 8, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(head).startsWith("%PDF-1.");
+        assertThat(new String(pdf, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("/Title (IOTLB flush calls per minute)")
+                .contains("/CreationDate (D:20000101000000");
+        // Byte-identical when drawn again.
+        Path again = dir.resolve("vec2");
+        assertThat(CliRun.run(new PlotCommand(), replayOutput().toString(), "-o", again.toString(), "--format", "svg,pdf",
+                "-q").exitCode).isZero();
+        for (String f : new String[] {"flushes.svg", "flushes.pdf", "cpu.svg", "dma-time.pdf"}) {
+            assertThat(Files.readAllBytes(again.resolve(f))).as(f).isEqualTo(Files.readAllBytes(out.resolve(f)));
+        }
+        assertThat(again.resolve("flushes.png")).doesNotExist();
+        CliRun bad = CliRun.run(new PlotCommand(), replayOutput().toString(), "-o", dir.resolve("bad").toString(),
+                "--format", "png,jpg");
+        assertThat(bad.exitCode).isEqualTo(2);
+        assertThat(bad.err).contains("--format png,jpg: 'jpg' is not a format (valid: png, svg, pdf)");
+        assertThat(dir.resolve("bad")).doesNotExist();
+    }
+
     @Test
     void aFolderWithoutOutputsIsAnError() {
         CliRun r = CliRun.run(new PlotCommand(), dir.toString(), "-o", dir.resolve("png").toString());

@@ -51,6 +51,9 @@ public final class Demo {
     public static final int SWITCH_MINUTE = 5;
     public static final List<HypervisorProfile> PROFILES = List.of(HypervisorProfile.XEN_4_2_1, HypervisorProfile.XEN_4_2_4);
     public static final TableSchema SUMMARY = TableSchema.load("demo-summary");
+    /** Every figure as PNG, with an SVG beside it for papers. */
+    static final java.util.Set<org.iosup.report.chart.Charts.Format> FIGURE_FORMATS = java.util.EnumSet.of(
+            org.iosup.report.chart.Charts.Format.PNG, org.iosup.report.chart.Charts.Format.SVG);
 
     /** Seeds of each setting unless told otherwise: enough for a t interval (t = 2.776 at 4 degrees of freedom). */
     public static final int DEFAULT_SEEDS = 5;
@@ -184,7 +187,7 @@ public final class Demo {
                         if (first) {
                             step.accept("plot " + setting + " " + profile.name());
                             try (OutputFolder out = OutputFolder.open(dir, "plot", Plots.PLOTTED)) {
-                                Plots.plot(dir, out, 1600, 900, SWITCH_MINUTE);
+                                Plots.plot(dir, out, 1600, 900, SWITCH_MINUTE, FIGURE_FORMATS);
                                 out.commit();
                             }
                         }
@@ -212,7 +215,7 @@ public final class Demo {
                 out.commit();
             }
             try (OutputFolder out = OutputFolder.open(analysis, "plot", Plots.PLOTTED)) {
-                Plots.plot(analysis, out, 1600, 900, SWITCH_MINUTE);
+                Plots.plot(analysis, out, 1600, 900, SWITCH_MINUTE, FIGURE_FORMATS);
                 out.commit();
             }
             step.accept("compare " + setting);

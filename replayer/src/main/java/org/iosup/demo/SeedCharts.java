@@ -35,7 +35,10 @@ final class SeedCharts {
             m.setLabel("dynamic on");
             c.getXYPlot().addDomainMarker(m);
         }
-        Charts.writePng(file, 1600, 900, calls, pool);
+        for (Charts.Format f : Demo.FIGURE_FORMATS) {
+            String name = file.getFileName().toString().replaceFirst("\\.png$", "." + f.extension());
+            Charts.write(file.resolveSibling(name), f, 1600, 900, calls, pool);
+        }
     }
 
     private static List<Charts.Band> bands(List<Compare.Run> seeds, List<String> groups, PolicyColors colors,

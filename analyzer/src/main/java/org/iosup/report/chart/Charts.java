@@ -46,6 +46,12 @@ public final class Charts {
     /** The size of the sentence that replaces an empty panel, and of the notes under titles. */
     private static final Font NOTE = new Font(Font.SANS_SERIF, Font.ITALIC, 18);
 
+    static {
+        // Rotated text (the y axis titles) drawn as text, not as glyph outlines: SVG and PDF keep it as
+        // words a reader can search and copy. The workaround was for JDK bugs long fixed.
+        org.jfree.chart.text.TextUtils.setUseDrawRotatedStringWorkaround(false);
+    }
+
     private Charts() {
     }
 
@@ -76,8 +82,8 @@ public final class Charts {
             steps.setSeriesStroke(i, stroke(points.get(i).dash()));
         }
         plot.setRenderer(steps);
-        niceTicks((NumberAxis) plot.getDomainAxis(), points.stream().mapToDouble(p -> p.x().length).max().orElse(1));
-        niceTicks((NumberAxis) plot.getRangeAxis(), max(points));
+        niceTicks((NumberAxis) plot.getDomainAxis(), points.stream().mapToDouble(p -> p.x().length).max().orElse(1), true);
+        niceTicks((NumberAxis) plot.getRangeAxis(), max(points), false);
         noteCoinciding(chart, points);
         if (max(points) == 0 && whenEmpty != null) {
             empty(chart, whenEmpty);
@@ -102,23 +108,28 @@ public final class Charts {
 
     /** Round tick units (1, 2, 2.5 or 5 times a power of ten) giving about five labels up to {@code max}. */
     static double niceUnit(double max) {
+        return niceUnit(max, false);
+    }
+
+    /** As {@link #niceUnit(double)}; {@code whole}: units of whole numbers only (minutes: 1, 2, 5, 10, 20...). */
+    static double niceUnit(double max, boolean whole) {
         if (!(max > 0)) {
             return 1;
         }
         double raw = max / 5;
         double mag = Math.pow(10, Math.floor(Math.log10(raw)));
         for (double f : new double[] {1, 2, 2.5, 5, 10}) {
-            if (f * mag >= raw) {
+            if (f * mag >= raw && !(whole && (f * mag) % 1 != 0)) {
                 return f * mag;
             }
         }
         return 10 * mag;
     }
 
-    private static void niceTicks(NumberAxis axis, double max) {
-        double unit = niceUnit(max);
+    private static void niceTicks(NumberAxis axis, double max, boolean whole) {
+        double unit = niceUnit(max, whole);
         java.text.NumberFormat f = java.text.NumberFormat.getNumberInstance(java.util.Locale.ROOT);
-        f.setMaximumFractionDigits(unit >= 1 ? 0 : (int) Math.ceil(-Math.log10(unit)) + 1);
+        f.setMaximumFractionDigits(unit % 1 == 0 ? 0 : (int) Math.ceil(-Math.log10(unit % 1)) + 1);
         f.setGroupingUsed(true);
         axis.setTickUnit(new NumberTickUnit(unit, f), false, true);
         axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
@@ -283,6 +294,78 @@ public final class Charts {
         chart.setTextAntiAlias(true);
     }
 
+    /** The file formats a figure can be written in: PNG for screens, SVG and PDF (vector) for papers. */
+    public enum Format {
+        PNG, SVG, PDF;
+
+        /** The file name extension, without the dot. */
+        public String extension() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** A comma-separated list such as {@code png,svg,pdf}; {@code option} names the option in errors. */
+        public static java.util.Set<Format> parseList(String text, String option) {
+            java.util.Set<Format> out = java.util.EnumSet.noneOf(Format.class);
+            for (String s : text.split(",", -1)) {
+                String v = s.strip().toUpperCase(java.util.Locale.ROOT);
+                try {
+                    out.add(Format.valueOf(v));
+                } catch (IllegalArgumentException e) {
+                    throw new org.iosup.io.UserException(option + " " + text + ": '" + s.strip()
+                            + "' is not a format (valid: png, svg, pdf)");
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Draws charts side by side into {@code file} in {@code format}, {@code width} × {@code height} (pixels, or points). */
+    public static void write(Path file, Format format, int width, int height, JFreeChart... charts) {
+        switch (format) {
+            case PNG -> writePng(file, width, height, charts);
+            case SVG -> {
+                org.jfree.svg.SVGGraphics2D g = new org.jfree.svg.SVGGraphics2D(width, height);
+                g.setDefsKeyPrefix("iosup"); // not the default time-based prefix: the same input, the same bytes
+                drawSideBySide(g, width, height, charts);
+                try {
+                    java.nio.file.Files.writeString(file, g.getSVGDocument());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write " + file, e);
+                }
+            }
+            case PDF -> {
+                org.jfree.pdf.PDFDocument doc = new org.jfree.pdf.PDFDocument();
+                doc.setTitle(charts[0].getTitle() == null ? "iosup" : charts[0].getTitle().getText());
+                doc.setAuthor("iosup");
+                org.jfree.pdf.Page page = doc.createPage(new Rectangle2D.Double(0, 0, width, height));
+                drawSideBySide(page.getGraphics2D(), width, height, charts);
+                try {
+                    java.nio.file.Files.write(file, fixedDates(doc.getPDFBytes()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write " + file, e);
+                }
+            }
+        }
+    }
+
+    /**
+     * The PDF with its creation and modification dates set to 2000-01-01, so that the same figure
+     * gives the same bytes (JFreePDF stamps the time of writing and has no option for it). The
+     * dates keep their length, so the file's cross-reference offsets stay right.
+     */
+    static byte[] fixedDates(byte[] pdf) {
+        String text = new String(pdf, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String fixed = text.replaceAll("/(CreationDate|ModDate) \\(D:\\d{14}", "/$1 (D:20000101000000");
+        return fixed.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static void drawSideBySide(Graphics2D g, int width, int height, JFreeChart... charts) {
+        double w = (double) width / charts.length;
+        for (int i = 0; i < charts.length; i++) {
+            charts[i].draw(g, new Rectangle2D.Double(i * w, 0, w, height));
+        }
+    }
+
     /** Draws charts side by side into one PNG of {@code width} × {@code height}. */
     public static void writePng(Path file, int width, int height, JFreeChart... charts) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -291,10 +374,7 @@ public final class Charts {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, width, height);
-            double w = (double) width / charts.length;
-            for (int i = 0; i < charts.length; i++) {
-                charts[i].draw(g, new Rectangle2D.Double(i * w, 0, w, height));
-            }
+            drawSideBySide(g, width, height, charts);
         } finally {
             g.dispose();
         }

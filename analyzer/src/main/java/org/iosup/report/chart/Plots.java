@@ -33,18 +33,39 @@ public final class Plots {
     private Plots() {
     }
 
-    /** Plots what {@code dir} holds into {@code out}; returns the files written. */
+    /** Plots what {@code dir} holds into {@code out} as PNG files; returns the files written. */
     public static List<String> plot(Path dir, OutputFolder out, int width, int height, int warmupMinutes) {
+        return plot(dir, out, width, height, warmupMinutes, java.util.EnumSet.of(Charts.Format.PNG));
+    }
+
+    /** Where figures go: each as NAME.png, NAME.svg, NAME.pdf for the formats asked, written atomically. */
+    private record Figures(OutputFolder out, int w, int h, java.util.Set<Charts.Format> formats, List<String> files) {
+        void write(String name, JFreeChart... charts) {
+            for (Charts.Format fmt : formats) {
+                String file = name + "." + fmt.extension();
+                Charts.write(out.file(file).temp(), fmt, w, h, charts);
+                files.add(file);
+            }
+        }
+    }
+
+    /** Plots what {@code dir} holds into {@code out}, in each of {@code formats}; returns the files written. */
+    public static List<String> plot(Path dir, OutputFolder out, int width, int height, int warmupMinutes,
+                                    java.util.Set<Charts.Format> formats) {
+        if (formats.isEmpty()) {
+            throw new UserException("--format: give at least one of png, svg, pdf");
+        }
+        Figures f = new Figures(out, width, height, formats, new ArrayList<>());
         Path minutes = dir.resolve("minutes.csv");
         if (!Files.isRegularFile(minutes)) {
             throw new UserException(dir + ": no minutes.csv (plot takes the output folder of replay or analyze)");
         }
         List<String> header = header(minutes);
         if (header.equals(Compare.REPLAY_MINUTES.fieldNames())) {
-            return replay(Compare.read(dir), out, width, height, warmupMinutes);
+            return replay(Compare.read(dir), f, warmupMinutes);
         }
         if (header.equals(AnalyzeCommand.MINUTES.fieldNames())) {
-            return recorded(minutes, out, width, height);
+            return recorded(minutes, f);
         }
         throw new UserException(minutes + " line 1: neither replay's nor analyze's minutes.csv format (see schemas/)");
     }
@@ -79,10 +100,9 @@ public final class Plots {
         return run.profile().isEmpty() ? "" : " (" + run.profile() + ")";
     }
 
-    private static List<String> replay(Compare.Run run, OutputFolder out, int w, int h, int warmup) {
+    private static List<String> replay(Compare.Run run, Figures f, int warmup) {
         PolicyColors colors = new PolicyColors(new ArrayList<>(run.policies().keySet()));
         String s = suffix(run);
-        List<String> files = new ArrayList<>();
 
         JFreeChart calls = Charts.lines("IOTLB flush calls per minute" + s, MINUTE, "flush_iotlb_qi calls per minute",
                 perPolicy(run, colors, "flush_calls", 1), "no flush_iotlb_qi call in any minute");
@@ -92,8 +112,7 @@ public final class Plots {
                         ? "No invalidation issued: xen-4.2.1 passes 'not present' to flush_iotlb_qi, which returns at once"
                         : "No invalidation issued by any policy");
         markWarmup(warmup, run, calls, issued);
-        Charts.writePng(out.file("flushes.png").temp(), w, h, calls, issued);
-        files.add("flushes.png");
+        f.write("flushes", calls, issued);
 
         int levels = 0;
         for (Map<String, long[]> m : run.policies().values()) {
@@ -126,8 +145,7 @@ public final class Plots {
         JFreeChart cpu = Charts.bars("CPU time of page-table allocation and free per minute" + s
                         + (from > 0 ? ", after minute " + from : ""), "path and level", "ms per minute (modelled)",
                 names, names.stream().map(colors::of).toList(), categories, values);
-        Charts.writePng(out.file("cpu.png").temp(), w, h, cpu);
-        files.add("cpu.png");
+        f.write("cpu", cpu);
 
         JFreeChart pool = Charts.lines("Page-table pool pages" + s, MINUTE, "pages in the pools (end of minute)",
                 perPolicy(run, colors, "pool_pages", 1), "No policy pools pages");
@@ -136,8 +154,7 @@ public final class Plots {
                 "pages released (shrink rule, trimming, caps)", perPolicy(run, colors, "pool_releases", 1),
                 "No pool gave pages back (no shrink rule, trimming or cap fired)");
         markWarmup(warmup, run, pool, releases);
-        Charts.writePng(out.file("pool-pages.png").temp(), w, h, pool, releases);
-        files.add("pool-pages.png");
+        f.write("pool-pages", pool, releases);
 
         List<Charts.Line> byLevel = new ArrayList<>();
         for (var p : run.policies().entrySet()) {
@@ -151,14 +168,12 @@ public final class Plots {
         }
         JFreeChart levelsChart = Charts.lines("Page-table pool pages per level" + s, MINUTE,
                 "pages in the pool (end of minute)", byLevel);
-        Charts.writePng(out.file("pool-pages-by-level.png").temp(), w, h, levelsChart);
-        files.add("pool-pages-by-level.png");
+        f.write("pool-pages-by-level", levelsChart);
 
         JFreeChart misses = Charts.lines("IOTLB misses per minute" + s, MINUTE, "IOTLB misses per minute",
                 perPolicy(run, colors, "iotlb_misses", 1), "No IOTLB miss: the trace has no DMA");
         markWarmup(warmup, run, misses);
-        Charts.writePng(out.file("iotlb-misses.png").temp(), w, h, misses);
-        files.add("iotlb-misses.png");
+        f.write("iotlb-misses", misses);
 
         // The DMA side: the devices' time waiting for translations, the CPU's waiting for invalidations.
         // Each policy has its own dash and markers, so lines that coincide stay told apart.
@@ -184,10 +199,9 @@ public final class Plots {
                     "ms per minute (IOTLB misses' page walks, modelled)", walk);
             JFreeChart waits = Charts.xy("CPU time waiting for IOTLB invalidations" + s, MINUTE,
                     "ms per minute (synchronous invalidations, modelled)", wait);
-            Charts.writePng(out.file("dma-time.png").temp(), w, h, devices, waits);
-            files.add("dma-time.png");
+            f.write("dma-time", devices, waits);
         }
-        return files;
+        return f.files();
     }
 
     /** The warm-up cut (the demo's dynamic switch) on the time axis of each chart, when inside the trace. */
@@ -212,7 +226,7 @@ public final class Plots {
         };
     }
 
-    private static List<String> recorded(Path minutes, OutputFolder out, int w, int h) {
+    private static List<String> recorded(Path minutes, Figures f) {
         Map<String, List<Long>> cols = new LinkedHashMap<>();
         try (Reader r = Files.newBufferedReader(minutes);
              CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
@@ -241,13 +255,13 @@ public final class Plots {
                 lines(cols, palette, new String[] {"type_changes", "iommu_unmaps", "iommu_maps", "iotlb_flushes"},
                         "page-type changes", "IOMMU unmaps", "IOMMU maps", "IOTLB flushes"),
                 "None recorded: the trace holds the guest's events only (a synthesized or perf trace); replay models these");
-        Charts.writePng(out.file("recorded.png").temp(), w, h, guest, hv);
+        f.write("recorded", guest, hv);
         JFreeChart dma = Charts.lines("DMA per minute (recorded)", MINUTE, "MB per minute",
                 List.of(new Charts.Line("DMA, all bytes", scaled(cols.get("dma_bytes"), 1e-6), palette[0], 0),
                         new Charts.Line("DMA, bytes the devices wrote", scaled(cols.get("dma_write_bytes"), 1e-6),
                                 palette[1], 1)), "No DMA recorded");
-        Charts.writePng(out.file("recorded-dma.png").temp(), w, h, dma);
-        return List.of("recorded.png", "recorded-dma.png");
+        f.write("recorded-dma", dma);
+        return f.files();
     }
 
     /** The columns {@code names}, each in its colour and its own dash, under the legend names {@code labels}. */
