@@ -51,6 +51,11 @@ public final class PlotCommand implements Callable<Integer> {
                 "JFreeSVG and JFreePDF), each figure as NAME.png, NAME.svg, NAME.pdf."})
     String format;
 
+    @Option(names = "--log-y", defaultValue = "auto", paramLabel = "auto|on|off",
+            description = {"Logarithmic value axis for per-minute charts: auto (default) when a chart's values span more",
+                "than two decades (e.g. 40,000 calls beside 50), on, or off. Zero stays visible at the bottom."})
+    String logY;
+
     @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
     boolean quiet;
 
@@ -62,14 +67,16 @@ public final class PlotCommand implements Callable<Integer> {
         List<String> files;
         int warm = CompareCommand.warmupMinutes(warmup);
         Set<org.iosup.report.chart.Charts.Format> formats = org.iosup.report.chart.Charts.Format.parseList(format, "--format");
+        org.iosup.report.chart.Charts.LogY log = org.iosup.report.chart.Charts.LogY.parse(logY, "--log-y");
         // Figures go beside the run they draw when -o names its folder; elsewhere, into a folder of plot's own.
         try (OutputFolder out = OutputFolder.open(output, "plot", sameFolder(dir, output) ? Plots.PLOTTED : Set.of())) {
-            files = Plots.plot(dir, out, width, height, warm, formats);
+            files = Plots.plot(dir, out, width, height, warm, formats, log);
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("input", dir.toString());
             params.put("width", width);
             params.put("height", height);
             params.put("warmup_minutes", warm);
+            params.put("log_y", log.name().toLowerCase(java.util.Locale.ROOT));
             params.put("formats", formats.stream().map(org.iosup.report.chart.Charts.Format::extension).toList());
             out.manifest(Map.of("parameters", params));
             out.commit();

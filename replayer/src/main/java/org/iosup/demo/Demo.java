@@ -187,7 +187,8 @@ public final class Demo {
                         if (first) {
                             step.accept("plot " + setting + " " + profile.name());
                             try (OutputFolder out = OutputFolder.open(dir, "plot", Plots.PLOTTED)) {
-                                Plots.plot(dir, out, 1600, 900, SWITCH_MINUTE, FIGURE_FORMATS);
+                                Plots.plot(dir, out, 1600, 900, SWITCH_MINUTE, FIGURE_FORMATS,
+                                        org.iosup.report.chart.Charts.LogY.AUTO);
                                 out.commit();
                             }
                         }
@@ -215,7 +216,8 @@ public final class Demo {
                 out.commit();
             }
             try (OutputFolder out = OutputFolder.open(analysis, "plot", Plots.PLOTTED)) {
-                Plots.plot(analysis, out, 1600, 900, SWITCH_MINUTE, FIGURE_FORMATS);
+                Plots.plot(analysis, out, 1600, 900, SWITCH_MINUTE, FIGURE_FORMATS,
+                                        org.iosup.report.chart.Charts.LogY.AUTO);
                 out.commit();
             }
             step.accept("compare " + setting);

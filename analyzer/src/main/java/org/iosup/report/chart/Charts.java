@@ -91,6 +91,69 @@ public final class Charts {
         return chart;
     }
 
+    /** When a chart's value axis is logarithmic: {@code AUTO} when the values span more than two decades. */
+    public enum LogY {
+        AUTO, ON, OFF;
+
+        public static LogY parse(String text, String option) {
+            try {
+                return LogY.valueOf(text.strip().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new org.iosup.io.UserException(option + " must be auto, on or off, got '" + text + "'");
+            }
+        }
+    }
+
+    /** Whether values spanning from the smallest positive one to {@code max} call for a log axis under {@code mode}. */
+    static boolean logScale(LogY mode, List<Points> points) {
+        if (mode == LogY.OFF) {
+            return false;
+        }
+        double max = max(points);
+        double minPositive = Double.POSITIVE_INFINITY;
+        for (Points p : points) {
+            for (double y : p.y()) {
+                if (y > 0) {
+                    minPositive = Math.min(minPositive, y);
+                }
+            }
+        }
+        if (max <= 0) {
+            return false;
+        }
+        return mode == LogY.ON || max / minPositive > 100;
+    }
+
+    /**
+     * {@link #lines(String, String, String, List, String)} with the value axis logarithmic under
+     * {@code log}: decades 0, 1, 10, 100..., where 0 sits at the bottom of the axis (values below 10
+     * are drawn as JFreeChart's adjusted log, 0 at log 0), so a series at zero stays visible.
+     */
+    public static JFreeChart lines(String title, String xLabel, String yLabel, List<Line> lines, String whenEmpty,
+                                   LogY log) {
+        JFreeChart chart = lines(title, xLabel, yLabel, lines, whenEmpty);
+        XYPlot plot = chart.getXYPlot();
+        List<Points> points = new java.util.ArrayList<>();
+        for (Line l : lines) {
+            points.add(new Points(l.name(), new double[0], l.y(), l.color(), l.dash()));
+        }
+        if (plot.getDataset().getSeriesCount() > 0 && logScale(log, points)) {
+            org.jfree.chart.axis.LogarithmicAxis axis = new org.jfree.chart.axis.LogarithmicAxis(yLabel + " (log scale, 0 at the bottom)");
+            axis.setAllowNegativesFlag(true);
+            axis.setStrictValuesFlag(false);
+            axis.setExpTickLabelsFlag(false);
+            axis.setLog10TickLabelsFlag(false);
+            axis.setAutoRangeNextLogFlag(true);
+            axis.setNumberFormatOverride(java.text.NumberFormat.getIntegerInstance(java.util.Locale.ROOT));
+            axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
+            axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 17));
+            plot.setRangeAxis(axis);
+            // From 0 (at the bottom) to the decade above the largest value.
+            axis.setRange(0, Math.pow(10, Math.ceil(Math.log10(Math.max(10, max(points)) * 1.0001))));
+        }
+        return chart;
+    }
+
     /** {@link #lines(String, String, String, List, String)} with a plain sentence for an empty panel. */
     public static JFreeChart lines(String title, String xLabel, String yLabel, List<Line> lines) {
         return lines(title, xLabel, yLabel, lines, "every series is 0 here: nothing to draw");

@@ -35,11 +35,12 @@ public final class Plots {
 
     /** Plots what {@code dir} holds into {@code out} as PNG files; returns the files written. */
     public static List<String> plot(Path dir, OutputFolder out, int width, int height, int warmupMinutes) {
-        return plot(dir, out, width, height, warmupMinutes, java.util.EnumSet.of(Charts.Format.PNG));
+        return plot(dir, out, width, height, warmupMinutes, java.util.EnumSet.of(Charts.Format.PNG), Charts.LogY.AUTO);
     }
 
     /** Where figures go: each as NAME.png, NAME.svg, NAME.pdf for the formats asked, written atomically. */
-    private record Figures(OutputFolder out, int w, int h, java.util.Set<Charts.Format> formats, List<String> files) {
+    private record Figures(OutputFolder out, int w, int h, java.util.Set<Charts.Format> formats, Charts.LogY log,
+                           List<String> files) {
         void write(String name, JFreeChart... charts) {
             for (Charts.Format fmt : formats) {
                 String file = name + "." + fmt.extension();
@@ -51,11 +52,11 @@ public final class Plots {
 
     /** Plots what {@code dir} holds into {@code out}, in each of {@code formats}; returns the files written. */
     public static List<String> plot(Path dir, OutputFolder out, int width, int height, int warmupMinutes,
-                                    java.util.Set<Charts.Format> formats) {
+                                    java.util.Set<Charts.Format> formats, Charts.LogY log) {
         if (formats.isEmpty()) {
             throw new UserException("--format: give at least one of png, svg, pdf");
         }
-        Figures f = new Figures(out, width, height, formats, new ArrayList<>());
+        Figures f = new Figures(out, width, height, formats, log, new ArrayList<>());
         Path minutes = dir.resolve("minutes.csv");
         if (!Files.isRegularFile(minutes)) {
             throw new UserException(dir + ": no minutes.csv (plot takes the output folder of replay or analyze)");
@@ -105,12 +106,12 @@ public final class Plots {
         String s = suffix(run);
 
         JFreeChart calls = Charts.lines("IOTLB flush calls per minute" + s, MINUTE, "flush_iotlb_qi calls per minute",
-                perPolicy(run, colors, "flush_calls", 1), "no flush_iotlb_qi call in any minute");
+                perPolicy(run, colors, "flush_calls", 1), "no flush_iotlb_qi call in any minute", f.log());
         JFreeChart issued = Charts.lines("IOTLB invalidations issued per minute" + s, MINUTE,
                 "invalidations issued per minute", perPolicy(run, colors, "flush_issued", 1),
                 run.profile().equals("xen-4.2.1")
                         ? "No invalidation issued: xen-4.2.1 passes 'not present' to flush_iotlb_qi, which returns at once"
-                        : "No invalidation issued by any policy");
+                        : "No invalidation issued by any policy", f.log());
         markWarmup(warmup, run, calls, issued);
         f.write("flushes", calls, issued);
 
@@ -148,11 +149,11 @@ public final class Plots {
         f.write("cpu", cpu);
 
         JFreeChart pool = Charts.lines("Page-table pool pages" + s, MINUTE, "pages in the pools (end of minute)",
-                perPolicy(run, colors, "pool_pages", 1), "No policy pools pages");
+                perPolicy(run, colors, "pool_pages", 1), "No policy pools pages", f.log());
         // Beside it, what the pools gave back to the page allocator (the shrink rule, quicklist trimming, caps).
         JFreeChart releases = Charts.lines("Pool pages given back per minute" + s, MINUTE,
                 "pages released (shrink rule, trimming, caps)", perPolicy(run, colors, "pool_releases", 1),
-                "No pool gave pages back (no shrink rule, trimming or cap fired)");
+                "No pool gave pages back (no shrink rule, trimming or cap fired)", f.log());
         markWarmup(warmup, run, pool, releases);
         f.write("pool-pages", pool, releases);
 
@@ -167,11 +168,11 @@ public final class Plots {
             }
         }
         JFreeChart levelsChart = Charts.lines("Page-table pool pages per level" + s, MINUTE,
-                "pages in the pool (end of minute)", byLevel);
+                "pages in the pool (end of minute)", byLevel, "No policy pools pages", f.log());
         f.write("pool-pages-by-level", levelsChart);
 
         JFreeChart misses = Charts.lines("IOTLB misses per minute" + s, MINUTE, "IOTLB misses per minute",
-                perPolicy(run, colors, "iotlb_misses", 1), "No IOTLB miss: the trace has no DMA");
+                perPolicy(run, colors, "iotlb_misses", 1), "No IOTLB miss: the trace has no DMA", f.log());
         markWarmup(warmup, run, misses);
         f.write("iotlb-misses", misses);
 
@@ -250,16 +251,16 @@ public final class Plots {
         JFreeChart guest = Charts.lines("Processes and page tables per minute (recorded)", MINUTE, "events per minute",
                 lines(cols, palette, new String[] {"proc_creates", "proc_exits", "pt_allocs", "pt_frees"},
                         "processes created", "processes exited", "page tables allocated", "page tables freed"),
-                "No process or page-table event recorded");
+                "No process or page-table event recorded", f.log());
         JFreeChart hv = Charts.lines("Hypervisor and IOMMU events per minute (recorded)", MINUTE, "events per minute",
                 lines(cols, palette, new String[] {"type_changes", "iommu_unmaps", "iommu_maps", "iotlb_flushes"},
                         "page-type changes", "IOMMU unmaps", "IOMMU maps", "IOTLB flushes"),
-                "None recorded: the trace holds the guest's events only (a synthesized or perf trace); replay models these");
+                "None recorded: the trace holds the guest's events only (a synthesized or perf trace); replay models these", f.log());
         f.write("recorded", guest, hv);
         JFreeChart dma = Charts.lines("DMA per minute (recorded)", MINUTE, "MB per minute",
                 List.of(new Charts.Line("DMA, all bytes", scaled(cols.get("dma_bytes"), 1e-6), palette[0], 0),
                         new Charts.Line("DMA, bytes the devices wrote", scaled(cols.get("dma_write_bytes"), 1e-6),
-                                palette[1], 1)), "No DMA recorded");
+                                palette[1], 1)), "No DMA recorded", f.log());
         f.write("recorded-dma", dma);
         return f.files();
     }

@@ -77,6 +77,31 @@ class ReadableChartsTest {
     }
 
     @Test
+    void aLogAxisComesWhenTheValuesSpanMoreThanTwoDecadesAndKeepsZeroVisible() throws IOException {
+        List<Charts.Line> wide = List.of(new Charts.Line("off", new double[] {40_000, 41_000, 40_500}, PolicyColors.BASELINE, 0),
+                new Charts.Line("on", new double[] {50, 0, 0}, PolicyColors.OTHERS[0], 1));
+        List<Charts.Line> narrow = List.of(new Charts.Line("off", new double[] {400, 410, 405}, PolicyColors.BASELINE, 0),
+                new Charts.Line("on", new double[] {50, 60, 0}, PolicyColors.OTHERS[0], 1));
+        JFreeChart auto = Charts.lines("t", "minute", "calls", wide, "none", Charts.LogY.AUTO);
+        assertThat(auto.getXYPlot().getRangeAxis()).isInstanceOf(org.jfree.chart.axis.LogarithmicAxis.class);
+        assertThat(auto.getXYPlot().getRangeAxis().getLabel()).isEqualTo("calls (log scale, 0 at the bottom)");
+        assertThat(auto.getXYPlot().getRangeAxis().getLowerBound()).isZero();
+        assertThat(auto.getXYPlot().getRangeAxis().getUpperBound()).isEqualTo(100_000);
+        assertThat(Charts.lines("t", "minute", "calls", wide, "none", Charts.LogY.OFF).getXYPlot().getRangeAxis())
+                .isNotInstanceOf(org.jfree.chart.axis.LogarithmicAxis.class);
+        assertThat(Charts.lines("t", "minute", "calls", narrow, "none", Charts.LogY.AUTO).getXYPlot().getRangeAxis())
+                .isNotInstanceOf(org.jfree.chart.axis.LogarithmicAxis.class);
+        assertThat(Charts.lines("t", "minute", "calls", narrow, "none", Charts.LogY.ON).getXYPlot().getRangeAxis())
+                .isInstanceOf(org.jfree.chart.axis.LogarithmicAxis.class);
+        // The small series is drawn, zeros included, far from the large one.
+        Path png = dir.resolve("log.png");
+        Charts.writePng(png, 1600, 900, auto);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(count(img, PolicyColors.OTHERS[0], 0, 1600)).isGreaterThan(100);
+        assertThat(count(img, PolicyColors.BASELINE, 0, 1600)).isGreaterThan(100);
+    }
+
+    @Test
     void anEmptyPanelShowsItsSentenceInsteadOfAxes() throws IOException {
         double[] zero = new double[10];
         JFreeChart empty = Charts.lines("Issued", "minute", "issued per minute",
