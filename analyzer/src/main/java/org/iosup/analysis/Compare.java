@@ -31,8 +31,8 @@ public final class Compare {
     public static final List<String> DEFAULT_METRICS = List.of("flush_calls", "flush_issued", "unmaps", "maps",
             "type_changes", "iotlb_misses", "cpu_ns_alloc", "cpu_ns_free", "pool_pages");
 
-    /** One run's minutes: per policy (in order), per metric, the values by minute. */
-    public record Run(String name, String profile, Map<String, Map<String, long[]>> policies, int minutes) {
+    /** One run's minutes: per policy (in order), per metric, the values by minute; {@code dir} the folder read. */
+    public record Run(String name, String profile, Map<String, Map<String, long[]>> policies, int minutes, Path dir) {
     }
 
     /** One row of compare.csv. */
@@ -173,7 +173,7 @@ public final class Compare {
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new UserException(minutes + ": malformed CSV (" + e.getMessage() + ")", e);
         }
-        return new Run(name, profile, policies, maxMinute + 1);
+        return new Run(name, profile, policies, maxMinute + 1, dir);
     }
 
     /** A minute of a report: 0 up to the last minute of the longest trace (366 days). */

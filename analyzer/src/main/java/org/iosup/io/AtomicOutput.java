@@ -87,7 +87,10 @@ public final class AtomicOutput implements AutoCloseable {
      */
     public java.io.OutputStream newOutputStream() {
         try {
-            java.io.OutputStream raw = Files.newOutputStream(temp);
+            // Not CREATE: the temporary exists since create(); if a signal's cleanup removed it
+            // meanwhile, opening fails instead of making it again behind the cleanup's back.
+            java.io.OutputStream raw = Files.newOutputStream(temp, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
             stream = raw;
             return raw;
         } catch (IOException e) {

@@ -124,6 +124,37 @@ class PlotCommandTest {
     }
 
     @Test
+    void missesAreDrawnPerDeviceWhenTheReplayHasThem() throws Exception {
+        Path run = replayOutput();
+        List<String> cols = org.iosup.schema.TableSchema.load("replay-devices").fieldNames();
+        StringBuilder sb = new StringBuilder(String.join(",", cols)).append('\n');
+        for (String p : new String[] {"cache-disabled", "cache-pre-enabled", "cache-dynamic-enabled"}) {
+            for (int m = 0; m < 12; m++) {
+                for (int dev : new int[] {0x00fa, 0x0100}) {
+                    List<String> row = new ArrayList<>();
+                    for (String c : cols) {
+                        row.add(switch (c) {
+                            case "minute" -> Integer.toString(m);
+                            case "policy" -> p;
+                            case "device" -> Integer.toString(dev);
+                            case "misses" -> Long.toString(dev * 10L + m + p.length());
+                            default -> "0";
+                        });
+                    }
+                    sb.append(String.join(",", row)).append('\n');
+                }
+            }
+        }
+        Files.writeString(run.resolve("devices.csv"), sb);
+        Path out = dir.resolve("dev");
+        assertThat(CliRun.run(new PlotCommand(), run.toString(), "-o", out.toString(), "--format", "svg", "-q").exitCode)
+                .isZero();
+        List<String> texts = svgTexts(out.resolve("iotlb-misses.svg"));
+        assertThat(texts).contains("IOTLB misses per minute, by device", "cache-disabled, device 01:00.0",
+                "cache-dynamic-enabled, device 00:1f.2");
+    }
+
+    @Test
     void aFolderWithoutOutputsIsAnError() {
         CliRun r = CliRun.run(new PlotCommand(), dir.toString(), "-o", dir.resolve("png").toString());
         assertThat(r.exitCode).isEqualTo(2);

@@ -199,20 +199,39 @@ public final class Charts {
         axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 17));
     }
 
-    /** Names, under the title, each series whose values repeat an earlier one's (it is drawn beneath it). */
+    /**
+     * Names, under the title, the series whose values are identical (drawn on top of each other, so
+     * only the last is seen): "identical, drawn on top of each other: a = b; c = d". A note that
+     * would run past two lines gives the first group and the number of the others.
+     */
     static void noteCoinciding(JFreeChart chart, List<Points> series) {
-        List<String> notes = new java.util.ArrayList<>();
-        for (int i = 1; i < series.size(); i++) {
-            for (int j = 0; j < i; j++) {
-                if (java.util.Arrays.equals(series.get(i).y(), series.get(j).y())) {
-                    notes.add(series.get(j).name() + " is identical to " + series.get(i).name());
-                    break;
+        List<List<String>> groups = new java.util.ArrayList<>();
+        boolean[] taken = new boolean[series.size()];
+        for (int i = 0; i < series.size(); i++) {
+            if (taken[i]) {
+                continue;
+            }
+            List<String> g = new java.util.ArrayList<>(List.of(series.get(i).name()));
+            for (int j = i + 1; j < series.size(); j++) {
+                if (!taken[j] && java.util.Arrays.equals(series.get(i).y(), series.get(j).y())) {
+                    g.add(series.get(j).name());
+                    taken[j] = true;
                 }
             }
+            if (g.size() > 1) {
+                groups.add(g);
+            }
         }
-        if (!notes.isEmpty() && max(series) > 0) {
-            chart.addSubtitle(new TextTitle(String.join("; ", notes) + " (drawn under it)", NOTE));
+        if (groups.isEmpty() || max(series) <= 0) {
+            return;
         }
+        String text = "identical, drawn on top of each other: " + String.join("; ",
+                groups.stream().map(g -> String.join(" = ", g)).toList());
+        if (text.length() > 150) {
+            text = "identical, drawn on top of each other: " + String.join(" = ", groups.get(0))
+                    + (groups.size() > 1 ? "; and " + (groups.size() - 1) + " more group(s) alike" : "");
+        }
+        chart.addSubtitle(new TextTitle(text, NOTE));
     }
 
     /** Replaces the panel's lines by a sentence saying why there is nothing to draw. */

@@ -174,7 +174,21 @@ public final class Plots {
         JFreeChart misses = Charts.lines("IOTLB misses per minute" + s, MINUTE, "IOTLB misses per minute",
                 perPolicy(run, colors, "iotlb_misses", 1), "No IOTLB miss: the trace has no DMA", f.log());
         markWarmup(warmup, run, misses);
-        f.write("iotlb-misses", misses);
+        if (run.dir() != null && Files.isRegularFile(run.dir().resolve("devices.csv"))) {
+            // Beside it, per device: colour by policy, dash by device.
+            List<Charts.Line> byDevice = new ArrayList<>();
+            for (String policy : run.policies().keySet()) {
+                int d = 0;
+                for (var e : perDevice(run.dir().resolve("devices.csv"), "misses", policy, run.minutes(), 1).entrySet()) {
+                    byDevice.add(new Charts.Line(policy + ", " + e.getKey(), e.getValue(), colors.of(policy), d++));
+                }
+            }
+            JFreeChart perDev = Charts.lines("IOTLB misses per minute, by device" + s, MINUTE, "IOTLB misses per minute",
+                    byDevice, "No IOTLB miss: the trace has no DMA", f.log());
+            f.write("iotlb-misses", misses, perDev);
+        } else {
+            f.write("iotlb-misses", misses);
+        }
 
         // The DMA side: the devices' time waiting for translations, the CPU's waiting for invalidations.
         // Each policy has its own dash and markers, so lines that coincide stay told apart.
@@ -257,12 +271,70 @@ public final class Plots {
                         "page-type changes", "IOMMU unmaps", "IOMMU maps", "IOTLB flushes"),
                 "None recorded: the trace holds the guest's events only (a synthesized or perf trace); replay models these", f.log());
         f.write("recorded", guest, hv);
-        JFreeChart dma = Charts.lines("DMA per minute (recorded)", MINUTE, "MB per minute",
-                List.of(new Charts.Line("DMA, all bytes", scaled(cols.get("dma_bytes"), 1e-6), palette[0], 0),
-                        new Charts.Line("DMA, bytes the devices wrote", scaled(cols.get("dma_write_bytes"), 1e-6),
-                                palette[1], 1)), "No DMA recorded", f.log());
-        f.write("recorded-dma", dma);
+        Path devices = minutes.resolveSibling("devices.csv");
+        int n = cols.get("minute").size();
+        if (Files.isRegularFile(devices)) {
+            // Per device, as devices.csv has them apart: all bytes, and the bytes the device wrote.
+            Map<String, double[]> all = perDevice(devices, "dma_bytes", null, n, 1e-6);
+            Map<String, double[]> written = perDevice(devices, "dma_write_bytes", null, n, 1e-6);
+            f.write("recorded-dma", Charts.lines("DMA per minute, by device (recorded)", MINUTE, "MB per minute",
+                    deviceLines(all), "No DMA recorded", f.log()),
+                    Charts.lines("DMA the devices wrote per minute, by device (recorded)", MINUTE, "MB per minute",
+                            deviceLines(written), "No DMA write recorded", f.log()));
+        } else {
+            JFreeChart dma = Charts.lines("DMA per minute (recorded)", MINUTE, "MB per minute",
+                    List.of(new Charts.Line("DMA, all bytes", scaled(cols.get("dma_bytes"), 1e-6), palette[0], 0),
+                            new Charts.Line("DMA, bytes the devices wrote", scaled(cols.get("dma_write_bytes"), 1e-6),
+                                    palette[1], 1)), "No DMA recorded", f.log());
+            f.write("recorded-dma", dma);
+        }
         return f.files();
+    }
+
+    /** A PCI requester id as bus:device.function, e.g. 256 as 01:00.0. */
+    static String bdf(int id) {
+        return String.format(java.util.Locale.ROOT, "%02x:%02x.%x", id >> 8, (id >> 3) & 0x1f, id & 7);
+    }
+
+    /**
+     * One column of a devices.csv (analyze's or replay's) by device and minute, times {@code scale};
+     * with {@code policy} only that policy's rows. Devices keyed "device BB:DD.F", in order of appearance.
+     */
+    static Map<String, double[]> perDevice(Path csv, String column, String policy, int minutes, double scale) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        try (Reader r = Files.newBufferedReader(csv);
+             CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
+            for (CSVRecord rec : p) {
+                if (policy != null && !policy.equals(rec.get("policy"))) {
+                    continue;
+                }
+                try {
+                    int minute = Integer.parseInt(rec.get("minute"));
+                    String key = "device " + bdf(Integer.parseInt(rec.get("device")));
+                    double[] v = out.computeIfAbsent(key, k -> new double[minutes]);
+                    if (minute >= 0 && minute < minutes) {
+                        v[minute] += Long.parseLong(rec.get(column)) * scale;
+                    }
+                } catch (NumberFormatException e) {
+                    throw new UserException(csv + " line " + (rec.getRecordNumber() + 1) + ": not an integer ("
+                            + e.getMessage() + ")");
+                }
+            }
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            throw new UserException(csv + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        return out;
+    }
+
+    /** A line per device, in the Okabe-Ito colours after the baseline's, each its own dash. */
+    private static List<Charts.Line> deviceLines(Map<String, double[]> byDevice) {
+        List<Charts.Line> out = new ArrayList<>();
+        int i = 0;
+        for (var e : byDevice.entrySet()) {
+            out.add(new Charts.Line(e.getKey(), e.getValue(), PolicyColors.OTHERS[i % PolicyColors.OTHERS.length], i));
+            i++;
+        }
+        return out;
     }
 
     /** The columns {@code names}, each in its colour and its own dash, under the legend names {@code labels}. */

@@ -21,11 +21,22 @@ class CoincidingSeriesTest {
         double[] x = {0, 1, 2};
         List<Charts.Points> same = List.of(new Charts.Points("a", x, new double[] {1, 2, 3}, Color.RED, 0),
                 new Charts.Points("b", x, new double[] {1, 2, 3}, Color.BLUE, 1));
-        assertThat(notes(Charts.xy("t", "x", "y", same))).containsExactly("a is identical to b (drawn under it)");
+        assertThat(notes(Charts.xy("t", "x", "y", same))).containsExactly("identical, drawn on top of each other: a = b");
         List<Charts.Points> apart = List.of(same.get(0), new Charts.Points("b", x, new double[] {1, 2, 4}, Color.BLUE, 1));
         assertThat(notes(Charts.xy("t", "x", "y", apart))).isEmpty();
         JFreeChart steps = Charts.lines("t", "minute", "calls", List.of(new Charts.Line("off", new double[] {5, 5}, Color.RED, 0),
                 new Charts.Line("on", new double[] {1, 0}, Color.BLUE, 1), new Charts.Line("dyn", new double[] {5, 5}, Color.GREEN, 2)));
-        assertThat(notes(steps)).containsExactly("off is identical to dyn (drawn under it)");
+        assertThat(notes(steps)).containsExactly("identical, drawn on top of each other: off = dyn");
+        double[] x3 = {0, 1};
+        List<Charts.Points> many = new java.util.ArrayList<>();
+        for (String p : List.of("cache-disabled", "cache-pre-enabled", "cache-dynamic-enabled")) {
+            for (String d : List.of("device 00:1f.2", "device 01:00.0")) {
+                many.add(new Charts.Points(p + ", " + d, x3, d.endsWith("2") ? new double[] {1, 2} : new double[] {3, 4},
+                        Color.RED, 0));
+            }
+        }
+        assertThat(notes(Charts.xy("t", "x", "y", many))).containsExactly("identical, drawn on top of each other: "
+                + "cache-disabled, device 00:1f.2 = cache-pre-enabled, device 00:1f.2 = cache-dynamic-enabled, device 00:1f.2;"
+                + " and 1 more group(s) alike");
     }
 }
