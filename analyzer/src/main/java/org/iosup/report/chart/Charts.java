@@ -358,6 +358,13 @@ public final class Charts {
         for (int s = 0; s < series.size(); s++) {
             r.setSeriesPaint(s, colors.get(s));
         }
+        double max = 0;
+        for (double[] row : values) {
+            for (double v : row) {
+                max = Math.max(max, v);
+            }
+        }
+        niceTicks((NumberAxis) plot.getRangeAxis(), max, false);
         style(chart);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);

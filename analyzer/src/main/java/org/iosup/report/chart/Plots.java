@@ -143,9 +143,28 @@ public final class Plots {
                 }
             }
         }
+        // Small times read better in µs (the idle setting's are hundredths of a millisecond).
+        double largest = 0;
+        for (double[] row : values) {
+            for (double v : row) {
+                largest = Math.max(largest, v);
+            }
+        }
+        boolean micro = largest > 0 && largest < 0.1;
+        if (micro) {
+            for (double[] row : values) {
+                for (int i = 0; i < row.length; i++) {
+                    row[i] *= 1000;
+                }
+            }
+        }
         JFreeChart cpu = Charts.bars("CPU time of page-table allocation and free per minute" + s
-                        + (from > 0 ? ", after minute " + from : ""), "path and level", "ms per minute (modelled)",
+                        + (from > 0 ? ", after minute " + from : ""), "path and level",
+                (micro ? "µs" : "ms") + " per minute (modelled)",
                 names, names.stream().map(colors::of).toList(), categories, values);
+        cpu.addSubtitle(new org.jfree.chart.title.TextTitle("modelled: the time each operation would take under the"
+                + " cost profile (docs/model.md section 7), not a measurement",
+                new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.ITALIC, 16)));
         f.write("cpu", cpu);
 
         JFreeChart pool = Charts.lines("Page-table pool pages" + s, MINUTE, "pages in the pools (end of minute)",
@@ -157,19 +176,23 @@ public final class Plots {
         markWarmup(warmup, run, pool, releases);
         f.write("pool-pages", pool, releases);
 
-        List<Charts.Line> byLevel = new ArrayList<>();
-        for (var p : run.policies().entrySet()) {
-            if (Compare.total(p.getValue().get("pool_pages"), true) == 0) {
-                continue;
+        // One panel per level, one line per policy that pools (its role's colour and dash), so the
+        // legend names policies only.
+        List<JFreeChart> levelCharts = new ArrayList<>();
+        for (int l = levels; l >= 1; l--) {
+            List<Charts.Line> lines = new ArrayList<>();
+            for (var p : run.policies().entrySet()) {
+                if (Compare.total(p.getValue().get("pool_pages"), true) > 0) {
+                    lines.add(new Charts.Line(p.getKey(), series(p.getValue().get("pool_pages_l" + l), 1),
+                            colors.of(p.getKey()), colors.dash(p.getKey())));
+                }
             }
-            for (int l = levels; l >= 1; l--) {
-                byLevel.add(new Charts.Line(p.getKey() + " " + levelName(l, levels), series(p.getValue().get("pool_pages_l" + l), 1),
-                        colors.of(p.getKey()), levels - l));
-            }
+            JFreeChart c = Charts.lines(levelName(l, levels) + " pages in the pool" + s, MINUTE,
+                    "pages (end of minute)", lines, "No policy pools pages", f.log());
+            markWarmup(warmup, run, c);
+            levelCharts.add(c);
         }
-        JFreeChart levelsChart = Charts.lines("Page-table pool pages per level" + s, MINUTE,
-                "pages in the pool (end of minute)", byLevel, "No policy pools pages", f.log());
-        f.write("pool-pages-by-level", levelsChart);
+        f.write("pool-pages-by-level", levelCharts.toArray(new JFreeChart[0]));
 
         JFreeChart misses = Charts.lines("IOTLB misses per minute" + s, MINUTE, "IOTLB misses per minute",
                 perPolicy(run, colors, "iotlb_misses", 1), "No IOTLB miss: the trace has no DMA", f.log());
