@@ -73,7 +73,8 @@ class ReadableChartsTest {
         assertThat(Charts.niceUnit(30)).isEqualTo(10);
         assertThat(Charts.niceUnit(1)).isEqualTo(0.2);
         assertThat(Charts.niceUnit(0.0155)).isEqualTo(0.005);
-        assertThat(chart.getXYPlot().getDomainMarkers(org.jfree.chart.ui.Layer.FOREGROUND)).hasSize(1);
+        java.util.Collection<?> markers = chart.getXYPlot().getDomainMarkers(org.jfree.chart.ui.Layer.FOREGROUND);
+        assertThat(markers).hasSize(1);
     }
 
     @Test
