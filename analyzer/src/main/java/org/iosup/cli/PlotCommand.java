@@ -22,9 +22,10 @@ import java.util.concurrent.Callable;
 @Command(name = "plot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         header = "Draw the figures of a replay or analyze output folder as PNG (or SVG, PDF) files.",
         description = {
-            "Draw PNG charts (JFreeChart, headless) of a replay output folder: flushes.png (the paper's Figure 5,",
-            "calls and issued), cpu.png (Figure 6), pool-pages.png and pool-pages-by-level.png (Figures 7, 8) and",
-            "iotlb-misses.png; or of an analyze output folder: recorded.png and recorded-dma.png."
+            "Draw charts (JFreeChart, headless; PNG, and SVG or PDF with --format) of a replay output folder:",
+            "flushes (the paper's Figure 5, calls and issued), cpu (Figure 6), pool-pages and pool-pages-by-level",
+            "(Figures 7, 8), iotlb-misses (and per device) and dma-time; or of an analyze output folder: recorded",
+            "and recorded-dma (per device)."
         })
 public final class PlotCommand implements Callable<Integer> {
     @Spec
@@ -33,7 +34,7 @@ public final class PlotCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The output folder of replay or analyze.")
     Path dir;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTDIR", description = "Folder for the PNG files.")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTDIR", description = "Folder for the figures.")
     Path output;
 
     @Option(names = "--width", defaultValue = "1600", description = "Width in pixels (default: ${DEFAULT-VALUE}).")

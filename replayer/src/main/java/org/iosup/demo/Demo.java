@@ -319,7 +319,7 @@ public final class Demo {
         List<Line> out = new ArrayList<>();
         for (int g = 0; g < per.get(0).size(); g++) {
             int n = per.size();
-            Double[][] v = new Double[10][n];
+            Double[][] v = new Double[9][n];
             for (int s = 0; s < n; s++) {
                 SeedLine l = per.get(s).get(g);
                 v[0][s] = l.callsBefore();

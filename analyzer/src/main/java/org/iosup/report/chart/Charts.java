@@ -11,6 +11,7 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.AbstractXYItemRenderer;
 import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.renderer.xy.XYStepRenderer;
@@ -66,29 +67,7 @@ public final class Charts {
      * by {@code whenEmpty}, the sentence that says why.
      */
     public static JFreeChart lines(String title, String xLabel, String yLabel, List<Line> lines, String whenEmpty) {
-        List<Points> points = new java.util.ArrayList<>();
-        for (Line l : lines) {
-            double[] x = new double[l.y().length];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = i;
-            }
-            points.add(new Points(l.name(), x, l.y(), l.color(), l.dash()));
-        }
-        JFreeChart chart = chart(title, xLabel, yLabel, points, false);
-        XYPlot plot = chart.getXYPlot();
-        XYStepRenderer steps = new XYStepRenderer();
-        for (int i = 0; i < points.size(); i++) {
-            steps.setSeriesPaint(i, points.get(i).color());
-            steps.setSeriesStroke(i, stroke(points.get(i).dash()));
-        }
-        plot.setRenderer(steps);
-        niceTicks((NumberAxis) plot.getDomainAxis(), points.stream().mapToDouble(p -> p.x().length).max().orElse(1), true);
-        niceTicks((NumberAxis) plot.getRangeAxis(), max(points), false);
-        noteCoinciding(chart, points);
-        if (max(points) == 0 && whenEmpty != null) {
-            empty(chart, whenEmpty);
-        }
-        return chart;
+        return lines(title, xLabel, yLabel, lines, whenEmpty, LogY.OFF);
     }
 
     /** When a chart's value axis is logarithmic: {@code AUTO} when the values span more than two decades. */
@@ -131,27 +110,44 @@ public final class Charts {
      */
     public static JFreeChart lines(String title, String xLabel, String yLabel, List<Line> lines, String whenEmpty,
                                    LogY log) {
-        JFreeChart chart = lines(title, xLabel, yLabel, lines, whenEmpty);
-        XYPlot plot = chart.getXYPlot();
         List<Points> points = new java.util.ArrayList<>();
         for (Line l : lines) {
-            points.add(new Points(l.name(), new double[0], l.y(), l.color(), l.dash()));
+            double[] x = new double[l.y().length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i;
+            }
+            points.add(new Points(l.name(), x, l.y(), l.color(), l.dash()));
         }
-        if (plot.getDataset().getSeriesCount() > 0 && logScale(log, points)) {
-            org.jfree.chart.axis.LogarithmicAxis axis = new org.jfree.chart.axis.LogarithmicAxis(yLabel + " (log scale, 0 at the bottom)");
-            axis.setAllowNegativesFlag(true);
-            axis.setStrictValuesFlag(false);
-            axis.setExpTickLabelsFlag(false);
-            axis.setLog10TickLabelsFlag(false);
-            axis.setAutoRangeNextLogFlag(true);
-            axis.setNumberFormatOverride(java.text.NumberFormat.getIntegerInstance(java.util.Locale.ROOT));
-            axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
-            axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 17));
-            plot.setRangeAxis(axis);
-            // From 0 (at the bottom) to the decade above the largest value.
-            axis.setRange(0, Math.pow(10, Math.ceil(Math.log10(Math.max(10, max(points)) * 1.0001))));
+        JFreeChart chart = chart(title, xLabel, yLabel, points, new XYStepRenderer());
+        XYPlot plot = chart.getXYPlot();
+        double max = max(points);
+        niceTicks((NumberAxis) plot.getDomainAxis(), points.stream().mapToDouble(p -> p.x().length).max().orElse(1), true);
+        niceTicks((NumberAxis) plot.getRangeAxis(), max, false);
+        noteCoinciding(chart, points);
+        if (max == 0 && whenEmpty != null) {
+            empty(chart, whenEmpty);
+        } else if (logScale(log, points)) {
+            plot.setRangeAxis(logAxis(yLabel, max));
         }
         return chart;
+    }
+
+    /**
+     * A log value axis of decades 0, 1, 10, 100... up to the decade above {@code max}, where 0 sits
+     * at the bottom (values below 10 drawn as JFreeChart's adjusted log, 0 at log 0), so a series at
+     * zero stays visible.
+     */
+    private static org.jfree.chart.axis.LogarithmicAxis logAxis(String yLabel, double max) {
+        org.jfree.chart.axis.LogarithmicAxis axis = new org.jfree.chart.axis.LogarithmicAxis(yLabel
+                + " (log scale, 0 at the bottom)");
+        axis.setAllowNegativesFlag(true);
+        axis.setStrictValuesFlag(false);
+        axis.setExpTickLabelsFlag(false);
+        axis.setLog10TickLabelsFlag(false);
+        axis.setNumberFormatOverride(java.text.NumberFormat.getIntegerInstance(java.util.Locale.ROOT));
+        axisFonts(axis);
+        axis.setRange(0, Math.pow(10, Math.ceil(Math.log10(Math.max(10, max) * 1.0001))));
+        return axis;
     }
 
     /** {@link #lines(String, String, String, List, String)} with a plain sentence for an empty panel. */
@@ -195,6 +191,10 @@ public final class Charts {
         f.setMaximumFractionDigits(unit % 1 == 0 ? 0 : (int) Math.ceil(-Math.log10(unit % 1)) + 1);
         f.setGroupingUsed(true);
         axis.setTickUnit(new NumberTickUnit(unit, f), false, true);
+        axisFonts(axis);
+    }
+
+    private static void axisFonts(org.jfree.chart.axis.ValueAxis axis) {
         axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
         axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 17));
     }
@@ -277,26 +277,16 @@ public final class Charts {
             }
             data.addSeries(s);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
-                true, false, false);
-        XYPlot plot = chart.getXYPlot();
         DeviationRenderer r = new DeviationRenderer(true, false);
         for (int i = 0; i < bands.size(); i++) {
-            r.setSeriesPaint(i, bands.get(i).color());
             r.setSeriesFillPaint(i, bands.get(i).color());
-            r.setSeriesStroke(i, stroke(bands.get(i).dash()));
         }
         r.setAlpha(0.25f);
-        plot.setRenderer(r);
-        ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        NumberAxis range = (NumberAxis) plot.getRangeAxis();
-        range.setAutoRangeIncludesZero(true);
-        range.setRangeType(RangeType.POSITIVE);
-        range.setAutoRangeMinimumSize(1.0);
-        style(chart);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        plot.setBackgroundPaint(Color.WHITE);
+        JFreeChart chart = houseStyle(ChartFactory.createXYLineChart(title, xLabel, yLabel, data,
+                PlotOrientation.VERTICAL, true, false, false), r, bands.stream().map(Band::color).toList(),
+                bands.stream().map(Band::dash).toList());
+        ((NumberAxis) chart.getXYPlot().getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        ((NumberAxis) chart.getXYPlot().getRangeAxis()).setAutoRangeMinimumSize(1.0);
         return chart;
     }
 
@@ -306,13 +296,14 @@ public final class Charts {
 
     /** A line chart of y against x (not minutes), each point marked, so lines that coincide stay visible. */
     public static JFreeChart xy(String title, String xLabel, String yLabel, List<Points> series) {
-        JFreeChart chart = chart(title, xLabel, yLabel, series, true);
+        JFreeChart chart = chart(title, xLabel, yLabel, series, new XYLineAndShapeRenderer(true, true));
         noteCoinciding(chart, series);
         return chart;
     }
 
-    /** An x-y line chart in the house style: each series in its colour and dash, markers if asked, y from 0. */
-    private static JFreeChart chart(String title, String xLabel, String yLabel, List<Points> series, boolean markers) {
+    /** An x-y chart of {@code series} drawn by {@code renderer}, in the house style. */
+    private static JFreeChart chart(String title, String xLabel, String yLabel, List<Points> series,
+                                    AbstractXYItemRenderer renderer) {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Points p : series) {
             XYSeries s = new XYSeries(p.name(), false, true);
@@ -321,15 +312,20 @@ public final class Charts {
             }
             data.addSeries(s);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
-                true, false, false);
-        XYPlot plot = chart.getXYPlot();
-        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, markers);
-        for (int i = 0; i < series.size(); i++) {
-            r.setSeriesPaint(i, series.get(i).color());
-            r.setSeriesStroke(i, stroke(series.get(i).dash()));
+        return houseStyle(ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
+                true, false, false), renderer, series.stream().map(Points::color).toList(),
+                series.stream().map(Points::dash).toList());
+    }
+
+    /** The house style of an x-y chart: each series in its colour and dash, y from 0, white with grey grid lines. */
+    private static JFreeChart houseStyle(JFreeChart chart, AbstractXYItemRenderer renderer, List<Color> colors,
+                                         List<Integer> dashes) {
+        for (int i = 0; i < colors.size(); i++) {
+            renderer.setSeriesPaint(i, colors.get(i));
+            renderer.setSeriesStroke(i, stroke(dashes.get(i)));
         }
-        plot.setRenderer(r);
+        XYPlot plot = chart.getXYPlot();
+        plot.setRenderer(renderer);
         NumberAxis range = (NumberAxis) plot.getRangeAxis();
         range.setAutoRangeIncludesZero(true);
         range.setRangeType(RangeType.POSITIVE);

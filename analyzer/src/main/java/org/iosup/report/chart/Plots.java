@@ -200,9 +200,11 @@ public final class Plots {
         if (run.dir() != null && Files.isRegularFile(run.dir().resolve("devices.csv"))) {
             // Beside it, per device: colour by policy, dash by device.
             List<Charts.Line> byDevice = new ArrayList<>();
+            Map<String, Map<String, double[]>> missesByPolicy = perDevice(run.dir().resolve("devices.csv"), "misses",
+                    run.minutes(), 1);
             for (String policy : run.policies().keySet()) {
                 int d = 0;
-                for (var e : perDevice(run.dir().resolve("devices.csv"), "misses", policy, run.minutes(), 1).entrySet()) {
+                for (var e : missesByPolicy.getOrDefault(policy, Map.of()).entrySet()) {
                     byDevice.add(new Charts.Line(policy + ", " + e.getKey(), e.getValue(), colors.of(policy), d++));
                 }
             }
@@ -298,8 +300,8 @@ public final class Plots {
         int n = cols.get("minute").size();
         if (Files.isRegularFile(devices)) {
             // Per device, as devices.csv has them apart: all bytes, and the bytes the device wrote.
-            Map<String, double[]> all = perDevice(devices, "dma_bytes", null, n, 1e-6);
-            Map<String, double[]> written = perDevice(devices, "dma_write_bytes", null, n, 1e-6);
+            Map<String, double[]> all = perDevice(devices, "dma_bytes", n, 1e-6).getOrDefault("", Map.of());
+            Map<String, double[]> written = perDevice(devices, "dma_write_bytes", n, 1e-6).getOrDefault("", Map.of());
             f.write("recorded-dma", Charts.lines("DMA per minute, by device (recorded)", MINUTE, "MB per minute",
                     deviceLines(all), "No DMA recorded", f.log()),
                     Charts.lines("DMA the devices wrote per minute, by device (recorded)", MINUTE, "MB per minute",
@@ -320,21 +322,21 @@ public final class Plots {
     }
 
     /**
-     * One column of a devices.csv (analyze's or replay's) by device and minute, times {@code scale};
-     * with {@code policy} only that policy's rows. Devices keyed "device BB:DD.F", in order of appearance.
+     * One column of a devices.csv (analyze's or replay's) by policy, device and minute, times
+     * {@code scale}, in one read: policies keyed by replay's {@code policy} column ("" for analyze's
+     * file, which has none), devices keyed "device BB:DD.F", both in order of appearance.
      */
-    static Map<String, double[]> perDevice(Path csv, String column, String policy, int minutes, double scale) {
-        Map<String, double[]> out = new LinkedHashMap<>();
+    static Map<String, Map<String, double[]>> perDevice(Path csv, String column, int minutes, double scale) {
+        Map<String, Map<String, double[]>> out = new LinkedHashMap<>();
         try (Reader r = Files.newBufferedReader(csv);
              CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
+            boolean byPolicy = p.getHeaderNames().contains("policy");
             for (CSVRecord rec : p) {
-                if (policy != null && !policy.equals(rec.get("policy"))) {
-                    continue;
-                }
                 try {
                     int minute = Integer.parseInt(rec.get("minute"));
                     String key = "device " + bdf(Integer.parseInt(rec.get("device")));
-                    double[] v = out.computeIfAbsent(key, k -> new double[minutes]);
+                    double[] v = out.computeIfAbsent(byPolicy ? rec.get("policy") : "", k -> new LinkedHashMap<>())
+                            .computeIfAbsent(key, k -> new double[minutes]);
                     if (minute >= 0 && minute < minutes) {
                         v[minute] += Long.parseLong(rec.get(column)) * scale;
                     }
