@@ -123,9 +123,8 @@ class PlotCommandTest {
         assertThat(dir.resolve("bad")).doesNotExist();
     }
 
-    @Test
-    void missesAreDrawnPerDeviceWhenTheReplayHasThem() throws Exception {
-        Path run = replayOutput();
+    /** A replay's devices.csv: two devices over 12 minutes, their misses differing by policy when {@code byPolicy}. */
+    private static void writeDevices(Path run, boolean byPolicy) throws IOException {
         List<String> cols = org.iosup.schema.TableSchema.load("replay-devices").fieldNames();
         StringBuilder sb = new StringBuilder(String.join(",", cols)).append('\n');
         for (String p : new String[] {"cache-disabled", "cache-pre-enabled", "cache-dynamic-enabled"}) {
@@ -137,7 +136,7 @@ class PlotCommandTest {
                             case "minute" -> Integer.toString(m);
                             case "policy" -> p;
                             case "device" -> Integer.toString(dev);
-                            case "misses" -> Long.toString(dev * 10L + m + p.length());
+                            case "misses" -> Long.toString(dev * 10L + m + (byPolicy ? p.length() : 0));
                             default -> "0";
                         });
                     }
@@ -146,6 +145,12 @@ class PlotCommandTest {
             }
         }
         Files.writeString(run.resolve("devices.csv"), sb);
+    }
+
+    @Test
+    void missesAreDrawnPerDeviceWhenTheReplayHasThem() throws Exception {
+        Path run = replayOutput();
+        writeDevices(run, true);
         Path out = dir.resolve("dev");
         assertThat(CliRun.run(new PlotCommand(), run.toString(), "-o", out.toString(), "--format", "svg", "-q").exitCode)
                 .isZero();
@@ -159,5 +164,65 @@ class PlotCommandTest {
         CliRun r = CliRun.run(new PlotCommand(), dir.toString(), "-o", dir.resolve("png").toString());
         assertThat(r.exitCode).isEqualTo(2);
         assertThat(r.err).contains("no minutes.csv (plot takes the output folder of replay or analyze)");
+    }
+
+    @Test
+    void missesTheSameUnderEveryPolicyAreDrawnOncePerDevice() throws Exception {
+        Path run = replayOutput();
+        writeDevices(run, false);
+        Path out = dir.resolve("same");
+        assertThat(CliRun.run(new PlotCommand(), run.toString(), "-o", out.toString(), "--format", "svg", "-q").exitCode)
+                .isZero();
+        List<String> texts = svgTexts(out.resolve("iotlb-misses.svg"));
+        assertThat(texts).contains("device 00:1f.2", "device 01:00.0",
+                "the same under every policy (cache-disabled, cache-pre-enabled, cache-dynamic-enabled)");
+        assertThat(texts).noneMatch(t -> t.startsWith("cache-disabled, device"));
+    }
+
+    /** An analyze output folder's minutes.csv of 10 minutes, the hypervisor's columns 0 unless {@code hypervisor}. */
+    private Path analyzeOutput(String name, boolean hypervisor) throws IOException {
+        Path d = dir.resolve(name);
+        Files.createDirectories(d);
+        List<String> cols = org.iosup.schema.TableSchema.load("analyze-minutes").fieldNames();
+        StringBuilder sb = new StringBuilder(String.join(",", cols)).append('\n');
+        for (int m = 0; m < 10; m++) {
+            List<String> row = new ArrayList<>();
+            for (String c : cols) {
+                long v = switch (c) {
+                    case "minute" -> m;
+                    case "proc_creates" -> 540 + m;
+                    case "proc_exits" -> 538 + m;
+                    case "pt_allocs", "pt_frees" -> 10_000 + 10 * m;
+                    case "type_changes", "iommu_unmaps", "iommu_maps", "iotlb_flushes" -> hypervisor ? 20_000 + m : 0;
+                    default -> 1_000_000L * (m + 1);
+                };
+                row.add(Long.toString(v));
+            }
+            sb.append(String.join(",", row)).append('\n');
+        }
+        Files.writeString(d.resolve("minutes.csv"), sb);
+        return d;
+    }
+
+    @Test
+    void aTraceOfTheGuestAloneIsDrawnWithoutAnEmptyPanelAndProcessesApartFromPageTables() throws Exception {
+        Path guest = analyzeOutput("guest", false);
+        assertThat(CliRun.run(new PlotCommand(), guest.toString(), "-o", dir.resolve("g").toString(), "--format", "svg,png",
+                "-q").exitCode).isZero();
+        List<String> texts = svgTexts(dir.resolve("g/recorded.svg"));
+        assertThat(texts).contains("Processes per minute (recorded)", "Page tables per minute (recorded)",
+                "processes created", "processes exited", "page tables allocated", "page tables freed",
+                "no hypervisor or IOMMU event in this trace (a synthesized or perf trace): replay models them");
+        assertThat(texts).noneMatch(t -> t.startsWith("Hypervisor"));
+        assertChart(dir.resolve("g/recorded.png"), 1600, 900);
+        // A trace that recorded the hypervisor's events gets their panel too.
+        Path full = analyzeOutput("full", true);
+        assertThat(CliRun.run(new PlotCommand(), full.toString(), "-o", dir.resolve("f").toString(), "--format", "svg",
+                "-q").exitCode).isZero();
+        List<String> three = svgTexts(dir.resolve("f/recorded.svg"));
+        assertThat(three).contains("page-type changes", "IOTLB flushes");
+        // Three panels to a row: long titles wrap onto two lines.
+        assertThat(String.join(" ", three).replace("  ", " ")).contains("Processes per minute (recorded)",
+                "Page tables per minute (recorded)", "Hypervisor and IOMMU events per minute (recorded)");
     }
 }

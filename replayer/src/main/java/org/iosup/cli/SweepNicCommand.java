@@ -14,6 +14,7 @@ import org.iosup.sweep.NicSweep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import org.jfree.chart.JFreeChart;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -36,7 +37,7 @@ import java.util.concurrent.Callable;
             "setting's processes if --busy-churn), replays it under the policies with each DMA page size, and",
             "puts the NIC's translations through the throughput model (docs/model.md section 4). Writes",
             "OUTDIR/throughput.csv (schemas/sweep-nic.schema.json) and OUTDIR/throughput.png (capacity against",
-            "link rate, one line per policy and page size). Deterministic for a seed."
+            "link rate, one line per policy and page size; .svg, .pdf with --format). Deterministic for a seed."
         })
 public final class SweepNicCommand implements Callable<Integer> {
     @Spec
@@ -94,6 +95,10 @@ public final class SweepNicCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
     boolean quiet;
 
+    @Option(names = "--format", defaultValue = "png", paramLabel = "png,svg,pdf",
+            description = "Formats of throughput's chart, comma-separated: png, svg, pdf (default: ${DEFAULT-VALUE}).")
+    String format;
+
     @Override
     public Integer call() {
         List<Double> linkRates = new ArrayList<>();
@@ -129,6 +134,7 @@ public final class SweepNicCommand implements Callable<Integer> {
         for (String p : policies.isEmpty() ? List.of("disabled", "pre-enabled") : policies) {
             specs.add(PolicySpec.parse(p));
         }
+        java.util.Set<Charts.Format> formats = Charts.Format.parseList(format, "--format");
         org.iosup.model.CostProfile costProfile = org.iosup.model.CostProfile.load(costs);
         IommuConfig iommu = ReplayCommand.iommu(false, !noPageSelective, 9, costProfile.platform().iommuUnits(),
                 iotlbEntries, 8, 4, "16,4,1", pscInvalidation, "4k");
@@ -151,7 +157,10 @@ public final class SweepNicCommand implements Callable<Integer> {
                             r.lostPct()));
                 }
             }
-            chart(rows, specs, sizes, out.file("throughput.png").temp());
+            JFreeChart chart = chart(rows, specs, sizes);
+            for (Charts.Format f : formats) {
+                Charts.write(out.file("throughput." + f.extension()).temp(), f, 1600, 900, chart);
+            }
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("rates_gbps", linkRates);
             params.put("seconds", seconds);
@@ -165,6 +174,7 @@ public final class SweepNicCommand implements Callable<Integer> {
             params.put("iotlb_entries", iotlbEntries);
             params.put("inflight", inflight);
             params.put("latency_ns", latencyNs);
+            params.put("formats", formats.stream().map(Charts.Format::extension).toList());
             params.put("cost_profile", o.costs().describe());
             out.manifest(Map.of("parameters", params));
             out.commit();
@@ -182,7 +192,7 @@ public final class SweepNicCommand implements Callable<Integer> {
     }
 
     /** Capacity against link rate: one line per policy and page size, the link itself dashed grey. */
-    static void chart(List<NicSweep.Row> rows, List<PolicySpec> specs, List<String> sizes, Path file) {
+    static JFreeChart chart(List<NicSweep.Row> rows, List<PolicySpec> specs, List<String> sizes) {
         PolicyColors colors = new PolicyColors(specs.stream().map(PolicySpec::name).toList());
         List<Charts.Points> series = new ArrayList<>();
         double[] link = rows.stream().mapToDouble(NicSweep.Row::linkGbps).distinct().toArray();
@@ -198,7 +208,7 @@ public final class SweepNicCommand implements Callable<Integer> {
                         x, y, colors.of(p.name()), k == 0 ? 0 : 1));
             }
         }
-        Charts.writePng(file, 1600, 900, Charts.xy("netperf TCP_STREAM: what the NIC can move, by link rate"
-                + " (modelled, docs/model.md §4)", "link rate (Gb/s)", "NIC capacity with translation (Gb/s)", series));
+        return Charts.xy("netperf TCP_STREAM: what the NIC can move, by link rate"
+                + " (modelled, docs/model.md §4)", "link rate (Gb/s)", "NIC capacity with translation (Gb/s)", series);
     }
 }

@@ -5,10 +5,6 @@ import org.iosup.analysis.Replicates;
 import org.iosup.report.chart.Charts;
 import org.iosup.report.chart.PolicyColors;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.plot.ValueMarker;
-
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,14 +22,13 @@ final class SeedCharts {
         PolicyColors colors = new PolicyColors(groups);
         String over = seeds.size() + (seeds.size() == 1 ? " seed" : " seeds, mean and 95% interval");
         JFreeChart calls = Charts.bands("Flush calls per minute (" + setting + ", " + profile + "; " + over + ")",
-                "minute", "flush_iotlb_qi calls per minute", bands(seeds, groups, colors, "flush_calls"));
+                "minute of trace time", "flush_iotlb_qi calls per minute", bands(seeds, groups, colors, "flush_calls"),
+                Charts.LogY.AUTO);
         JFreeChart pool = Charts.bands("Pages in the pools (" + setting + ", " + profile + "; " + over + ")",
-                "minute", "pages, all levels, end of minute", bands(seeds, groups, colors, "pool_pages"));
+                "minute of trace time", "pages, all levels, end of minute", bands(seeds, groups, colors, "pool_pages"),
+                Charts.LogY.AUTO);
         for (JFreeChart c : List.of(calls, pool)) {
-            ValueMarker m = new ValueMarker(switchMinute, Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT,
-                    BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
-            m.setLabel("dynamic on");
-            c.getXYPlot().addDomainMarker(m);
+            Charts.marker(c, switchMinute, "minute " + switchMinute + ": dynamic switch");
         }
         for (Charts.Format f : Demo.FIGURE_FORMATS) {
             String name = file.getFileName().toString().replaceFirst("\\.png$", "." + f.extension());

@@ -124,6 +124,7 @@ public final class Charts {
         niceTicks((NumberAxis) plot.getDomainAxis(), points.stream().mapToDouble(p -> p.x().length).max().orElse(1), true);
         niceTicks((NumberAxis) plot.getRangeAxis(), max, false);
         noteCoinciding(chart, points);
+        noteCoincidingInPart(chart, points);
         if (max == 0 && whenEmpty != null) {
             empty(chart, whenEmpty);
         } else if (logScale(log, points)) {
@@ -234,6 +235,68 @@ public final class Charts {
         chart.addSubtitle(new TextTitle(text, NOTE));
     }
 
+    /** The fewest minutes of a shared run worth a note: shorter runs are read off the chart. */
+    private static final int RUN = 3;
+
+    /**
+     * Names, under the title, the per-minute series that equal an earlier one over a leading or a
+     * trailing run of at least {@value #RUN} minutes, not all zero, without being identical
+     * throughout: "same values: dyn = off in minutes 0-4; dyn = on from
+     * minute 10" (the dynamic group before its switch, or after its pools filled). Each series
+     * is named once, beside the earlier series it shares its longest run with.
+     */
+    static void noteCoincidingInPart(JFreeChart chart, List<Points> series) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (int j = 1; j < series.size(); j++) {
+            double[] b = series.get(j).y();
+            String best = null;
+            int bestRun = 0;
+            for (int i = 0; i < j; i++) {
+                double[] a = series.get(i).y();
+                if (a.length != b.length || java.util.Arrays.equals(a, b)) {
+                    continue;
+                }
+                int lead = 0;
+                while (lead < a.length && a[lead] == b[lead]) {
+                    lead++;
+                }
+                int trail = 0;
+                while (trail < a.length && a[a.length - 1 - trail] == b[b.length - 1 - trail]) {
+                    trail++;
+                }
+                if (lead >= RUN && lead > bestRun && nonZero(a, 0, lead)) {
+                    bestRun = lead;
+                    best = series.get(j).name() + " = " + series.get(i).name() + " in minutes 0-" + (lead - 1);
+                }
+                if (trail >= RUN && trail > bestRun && nonZero(a, a.length - trail, a.length)) {
+                    bestRun = trail;
+                    best = series.get(j).name() + " = " + series.get(i).name() + " from minute " + (a.length - trail);
+                }
+            }
+            if (best != null) {
+                parts.add(best);
+            }
+        }
+        if (parts.isEmpty()) {
+            return;
+        }
+        String text = "same values: " + String.join("; ", parts);
+        if (text.length() > 150) {
+            text = "same values: " + parts.get(0)
+                    + (parts.size() > 1 ? "; and " + (parts.size() - 1) + " more alike" : "");
+        }
+        chart.addSubtitle(new TextTitle(text, NOTE));
+    }
+
+    private static boolean nonZero(double[] v, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (v[i] != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Replaces the panel's lines by a sentence saying why there is nothing to draw. */
     static void empty(JFreeChart chart, String why) {
         XYPlot plot = chart.getXYPlot();
@@ -264,16 +327,25 @@ public final class Charts {
     }
 
     /**
-     * A line chart of means by minute, each drawn with a translucent band of ± its half-width (the
-     * seeds' 95% interval), so the spread over seeds shows beside the mean.
+     * A chart of means by minute, drawn as steps, each with a translucent band of ± its half-width
+     * (the seeds' 95% interval), so the spread over seeds shows beside the mean.
      */
     public static JFreeChart bands(String title, String xLabel, String yLabel, List<Band> bands) {
+        return bands(title, xLabel, yLabel, bands, LogY.OFF);
+    }
+
+    /** {@link #bands(String, String, String, List)} with the value axis logarithmic under {@code log}. */
+    public static JFreeChart bands(String title, String xLabel, String yLabel, List<Band> bands, LogY log) {
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         for (Band b : bands) {
             YIntervalSeries s = new YIntervalSeries(b.name(), false, true);
+            // As steps, like the per-minute charts: a minute's mean and band hold until the next minute.
             for (int i = 0; i < b.mean().length; i++) {
                 double h = Double.isNaN(b.halfWidth()[i]) ? 0 : b.halfWidth()[i];
                 s.add(i, b.mean()[i], Math.max(0, b.mean()[i] - h), b.mean()[i] + h);
+                if (i + 1 < b.mean().length) {
+                    s.add(i + 1, b.mean()[i], Math.max(0, b.mean()[i] - h), b.mean()[i] + h);
+                }
             }
             data.addSeries(s);
         }
@@ -285,8 +357,23 @@ public final class Charts {
         JFreeChart chart = houseStyle(ChartFactory.createXYLineChart(title, xLabel, yLabel, data,
                 PlotOrientation.VERTICAL, true, false, false), r, bands.stream().map(Band::color).toList(),
                 bands.stream().map(Band::dash).toList());
-        ((NumberAxis) chart.getXYPlot().getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        ((NumberAxis) chart.getXYPlot().getRangeAxis()).setAutoRangeMinimumSize(1.0);
+        List<Points> tops = new java.util.ArrayList<>();
+        int minutes = 1;
+        for (Band b : bands) {
+            double[] top = new double[b.mean().length];
+            for (int i = 0; i < top.length; i++) {
+                top[i] = b.mean()[i] + (Double.isNaN(b.halfWidth()[i]) ? 0 : b.halfWidth()[i]);
+            }
+            tops.add(new Points(b.name(), top, top, b.color(), b.dash()));
+            minutes = Math.max(minutes, top.length);
+        }
+        XYPlot plot = chart.getXYPlot();
+        niceTicks((NumberAxis) plot.getDomainAxis(), minutes, true);
+        double max = max(tops);
+        niceTicks((NumberAxis) plot.getRangeAxis(), Math.max(max, 1), false);
+        if (logScale(log, tops)) {
+            plot.setRangeAxis(logAxis(yLabel, max));
+        }
         return chart;
     }
 
@@ -297,6 +384,14 @@ public final class Charts {
     /** A line chart of y against x (not minutes), each point marked, so lines that coincide stay visible. */
     public static JFreeChart xy(String title, String xLabel, String yLabel, List<Points> series) {
         JFreeChart chart = chart(title, xLabel, yLabel, series, new XYLineAndShapeRenderer(true, true));
+        double maxX = 0;
+        for (Points p : series) {
+            for (double x : p.x()) {
+                maxX = Math.max(maxX, x);
+            }
+        }
+        niceTicks((NumberAxis) chart.getXYPlot().getDomainAxis(), maxX, false);
+        niceTicks((NumberAxis) chart.getXYPlot().getRangeAxis(), max(series), false);
         noteCoinciding(chart, series);
         return chart;
     }
@@ -326,6 +421,9 @@ public final class Charts {
         }
         XYPlot plot = chart.getXYPlot();
         plot.setRenderer(renderer);
+        // The first series (the baseline, solid) drawn first, the others' dashes over it: a series
+        // that runs along the baseline shows as a dashed line on a solid one, not hidden beneath it.
+        plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
         NumberAxis range = (NumberAxis) plot.getRangeAxis();
         range.setAutoRangeIncludesZero(true);
         range.setRangeType(RangeType.POSITIVE);

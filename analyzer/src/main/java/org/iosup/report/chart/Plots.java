@@ -199,49 +199,79 @@ public final class Plots {
         markWarmup(warmup, run, misses);
         if (run.dir() != null && Files.isRegularFile(run.dir().resolve("devices.csv"))) {
             // Beside it, per device: colour by policy, dash by device.
-            List<Charts.Line> byDevice = new ArrayList<>();
             Map<String, Map<String, double[]>> missesByPolicy = perDevice(run.dir().resolve("devices.csv"), "misses",
                     run.minutes(), 1);
-            for (String policy : run.policies().keySet()) {
-                int d = 0;
-                for (var e : missesByPolicy.getOrDefault(policy, Map.of()).entrySet()) {
-                    byDevice.add(new Charts.Line(policy + ", " + e.getKey(), e.getValue(), colors.of(policy), d++));
+            JFreeChart perDev;
+            if (sameForEveryPolicy(missesByPolicy, run.policies().keySet())) {
+                // One line per device (the policies' would lie on top of each other), and a note saying so.
+                String first = run.policies().keySet().iterator().next();
+                perDev = Charts.lines("IOTLB misses per minute, by device" + s, MINUTE, "IOTLB misses per minute",
+                        deviceLines(missesByPolicy.getOrDefault(first, Map.of())), "No IOTLB miss: the trace has no DMA",
+                        f.log());
+                if (run.policies().size() > 1) {
+                    perDev.addSubtitle(new org.jfree.chart.title.TextTitle("the same under every policy ("
+                            + String.join(", ", run.policies().keySet()) + ")",
+                            new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.ITALIC, 16)));
                 }
+            } else {
+                // Colour by policy, dash by device.
+                List<Charts.Line> byDevice = new ArrayList<>();
+                for (String policy : run.policies().keySet()) {
+                    int d = 0;
+                    for (var e : missesByPolicy.getOrDefault(policy, Map.of()).entrySet()) {
+                        byDevice.add(new Charts.Line(policy + ", " + e.getKey(), e.getValue(), colors.of(policy), d++));
+                    }
+                }
+                perDev = Charts.lines("IOTLB misses per minute, by device" + s, MINUTE, "IOTLB misses per minute",
+                        byDevice, "No IOTLB miss: the trace has no DMA", f.log());
             }
-            JFreeChart perDev = Charts.lines("IOTLB misses per minute, by device" + s, MINUTE, "IOTLB misses per minute",
-                    byDevice, "No IOTLB miss: the trace has no DMA", f.log());
             f.write("iotlb-misses", misses, perDev);
         } else {
             f.write("iotlb-misses", misses);
         }
 
         // The DMA side: the devices' time waiting for translations, the CPU's waiting for invalidations.
-        // Each policy has its own dash and markers, so lines that coincide stay told apart.
-        List<Charts.Points> walk = new ArrayList<>();
-        List<Charts.Points> wait = new ArrayList<>();
-        int k = 0;
+        List<Charts.Line> walk = new ArrayList<>();
+        List<Charts.Line> wait = new ArrayList<>();
         for (var p : run.policies().entrySet()) {
             long[] miss = p.getValue().get("iotlb_miss_ns");
             long[] inv = p.getValue().get("invalidation_ns");
             if (miss == null || inv == null) {
                 continue;
             }
-            double[] x = new double[miss.length];
-            for (int m = 0; m < x.length; m++) {
-                x[m] = m;
-            }
-            walk.add(new Charts.Points(p.getKey(), x, series(miss, 1e-6), colors.of(p.getKey()), k));
-            wait.add(new Charts.Points(p.getKey(), x, series(inv, 1e-6), colors.of(p.getKey()), k));
-            k++;
+            walk.add(new Charts.Line(p.getKey(), series(miss, 1e-6), colors.of(p.getKey()), colors.dash(p.getKey())));
+            wait.add(new Charts.Line(p.getKey(), series(inv, 1e-6), colors.of(p.getKey()), colors.dash(p.getKey())));
         }
         if (!walk.isEmpty()) {
-            JFreeChart devices = Charts.xy("DMA time waiting for translation" + s, MINUTE,
-                    "ms per minute (IOTLB misses' page walks, modelled)", walk);
-            JFreeChart waits = Charts.xy("CPU time waiting for IOTLB invalidations" + s, MINUTE,
-                    "ms per minute (synchronous invalidations, modelled)", wait);
+            JFreeChart devices = Charts.lines("DMA time waiting for translation" + s, MINUTE,
+                    "ms per minute (IOTLB misses' page walks, modelled)", walk, "No IOTLB miss: the trace has no DMA",
+                    f.log());
+            JFreeChart waits = Charts.lines("CPU time waiting for IOTLB invalidations" + s, MINUTE,
+                    "ms per minute (synchronous invalidations, modelled)", wait,
+                    run.profile().equals("xen-4.2.1")
+                            ? "No wait: xen-4.2.1 issues no invalidation (it passes 'not present' to flush_iotlb_qi)"
+                            : "No invalidation issued by any policy, so no wait", f.log());
+            markWarmup(warmup, run, devices, waits);
             f.write("dma-time", devices, waits);
         }
         return f.files();
+    }
+
+    /** Whether every policy has the same devices with the same values by minute as the first. */
+    private static boolean sameForEveryPolicy(Map<String, Map<String, double[]>> byPolicy, java.util.Set<String> policies) {
+        Map<String, double[]> first = byPolicy.getOrDefault(policies.iterator().next(), Map.of());
+        for (String p : policies) {
+            Map<String, double[]> m = byPolicy.getOrDefault(p, Map.of());
+            if (!m.keySet().equals(first.keySet())) {
+                return false;
+            }
+            for (var e : m.entrySet()) {
+                if (!java.util.Arrays.equals(e.getValue(), first.get(e.getKey()))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The warm-up cut (the demo's dynamic switch) on the time axis of each chart, when inside the trace. */
@@ -286,16 +316,33 @@ public final class Plots {
         } catch (IOException e) {
             throw new UserException(minutes + ": cannot read (" + e.getMessage() + ")", e);
         }
-        Color[] palette = {PolicyColors.OTHERS[0], PolicyColors.BASELINE, PolicyColors.OTHERS[1], PolicyColors.OTHERS[2]};
-        JFreeChart guest = Charts.lines("Processes and page tables per minute (recorded)", MINUTE, "events per minute",
-                lines(cols, palette, new String[] {"proc_creates", "proc_exits", "pt_allocs", "pt_frees"},
-                        "processes created", "processes exited", "page tables allocated", "page tables freed"),
-                "No process or page-table event recorded", f.log());
-        JFreeChart hv = Charts.lines("Hypervisor and IOMMU events per minute (recorded)", MINUTE, "events per minute",
-                lines(cols, palette, new String[] {"type_changes", "iommu_unmaps", "iommu_maps", "iotlb_flushes"},
-                        "page-type changes", "IOMMU unmaps", "IOMMU maps", "IOTLB flushes"),
-                "None recorded: the trace holds the guest's events only (a synthesized or perf trace); replay models these", f.log());
-        f.write("recorded", guest, hv);
+        // Okabe-Ito colours other than the baseline's vermillion, which stands for a baseline policy.
+        Color[] palette = {PolicyColors.OTHERS[0], PolicyColors.OTHERS[4], PolicyColors.OTHERS[1], PolicyColors.OTHERS[2]};
+        // Processes and page tables apart: a few hundred a minute against thousands would flatten
+        // the processes, and the exits (drawn dashed over the creations) would hide among them.
+        JFreeChart procs = Charts.lines("Processes per minute (recorded)", MINUTE, "processes per minute",
+                lines(cols, palette, new String[] {"proc_creates", "proc_exits"}, "processes created",
+                        "processes exited"), "No process created or exited", f.log());
+        JFreeChart tables = Charts.lines("Page tables per minute (recorded)", MINUTE, "page tables per minute",
+                lines(cols, new Color[] {palette[2], palette[3]}, new String[] {"pt_allocs", "pt_frees"},
+                        "page tables allocated", "page tables freed"), "No page table allocated or freed", f.log());
+        String[] hvColumns = {"type_changes", "iommu_unmaps", "iommu_maps", "iotlb_flushes"};
+        long hvEvents = 0;
+        for (String c : hvColumns) {
+            hvEvents += cols.get(c).stream().mapToLong(Long::longValue).sum();
+        }
+        if (hvEvents > 0) {
+            JFreeChart hv = Charts.lines("Hypervisor and IOMMU events per minute (recorded)", MINUTE,
+                    "events per minute", lines(cols, palette, hvColumns, "page-type changes", "IOMMU unmaps",
+                            "IOMMU maps", "IOTLB flushes"), null, f.log());
+            f.write("recorded", procs, tables, hv);
+        } else {
+            // No empty panel: the guest's two, and a line saying where the hypervisor's events are.
+            procs.addSubtitle(new org.jfree.chart.title.TextTitle("no hypervisor or IOMMU event in this trace"
+                    + " (a synthesized or perf trace): replay models them",
+                    new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.ITALIC, 16)));
+            f.write("recorded", procs, tables);
+        }
         Path devices = minutes.resolveSibling("devices.csv");
         int n = cols.get("minute").size();
         if (Files.isRegularFile(devices)) {

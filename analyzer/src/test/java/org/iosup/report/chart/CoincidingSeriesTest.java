@@ -39,4 +39,23 @@ class CoincidingSeriesTest {
                 + "cache-disabled, device 00:1f.2 = cache-pre-enabled, device 00:1f.2 = cache-dynamic-enabled, device 00:1f.2;"
                 + " and 1 more group(s) alike");
     }
+
+    @Test
+    void seriesThatShareALeadingOrTrailingRunAreNamedWithTheirMinutes() {
+        // The dynamic group equals the baseline until its switch, then the pre-enabled group once both pools are full.
+        JFreeChart c = Charts.lines("t", "minute", "calls", List.of(
+                new Charts.Line("off", new double[] {9, 9, 8, 9, 9, 9, 9, 9}, Color.RED, 0),
+                new Charts.Line("pre", new double[] {1, 1, 0, 0, 0, 2, 2, 2}, Color.BLUE, 1),
+                new Charts.Line("dyn", new double[] {9, 9, 8, 9, 4, 3, 3, 3}, Color.GREEN, 2)));
+        assertThat(notes(c)).containsExactly("same values: dyn = off in minutes 0-3");
+        JFreeChart tail = Charts.lines("t", "minute", "pages", List.of(
+                new Charts.Line("pre", new double[] {5, 6, 7, 7, 7}, Color.BLUE, 1),
+                new Charts.Line("dyn", new double[] {0, 0, 7, 7, 7}, Color.GREEN, 2)));
+        assertThat(notes(tail)).containsExactly("same values: dyn = pre from minute 2");
+        // Runs of zeros, or under three minutes, are left to the reader.
+        JFreeChart zeros = Charts.lines("t", "minute", "pages", List.of(
+                new Charts.Line("pre", new double[] {0, 0, 0, 0, 7}, Color.BLUE, 1),
+                new Charts.Line("dyn", new double[] {0, 0, 0, 0, 6}, Color.GREEN, 2)));
+        assertThat(notes(zeros)).isEmpty();
+    }
 }

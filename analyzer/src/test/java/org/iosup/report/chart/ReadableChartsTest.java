@@ -125,4 +125,71 @@ class ReadableChartsTest {
         assertThat(text).isGreaterThan(500);
         assertThat(count(img, PolicyColors.BASELINE, 0, 1600)).isZero();
     }
+
+    /** The share of the plot's columns at which a greyscale copy of the image has ink within 2 pixels of row {@code y}. */
+    private static double inkAlong(BufferedImage img, java.awt.geom.Rectangle2D area, int y) {
+        int columns = 0;
+        int inked = 0;
+        for (int x = (int) area.getMinX() + 20; x < (int) area.getMaxX() - 20; x++) {
+            columns++;
+            for (int dy = -2; dy <= 2; dy++) {
+                Color p = new Color(img.getRGB(x, y + dy));
+                double grey = 0.299 * p.getRed() + 0.587 * p.getGreen() + 0.114 * p.getBlue();
+                if (grey < 170) {
+                    inked++;
+                    break;
+                }
+            }
+        }
+        return (double) inked / columns;
+    }
+
+    @Test
+    void theGroupsStayApartInGreyscaleByTheirLineStyle() {
+        // The demo's three groups, each flat at its own height, drawn at the demo's size, then read
+        // back as grey levels: the colours' luminances are close (vermillion 119, blue 87, green
+        // 106), so only the line style can tell them apart, and it must.
+        PolicyColors c = new PolicyColors(List.of("cache-disabled", "cache-pre-enabled", "cache-dynamic-enabled"));
+        double[] heights = {900, 500, 300};
+        List<Charts.Line> lines = new java.util.ArrayList<>();
+        String[] names = {"cache-disabled", "cache-pre-enabled", "cache-dynamic-enabled"};
+        for (int i = 0; i < names.length; i++) {
+            double[] y = new double[30];
+            java.util.Arrays.fill(y, heights[i]);
+            lines.add(new Charts.Line(names[i], y, c.of(names[i]), c.dash(names[i])));
+        }
+        JFreeChart chart = Charts.lines("t", "minute", "calls per minute", lines, "none", Charts.LogY.OFF);
+        org.jfree.chart.ChartRenderingInfo info = new org.jfree.chart.ChartRenderingInfo();
+        BufferedImage img = chart.createBufferedImage(1600, 900, info);
+        java.awt.geom.Rectangle2D area = info.getPlotInfo().getDataArea();
+        org.jfree.chart.axis.ValueAxis axis = chart.getXYPlot().getRangeAxis();
+        double[] ink = new double[names.length];
+        for (int i = 0; i < names.length; i++) {
+            int y = (int) Math.round(axis.valueToJava2D(heights[i], area, chart.getXYPlot().getRangeAxisEdge()));
+            ink[i] = inkAlong(img, area, y);
+        }
+        // Solid, dashed (10 on, 6 off), dotted (2 on, 4 off): clearly different shares of ink.
+        assertThat(ink[0]).as("solid").isGreaterThan(0.95);
+        assertThat(ink[1]).as("dashed").isBetween(0.5, 0.85);
+        assertThat(ink[2]).as("dotted").isBetween(0.2, 0.5);
+        assertThat(ink[0] - ink[1]).isGreaterThan(0.15);
+        assertThat(ink[1] - ink[2]).isGreaterThan(0.15);
+    }
+
+    @Test
+    void seedBandsHaveRoundTicksAndALogAxisWhenTheyNeedOne() {
+        double[] off = new double[30];
+        double[] on = new double[30];
+        double[] half = new double[30];
+        java.util.Arrays.fill(off, 40_000);
+        java.util.Arrays.fill(on, 3);
+        java.util.Arrays.fill(half, 1);
+        List<Charts.Band> bands = List.of(new Charts.Band("off", off, half, PolicyColors.BASELINE, 0),
+                new Charts.Band("on", on, half, PolicyColors.OTHERS[0], 1));
+        JFreeChart log = Charts.bands("t", "minute", "calls", bands, Charts.LogY.AUTO);
+        assertThat(log.getXYPlot().getRangeAxis()).isInstanceOf(org.jfree.chart.axis.LogarithmicAxis.class);
+        JFreeChart linear = Charts.bands("t", "minute", "calls", bands, Charts.LogY.OFF);
+        assertThat(((NumberAxis) linear.getXYPlot().getRangeAxis()).getTickUnit().getSize()).isEqualTo(10_000);
+        assertThat(((NumberAxis) linear.getXYPlot().getDomainAxis()).getTickUnit().getSize()).isEqualTo(10);
+    }
 }
