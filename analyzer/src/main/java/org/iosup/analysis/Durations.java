@@ -60,4 +60,13 @@ public final class Durations {
         }
         return ns + "ns";
     }
+
+    /** Whole minutes of a duration text such as {@code 5m} or {@code 300s}; {@code option} names it in errors. */
+    public static int wholeMinutes(String text, String option) {
+        long ns = parseNanos(text, option);
+        if (ns % 60_000_000_000L != 0) {
+            throw new org.iosup.io.UserException(option + " " + text + ": must be whole minutes (e.g. 5m, 300s)");
+        }
+        return (int) (ns / 60_000_000_000L);
+    }
 }

@@ -18,6 +18,11 @@ public final class MinuteSeries<M extends Enum<M> & MinuteSeries.Column> {
     public interface Column {
         /** Whether the value is a level at the end of the minute (true) or a count within it (false). */
         boolean isGauge();
+
+        /** The name of the column in the CSV outputs: the constant's name in lower case. */
+        default String column() {
+            return ((Enum<?>) this).name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     private final int n;

@@ -1,6 +1,5 @@
 package org.iosup.analysis;
 
-import java.util.Locale;
 
 /**
  * What {@code analyze} counts per minute from the trace itself: the columns of its
@@ -32,10 +31,6 @@ public enum RecordedMetric implements MinuteSeries.Column {
     @Override
     public boolean isGauge() {
         return gauge;
-    }
-
-    public String column() {
-        return name().toLowerCase(Locale.ROOT);
     }
 
     static RecordedMetric allocs(int level) {

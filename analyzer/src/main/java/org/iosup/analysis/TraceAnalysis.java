@@ -24,6 +24,24 @@ import java.util.Set;
  * batch; memory grows with live pages and processes, and with devices × minutes.
  */
 public final class TraceAnalysis {
+    /** Reads {@code trace} once (in order or not) and analyzes it; {@code progress} gets the rows read so far. */
+    public static TraceAnalysis read(java.nio.file.Path trace, org.iosup.trace.parquet.TraceReadOptions options,
+                                     java.util.function.LongConsumer progress) {
+        TraceAnalysis a = new TraceAnalysis();
+        try (org.iosup.trace.parquet.ParquetTraceReader in = org.iosup.trace.parquet.ParquetTraceReader
+                .openAllowingDisorder(trace, columns(), options)) {
+            org.iosup.trace.EventBatch b = new org.iosup.trace.EventBatch();
+            long rows = 0;
+            while (in.next(b)) {
+                a.add(b);
+                rows += b.size();
+                progress.accept(rows);
+            }
+        }
+        a.finish();
+        return a;
+    }
+
     private static final long MINUTE_NS = 60_000_000_000L;
     /** Row numbers kept per check. */
     public static final int FIRST_ROWS = 5;

@@ -8,9 +8,9 @@ import org.iosup.trace.parquet.ParquetTraceReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.zip.GZIPOutputStream;
@@ -43,8 +42,8 @@ public final class ExportCommand implements Callable<Integer> {
             description = "CSV file to write ('-' for standard output; a name ending in .gz is gzip-compressed).")
     String output;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing on success.")
-    boolean quiet;
+    @Mixin
+    Mixins.Quiet quiet;
 
     @Mixin
     TraceReadMixin read;
@@ -70,7 +69,7 @@ public final class ExportCommand implements Callable<Integer> {
                 }
                 file.commit();
             }
-            if (!quiet) {
+            if (!quiet.on()) {
                 Reports.done(spec.commandLine().getErr(), "export", in.rowsRead(), target, start);
             }
         }

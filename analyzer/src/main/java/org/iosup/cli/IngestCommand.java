@@ -3,15 +3,16 @@ package org.iosup.cli;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.iosup.io.AtomicOutput;
 import org.iosup.io.Inputs;
-import org.iosup.schema.TraceMetadata;
 import org.iosup.trace.BatchPipe;
+import org.iosup.trace.TraceMetadata;
 import org.iosup.trace.csv.CsvTraceReader;
 import org.iosup.trace.parquet.ParquetTraceWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,8 +50,8 @@ public final class IngestCommand implements Callable<Integer> {
                     + "adds to '# key=value' comment lines before the CSV header (and replaces one of the same key).")
     List<String> meta = new ArrayList<>();
 
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing on success.")
-    boolean quiet;
+    @Mixin
+    Mixins.Quiet quiet;
 
     @Override
     public Integer call() {
@@ -69,7 +70,7 @@ public final class IngestCommand implements Callable<Integer> {
                 rows = out.rows();
             }
         }
-        if (!quiet) {
+        if (!quiet.on()) {
             Reports.done(spec.commandLine().getErr(), "ingest", rows, output, start);
         }
         return 0;

@@ -2,18 +2,18 @@ package org.iosup.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.iosup.schema.EventSchema;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
+import org.iosup.trace.EventSchema;
 import org.iosup.trace.TraceStats;
 import org.iosup.trace.parquet.ParquetTraceReader;
 import org.iosup.trace.parquet.TraceReadOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;

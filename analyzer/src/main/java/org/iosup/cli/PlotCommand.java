@@ -4,6 +4,7 @@ import org.iosup.io.OutputFolder;
 import org.iosup.io.UserException;
 import org.iosup.report.chart.Plots;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,8 +35,8 @@ public final class PlotCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The output folder of replay or analyze.")
     Path dir;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTDIR", description = "Folder for the figures.")
-    Path output;
+    @Mixin
+    Mixins.OutDir outDir;
 
     @Option(names = "--width", defaultValue = "1600", description = "Width in pixels (default: ${DEFAULT-VALUE}).")
     int width;
@@ -57,8 +58,8 @@ public final class PlotCommand implements Callable<Integer> {
                 "than two decades (e.g. 40,000 calls beside 50), on, or off. Zero stays visible at the bottom."})
     String logY;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
-    boolean quiet;
+    @Mixin
+    Mixins.Quiet quiet;
 
     @Override
     public Integer call() {
@@ -66,11 +67,11 @@ public final class PlotCommand implements Callable<Integer> {
             throw new UserException("--width and --height must be within 200x150 .. 10000x10000");
         }
         List<String> files;
-        int warm = CompareCommand.warmupMinutes(warmup);
+        int warm = org.iosup.analysis.Durations.wholeMinutes(warmup, "--warmup");
         Set<org.iosup.report.chart.Charts.Format> formats = org.iosup.report.chart.Charts.Format.parseList(format, "--format");
         org.iosup.report.chart.Charts.LogY log = org.iosup.report.chart.Charts.LogY.parse(logY, "--log-y");
         // Figures go beside the run they draw when -o names its folder; elsewhere, into a folder of plot's own.
-        try (OutputFolder out = OutputFolder.open(output, "plot", sameFolder(dir, output) ? Plots.PLOTTED : Set.of())) {
+        try (OutputFolder out = OutputFolder.open(outDir.path(), "plot", sameFolder(dir, outDir.path()) ? Plots.PLOTTED : Set.of())) {
             files = Plots.plot(dir, out, width, height, warm, formats, log);
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("input", dir.toString());
@@ -82,8 +83,8 @@ public final class PlotCommand implements Callable<Integer> {
             out.manifest(Map.of("parameters", params));
             out.commit();
         }
-        if (!quiet) {
-            spec.commandLine().getOut().println(String.join("\n", files.stream().map(f -> output.resolve(f).toString()).toList()));
+        if (!quiet.on()) {
+            spec.commandLine().getOut().println(String.join("\n", files.stream().map(f -> outDir.path().resolve(f).toString()).toList()));
             spec.commandLine().getOut().flush();
         }
         return 0;

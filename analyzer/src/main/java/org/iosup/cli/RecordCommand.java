@@ -6,6 +6,7 @@ import org.iosup.io.Failures;
 import org.iosup.io.Temporaries;
 import org.iosup.io.UserException;
 import org.iosup.trace.perf.PerfImport;
+import org.iosup.trace.perf.PerfTraceImport;
 import org.iosup.trace.perf.XenLevels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -125,7 +126,7 @@ public final class RecordCommand implements Callable<Integer> {
         if (found == 0 || r.allocs(1) == 0) {
             throw new UserException("calibration found no " + (found == 0 ? "" : "PTE-level ") + "page-table allocation in "
                     + "the kernel call chains (pgd_alloc, __pud_alloc, __pmd_alloc, pte_alloc_one): this kernel may lack "
-                    + "frame pointers or the allocators may be inlined; see " + ImportCommand.sidecar(out));
+                    + "frame pointers or the allocators may be inlined; see " + PerfTraceImport.sidecar(out));
         }
     }
 
@@ -202,7 +203,7 @@ public final class RecordCommand implements Callable<Integer> {
                     "comm,pid,tid,cpu,time,event,trace,ip,sym").redirectError(scriptErr.toFile()).start();
             PerfImport.ImportReport r;
             try (InputStream in = script.getInputStream()) {
-                r = ImportCommand.importPerf("perf script of " + out.getFileName(), in, out, false, false, XenLevels.P4D,
+                r = PerfTraceImport.write("perf script of " + out.getFileName(), in, out, false, false, XenLevels.P4D,
                         false, "zstd", meta, () -> {
                             int code = waitFor(script);
                             if (code != 0) {
@@ -212,7 +213,7 @@ public final class RecordCommand implements Callable<Integer> {
                         });
             }
             if (keep) {
-                Files.move(data, ImportCommand.beside(out, ".perf.data"), StandardCopyOption.REPLACE_EXISTING);
+                Files.move(data, PerfTraceImport.beside(out, ".perf.data"), StandardCopyOption.REPLACE_EXISTING);
             }
             if (!quiet) {
                 ImportCommand.summarize(r, out, -1, err);

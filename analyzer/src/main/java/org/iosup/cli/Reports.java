@@ -20,7 +20,7 @@ public final class Reports {
 
     /** {@code n} and its unit, singular for 1: "1 minute", "2 minutes", "1,024 rows". */
     static String count(long n, String unit) {
-        return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? unit : unit + "s");
+        return org.iosup.report.Numbers.count(n, unit);
     }
 
     static String size(Path p) {

@@ -2,7 +2,7 @@ package org.iosup.trace;
 
 /**
  * What an event row records. The names, order and required fields are defined in
- * {@code schemas/events.schema.json}; {@link org.iosup.schema.EventSchema} checks at load time
+ * {@code schemas/events.schema.json}; {@link org.iosup.trace.EventSchema} checks at load time
  * that this enum matches it. The ordinal is the compact code stored in {@link EventBatch}.
  */
 public enum EventKind {

@@ -1,6 +1,5 @@
 package org.iosup.trace;
 
-import org.iosup.schema.EventSchema;
 
 /**
  * Row-level rules of the event schema that a single value cannot show: every row has the

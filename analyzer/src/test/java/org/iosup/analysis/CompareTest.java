@@ -59,7 +59,7 @@ class CompareTest {
         List<CSVRecord> rows;
         try (Reader in = Files.newBufferedReader(out.resolve("compare.csv"))) {
             rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).getRecords();
-            assertThat(rows.get(0).getParser().getHeaderNames()).isEqualTo(CompareCommand.COMPARE.fieldNames());
+            assertThat(rows.get(0).getParser().getHeaderNames()).isEqualTo(org.iosup.report.CompareReport.COMPARE.fieldNames());
         }
         assertThat(rows).hasSize(8);
         CSVRecord offCalls = rows.get(0);

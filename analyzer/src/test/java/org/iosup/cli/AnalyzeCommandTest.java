@@ -73,9 +73,9 @@ class AnalyzeCommandTest {
         Path out = dir.resolve("a");
         CliRun r = CliRun.run(new AnalyzeCommand(), trace.toString(), "-o", out.toString());
         assertThat(r.exitCode).as(r.toString()).isZero();
-        assertThat(header(out.resolve("minutes.csv"))).isEqualTo(AnalyzeCommand.MINUTES.fieldNames());
-        assertThat(header(out.resolve("devices.csv"))).isEqualTo(AnalyzeCommand.DEVICES.fieldNames());
-        assertThat(header(out.resolve("validation.csv"))).isEqualTo(AnalyzeCommand.VALIDATION.fieldNames());
+        assertThat(header(out.resolve("minutes.csv"))).isEqualTo(org.iosup.report.AnalysisReport.MINUTES.fieldNames());
+        assertThat(header(out.resolve("devices.csv"))).isEqualTo(org.iosup.report.AnalysisReport.DEVICES.fieldNames());
+        assertThat(header(out.resolve("validation.csv"))).isEqualTo(org.iosup.report.AnalysisReport.VALIDATION.fieldNames());
         List<CSVRecord> m = read(out.resolve("minutes.csv"));
         assertThat(m).hasSize(2);
         CSVRecord m0 = m.get(0);

@@ -1,9 +1,9 @@
 package org.iosup.testing;
 
-import org.iosup.schema.EventSchema;
 import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
+import org.iosup.trace.EventSchema;
 import org.iosup.trace.Granularity;
 import org.iosup.trace.PageType;
 

@@ -2,28 +2,30 @@ package org.iosup.demo;
 
 import org.iosup.analysis.Compare;
 import org.iosup.analysis.Replicates;
-import org.iosup.cli.AnalyzeCommand;
-import org.iosup.cli.CompareCommand;
+import org.iosup.analysis.TraceAnalysis;
 import org.iosup.io.AtomicOutput;
 import org.iosup.io.Failures;
+import org.iosup.io.Hashes;
 import org.iosup.io.Manifest;
 import org.iosup.io.OutputFolder;
 import org.iosup.io.Temporaries;
 import org.iosup.io.UserException;
 import org.iosup.model.CostProfile;
+import org.iosup.model.pool.PolicySpec;
 import org.iosup.model.vtd.IommuConfig;
 import org.iosup.model.xen.HypervisorProfile;
-import org.iosup.replay.PolicySpec;
 import org.iosup.replay.Replay;
 import org.iosup.replay.ReplayConfig;
 import org.iosup.replay.ReplayResult;
-import org.iosup.replay.report.ReplayReport;
+import org.iosup.report.replay.ReplayReport;
+import org.iosup.report.AnalysisReport;
+import org.iosup.report.CompareReport;
 import org.iosup.report.CsvTable;
 import org.iosup.report.chart.Plots;
 import org.iosup.schema.TableSchema;
 import org.iosup.synth.SynthParams;
 import org.iosup.synth.SyntheticTrace;
-import org.iosup.io.Hashes;
+import org.iosup.trace.parquet.TraceReadOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -212,7 +214,7 @@ public final class Demo {
             step.accept("analyze " + setting);
             Path analysis = work.resolve(setting).resolve("analysis");
             try (OutputFolder out = OutputFolder.open(analysis, "analyze")) {
-                AnalyzeCommand.analyze(trace.file(), out, x -> { });
+                AnalysisReport.write(TraceAnalysis.read(trace.file(), TraceReadOptions.DEFAULT, x -> { }), trace.file(), out);
                 out.commit();
             }
             try (OutputFolder out = OutputFolder.open(analysis, "plot", Plots.PLOTTED)) {
@@ -222,7 +224,7 @@ public final class Demo {
             }
             step.accept("compare " + setting);
             try (AtomicOutput out = AtomicOutput.create(work.resolve(setting).resolve("compare.csv"))) {
-                CompareCommand.writeSeeds(Compare.compareSeeds(List.copyOf(seedRuns.values()), null, SWITCH_MINUTE,
+                CompareReport.write(Compare.compareSeeds(List.copyOf(seedRuns.values()), null, SWITCH_MINUTE,
                         Compare.DEFAULT_METRICS), out.temp());
                 out.commit();
             }

@@ -5,7 +5,7 @@ import org.iosup.model.CostProfile;
 import org.iosup.replay.DmaThroughput;
 import org.iosup.replay.PolicyModel;
 import org.iosup.replay.ReplayResult;
-import org.iosup.replay.report.ReplayReport;
+import org.iosup.report.replay.ReplayReport;
 import org.iosup.report.CsvTable;
 import org.iosup.schema.TableSchema;
 

@@ -2,6 +2,7 @@ package org.iosup.replay;
 
 import org.iosup.model.Cost;
 import org.iosup.model.CostModel;
+import org.iosup.model.Metric;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,13 +1,15 @@
 package org.iosup.replay;
 
-import org.iosup.analysis.MinuteSeries;
-
 import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
+import org.iosup.analysis.MinuteSeries;
 import org.iosup.model.Cost;
 import org.iosup.model.CostModel;
+import org.iosup.model.DeviceCounters;
+import org.iosup.model.Metric;
 import org.iosup.model.guest.GuestOps;
 import org.iosup.model.guest.Paging;
 import org.iosup.model.pool.PageTablePools;
+import org.iosup.model.pool.PolicySpec;
 import org.iosup.model.vtd.InvalidationUnit;
 import org.iosup.model.vtd.IommuConfig;
 import org.iosup.model.vtd.Iotlb;

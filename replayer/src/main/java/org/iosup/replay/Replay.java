@@ -1,18 +1,21 @@
 package org.iosup.replay;
 
 import org.iosup.analysis.MinuteSeries;
-
+import org.iosup.io.Futures;
+import org.iosup.model.Anomalies;
 import org.iosup.model.Cost;
 import org.iosup.model.CostModel;
+import org.iosup.model.Metric;
 import org.iosup.model.guest.AddressSpaces;
 import org.iosup.model.guest.GuestOps;
 import org.iosup.model.guest.Paging;
+import org.iosup.model.pool.PolicySpec;
 import org.iosup.trace.EventBatch;
+import org.iosup.trace.TraceSource;
 import org.iosup.trace.parquet.ParquetTraceReader;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -45,6 +48,17 @@ public final class Replay {
      * ({@link ReplayResult#ledgers()}), for {@code iosup calibrate}.
      */
     public static ReplayResult run(ReplayConfig config, LongConsumer progress, boolean ledgers) {
+        try (ParquetTraceReader in = ParquetTraceReader.open(config.trace(), AddressSpaces.columns(), config.read())) {
+            return run(config, in, progress, ledgers);
+        }
+    }
+
+    /**
+     * Runs a replay of the rows {@code in} yields (a Parquet trace, a synthesizer, a test's batches
+     * in memory), in time order; {@code config.trace()} and {@code config.read()} are not used.
+     * {@code in} is not closed.
+     */
+    public static ReplayResult run(ReplayConfig config, TraceSource in, LongConsumer progress, boolean ledgers) {
         long start = System.nanoTime();
         List<PolicyModel> models = new ArrayList<>();
         List<CostLedger> kept = new ArrayList<>();
@@ -57,98 +71,96 @@ public final class Replay {
             }
             models.add(model);
         }
-        try (ParquetTraceReader in = ParquetTraceReader.open(config.trace(), AddressSpaces.columns(), config.read())) {
-            Paging paging;
-            String pagingSource;
-            if (config.paging() != null) {
-                paging = config.paging();
-                pagingSource = "option";
-            } else if (in.metadata().containsKey(Paging.META_KEY)) {
-                paging = Paging.parse(in.metadata().get(Paging.META_KEY), config.trace() + ": metadata " + Paging.META_KEY);
-                pagingSource = "trace metadata";
-            } else {
-                paging = Paging.X86_64;
-                pagingSource = "default";
+        Paging paging;
+        String pagingSource;
+        if (config.paging() != null) {
+            paging = config.paging();
+            pagingSource = "option";
+        } else if (in.metadata().containsKey(Paging.META_KEY)) {
+            paging = Paging.parse(in.metadata().get(Paging.META_KEY), in.name() + ": metadata " + Paging.META_KEY);
+            pagingSource = "trace metadata";
+        } else {
+            paging = Paging.X86_64;
+            pagingSource = "default";
+        }
+        for (PolicyModel m : models) {
+            m.setPaging(paging);
+        }
+        Anomalies anomalies = new Anomalies(in.name(), config.strict());
+        AddressSpaces guest = new AddressSpaces(paging, anomalies);
+        int threads = Math.max(1, config.threads());
+        long lastTs = 0;
+        long events = 0;
+        EventBatch batch = new EventBatch(BATCH_ROWS);
+        if (threads == 1) {
+            Lockstep lockstep = new Lockstep(models);
+            GuestOps ops = new GuestOps();
+            while (in.next(batch)) {
+                ops.clear(batch);
+                guest.translate(batch, ops);
+                lastTs = batch.tsNs()[batch.size() - 1];
+                events += batch.size();
+                lockstep.apply(ops);
+                report(progress, events);
             }
-            for (PolicyModel m : models) {
-                m.setPaging(paging);
-            }
-            Anomalies anomalies = new Anomalies(config.trace().toString(), config.strict());
-            AddressSpaces guest = new AddressSpaces(paging, anomalies);
-            int threads = Math.max(1, config.threads());
-            long lastTs = 0;
-            long events = 0;
-            EventBatch batch = new EventBatch(BATCH_ROWS);
-            if (threads == 1) {
+            ops.clear(batch);
+            guest.finish(lastTs, ops);
+            lockstep.apply(ops);
+        } else {
+            // Two stages: this thread reads and translates batch k+1 while another replays batch k.
+            ExecutorService stage = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "iosup-policies");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
                 Lockstep lockstep = new Lockstep(models);
-                GuestOps ops = new GuestOps();
-                while (in.next(batch)) {
-                    ops.clear(batch);
-                    guest.translate(batch, ops);
-                    lastTs = batch.tsNs()[batch.size() - 1];
-                    events += batch.size();
-                    lockstep.apply(ops);
+                GuestOps[] buffers = {new GuestOps(), new GuestOps()};
+                EventBatch[] batches = {batch, new EventBatch(BATCH_ROWS)};
+                Future<?> running = null;
+                int current = 0;
+                boolean more = true;
+                while (more) {
+                    GuestOps ops = buffers[current];
+                    EventBatch rows = batches[current];
+                    ops.clear(rows);
+                    more = in.next(rows);
+                    if (more) {
+                        guest.translate(rows, ops);
+                        lastTs = rows.tsNs()[rows.size() - 1];
+                        events += rows.size();
+                    } else {
+                        guest.finish(lastTs, ops);
+                    }
+                    Futures.await(running);
+                    running = stage.submit(() -> lockstep.apply(ops));
+                    current ^= 1;
                     report(progress, events);
                 }
-                ops.clear(batch);
-                guest.finish(lastTs, ops);
-                lockstep.apply(ops);
-            } else {
-                // Two stages: this thread reads and translates batch k+1 while another replays batch k.
-                ExecutorService stage = Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "iosup-policies");
-                    t.setDaemon(true);
-                    return t;
-                });
-                try {
-                    Lockstep lockstep = new Lockstep(models);
-                    GuestOps[] buffers = {new GuestOps(), new GuestOps()};
-                    EventBatch[] batches = {batch, new EventBatch(BATCH_ROWS)};
-                    Future<?> running = null;
-                    int current = 0;
-                    boolean more = true;
-                    while (more) {
-                        GuestOps ops = buffers[current];
-                        EventBatch rows = batches[current];
-                        ops.clear(rows);
-                        more = in.next(rows);
-                        if (more) {
-                            guest.translate(rows, ops);
-                            lastTs = rows.tsNs()[rows.size() - 1];
-                            events += rows.size();
-                        } else {
-                            guest.finish(lastTs, ops);
-                        }
-                        await(running);
-                        running = stage.submit(() -> lockstep.apply(ops));
-                        current ^= 1;
-                        report(progress, events);
-                    }
-                    await(running);
-                } finally {
-                    stage.shutdownNow();
-                }
+                Futures.await(running);
+            } finally {
+                stage.shutdownNow();
             }
-            int lastMinute = (int) (lastTs / MINUTE_NS);
-            int last = events == 0 ? -1 : lastMinute;
-            MinuteSeries<Metric> counts = guest.counts();
-            counts.finish(last);
-            guest.devices().finish(last);
-            chargeCommon(counts, config.costs(), kept);
-            for (PolicyModel m : models) {
-                m.finish(last);
-                m.series().addCounters(counts);
-                m.series().derive(Metric.CPU_NS_TOTAL, row -> {
-                    long sum = 0;
-                    for (Metric part : Metric.CPU_PARTS) {
-                        sum += row[part.ordinal()];
-                    }
-                    return sum;
-                });
-            }
-            return new ReplayResult(config, paging, pagingSource, models, anomalies, events == 0 ? 0 : lastMinute + 1,
-                    events, lastTs, System.nanoTime() - start, in.metadata(), kept, guest.devices());
         }
+        int lastMinute = (int) (lastTs / MINUTE_NS);
+        int last = events == 0 ? -1 : lastMinute;
+        MinuteSeries<Metric> counts = guest.counts();
+        counts.finish(last);
+        guest.devices().finish(last);
+        chargeCommon(counts, config.costs(), kept);
+        for (PolicyModel m : models) {
+            m.finish(last);
+            m.series().addCounters(counts);
+            m.series().derive(Metric.CPU_NS_TOTAL, row -> {
+                long sum = 0;
+                for (Metric part : Metric.CPU_PARTS) {
+                    sum += row[part.ordinal()];
+                }
+                return sum;
+            });
+        }
+        return new ReplayResult(config, paging, pagingSource, models, anomalies, events == 0 ? 0 : lastMinute + 1,
+                events, lastTs, System.nanoTime() - start, in.metadata(), kept, guest.devices());
     }
 
     /**
@@ -179,23 +191,6 @@ public final class Replay {
     private static void report(LongConsumer progress, long events) {
         if (progress != null) {
             progress.accept(events);
-        }
-    }
-
-    private static void await(Future<?> f) {
-        if (f == null) {
-            return;
-        }
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 }

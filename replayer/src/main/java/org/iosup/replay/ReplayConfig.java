@@ -3,9 +3,9 @@ package org.iosup.replay;
 import org.iosup.model.CostModel;
 import org.iosup.model.CostProfile;
 import org.iosup.model.guest.Paging;
+import org.iosup.model.pool.PolicySpec;
 import org.iosup.model.vtd.IommuConfig;
 import org.iosup.model.xen.HypervisorProfile;
-
 import org.iosup.trace.parquet.TraceReadOptions;
 
 import java.nio.file.Path;

@@ -1,6 +1,9 @@
 package org.iosup.replay;
 
+import org.iosup.model.Anomalies;
+import org.iosup.model.DeviceCounters;
 import org.iosup.model.guest.Paging;
+import org.iosup.model.pool.PolicySpec;
 
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package org.iosup.replay;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.iosup.cli.IngestCommand;
-import org.iosup.cli.ReplayCommand;
+import org.iosup.replayer.cli.ReplayCommand;
 import org.iosup.testing.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

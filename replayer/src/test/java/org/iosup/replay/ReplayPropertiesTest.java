@@ -1,15 +1,16 @@
 package org.iosup.replay;
 
-import org.iosup.analysis.MinuteSeries;
-
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.iosup.analysis.MinuteSeries;
 import org.iosup.model.CostProfile;
+import org.iosup.model.Metric;
 import org.iosup.model.guest.Paging;
+import org.iosup.model.pool.PolicySpec;
 import org.iosup.model.vtd.IommuConfig;
 import org.iosup.model.xen.HypervisorProfile;
-import org.iosup.testing.RandomWorkload;
+import org.iosup.replayer.testing.RandomWorkload;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

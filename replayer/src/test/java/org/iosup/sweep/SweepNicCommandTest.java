@@ -2,8 +2,8 @@ package org.iosup.sweep;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
-import org.iosup.cli.SweepNicCommand;
-import org.iosup.cli.SynthCommand;
+import org.iosup.replayer.cli.SweepNicCommand;
+import org.iosup.replayer.cli.SynthCommand;
 import org.iosup.testing.CliRun;
 import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
@@ -12,7 +12,6 @@ import org.iosup.trace.parquet.ParquetTraceReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.Reader;
@@ -20,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

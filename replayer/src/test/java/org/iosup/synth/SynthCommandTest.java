@@ -1,25 +1,25 @@
 package org.iosup.synth;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import org.iosup.analysis.KindMinutes;
 import org.iosup.cli.InspectCommand;
-import org.iosup.cli.SynthCommand;
 import org.iosup.model.CostProfile;
 import org.iosup.model.guest.Paging;
+import org.iosup.model.pool.PolicySpec;
 import org.iosup.model.vtd.IommuConfig;
 import org.iosup.model.xen.HypervisorProfile;
-import org.iosup.replay.PolicySpec;
 import org.iosup.replay.Replay;
 import org.iosup.replay.ReplayConfig;
 import org.iosup.replay.ReplayResult;
+import org.iosup.replayer.cli.SynthCommand;
 import org.iosup.testing.CliRun;
 import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
 import org.iosup.trace.parquet.ParquetTraceReader;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
-import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -210,17 +210,17 @@ class SynthCommandTest {
         assertThat(r.anomalies().total()).isZero();
         var s = r.policies().get(0).series();
         // 600 a minute for half a minute: 299 children (the first at 100 ms) and their exits, plus init and lat_proc.
-        assertThat(s.total(org.iosup.replay.Metric.PROC_CREATES)).isEqualTo(299 + 2);
-        assertThat(s.total(org.iosup.replay.Metric.PROC_EXITS)).isEqualTo(299);
-        assertThat(s.total(org.iosup.replay.Metric.PROC_EXECS)).isZero();
+        assertThat(s.total(org.iosup.model.Metric.PROC_CREATES)).isEqualTo(299 + 2);
+        assertThat(s.total(org.iosup.model.Metric.PROC_EXITS)).isEqualTo(299);
+        assertThat(s.total(org.iosup.model.Metric.PROC_EXECS)).isZero();
         // Each fork write-protects the parent's private pages in one batch; init's and lat_proc's own builds
         // write 128 entries for each of their 3 to 6 PTE pages.
-        long builds = s.total(org.iosup.replay.Metric.MMU_UPDATE_ENTRIES) - 299L * SyntheticTrace.FORK_COW_ENTRIES;
+        long builds = s.total(org.iosup.model.Metric.MMU_UPDATE_ENTRIES) - 299L * SyntheticTrace.FORK_COW_ENTRIES;
         assertThat(builds % 128).isZero();
         assertThat(builds / 128).isBetween(6L, 12L);
         // With the pools, every fork after the first takes its pages from them and pins nothing.
         var pooled = r.policies().get(1).series();
-        assertThat(pooled.total(org.iosup.replay.Metric.POOL_HITS)).isEqualTo(298L * (1 + 4 + SyntheticTrace.FORK_CHILD_L1_PAGES));
+        assertThat(pooled.total(org.iosup.model.Metric.POOL_HITS)).isEqualTo(298L * (1 + 4 + SyntheticTrace.FORK_CHILD_L1_PAGES));
         assertThat(CliRun.run(new SynthCommand(), "--preset", "fork-exit", "--describe").out)
                 .contains("child-l1-pages").contains("cow-entries").contains("copy_page_range");
     }

@@ -1,12 +1,11 @@
 package org.iosup.report.chart;
 
-import org.iosup.analysis.Compare;
-import org.iosup.cli.AnalyzeCommand;
-import org.iosup.io.OutputFolder;
-import org.iosup.io.UserException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.iosup.analysis.Compare;
+import org.iosup.io.OutputFolder;
+import org.iosup.io.UserException;
 import org.jfree.chart.JFreeChart;
 
 import java.awt.Color;
@@ -65,7 +64,7 @@ public final class Plots {
         if (header.equals(Compare.REPLAY_MINUTES.fieldNames())) {
             return replay(Compare.read(dir), f, warmupMinutes);
         }
-        if (header.equals(AnalyzeCommand.MINUTES.fieldNames())) {
+        if (header.equals(org.iosup.report.AnalysisReport.MINUTES.fieldNames())) {
             return recorded(minutes, f);
         }
         throw new UserException(minutes + " line 1: neither replay's nor analyze's minutes.csv format (see schemas/)");
@@ -363,11 +362,6 @@ public final class Plots {
         return f.files();
     }
 
-    /** A PCI requester id as bus:device.function, e.g. 256 as 01:00.0. */
-    static String bdf(int id) {
-        return String.format(java.util.Locale.ROOT, "%02x:%02x.%x", id >> 8, (id >> 3) & 0x1f, id & 7);
-    }
-
     /**
      * One column of a devices.csv (analyze's or replay's) by policy, device and minute, times
      * {@code scale}, in one read: policies keyed by replay's {@code policy} column ("" for analyze's
@@ -381,7 +375,7 @@ public final class Plots {
             for (CSVRecord rec : p) {
                 try {
                     int minute = Integer.parseInt(rec.get("minute"));
-                    String key = "device " + bdf(Integer.parseInt(rec.get("device")));
+                    String key = "device " + org.iosup.report.Numbers.bdf(Integer.parseInt(rec.get("device")));
                     double[] v = out.computeIfAbsent(byPolicy ? rec.get("policy") : "", k -> new LinkedHashMap<>())
                             .computeIfAbsent(key, k -> new double[minutes]);
                     if (minute >= 0 && minute < minutes) {

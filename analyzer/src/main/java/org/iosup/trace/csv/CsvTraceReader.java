@@ -4,23 +4,23 @@ import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.iosup.io.Futures;
 import org.iosup.io.Inputs;
 import org.iosup.io.UserException;
-import org.iosup.schema.EventSchema;
 import org.iosup.schema.FieldSpec;
-import org.iosup.schema.TraceMetadata;
 import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
+import org.iosup.trace.EventSchema;
 import org.iosup.trace.Granularity;
 import org.iosup.trace.PageType;
 import org.iosup.trace.RowValidator;
 import org.iosup.trace.TraceFormatException;
+import org.iosup.trace.TraceMetadata;
 import org.iosup.trace.TraceSource;
 
 import java.io.CharArrayReader;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -295,7 +294,7 @@ public final class CsvTraceReader implements TraceSource {
             if (f == null) {
                 return false;
             }
-            Parsed p = await(f);
+            Parsed p = Futures.await(f);
             EventBatch rows = p.rows();
             if (!rows.isEmpty() && rows.tsNs()[0] < lastTs) {
                 throw new TraceFormatException(name + " line " + p.firstRowLine(), "ts_ns",
@@ -345,20 +344,6 @@ public final class CsvTraceReader implements TraceSource {
             } else {
                 pending.add(workers.submit(() -> parse(c)));
             }
-        }
-    }
-
-    private static Parsed await(Future<Parsed> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 

@@ -2,10 +2,10 @@ package org.iosup.trace.csv;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.iosup.schema.EventSchema;
 import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
+import org.iosup.trace.EventSchema;
 import org.iosup.trace.Granularity;
 import org.iosup.trace.PageType;
 

@@ -5,8 +5,8 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
-import org.iosup.schema.EventSchema;
 import org.iosup.schema.FieldSpec;
+import org.iosup.trace.EventSchema;
 
 /**
  * The Parquet form of the event schema, derived from {@code schemas/events.schema.json}:

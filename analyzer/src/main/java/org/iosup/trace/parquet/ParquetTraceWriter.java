@@ -7,10 +7,10 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 import org.iosup.io.AtomicOutput;
 import org.iosup.io.UserException;
-import org.iosup.schema.EventSchema;
 import org.iosup.schema.FieldSpec;
 import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
+import org.iosup.trace.EventSchema;
 import org.iosup.trace.RowValidator;
 
 import java.io.IOException;

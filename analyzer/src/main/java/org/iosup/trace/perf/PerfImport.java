@@ -4,10 +4,10 @@ import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import org.iosup.io.UserException;
-import org.iosup.schema.EventSchema;
 import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
+import org.iosup.trace.EventSchema;
 import org.iosup.trace.TraceFormatException;
 
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package org.iosup.model.guest;
 
 import org.iosup.io.UserException;
-import org.iosup.schema.TraceMetadata;
+import org.iosup.trace.TraceMetadata;
 
 /**
  * The guest's paging mode: how many page-table levels its address spaces have. Under 32-bit PAE

@@ -1,7 +1,6 @@
 package org.iosup.model.pool;
 
 import it.unimi.dsi.fastutil.longs.LongArrayList;
-import org.iosup.replay.PolicySpec;
 
 /**
  * IOSUP's page-table caches: one pool per level of freed page-table pages that stay typed and

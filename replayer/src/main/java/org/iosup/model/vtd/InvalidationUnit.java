@@ -1,9 +1,9 @@
 package org.iosup.model.vtd;
 
-import org.iosup.model.CostModel;
-import org.iosup.model.xen.HypervisorProfile;
-import org.iosup.replay.Metric;
 import org.iosup.analysis.MinuteSeries;
+import org.iosup.model.CostModel;
+import org.iosup.model.Metric;
+import org.iosup.model.xen.HypervisorProfile;
 
 /**
  * Xen's VT-d IOTLB flush path for one domain: each flush is one call of {@code flush_iotlb_qi()}

@@ -1,7 +1,7 @@
 package org.iosup.model.guest;
 
 import org.iosup.io.UserException;
-import org.iosup.replay.Anomalies;
+import org.iosup.model.Anomalies;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package org.iosup.model.guest;
 
-import org.iosup.schema.TraceMetadata;
+import org.iosup.trace.TraceMetadata;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

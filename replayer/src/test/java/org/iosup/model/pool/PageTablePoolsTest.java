@@ -1,6 +1,5 @@
 package org.iosup.model.pool;
 
-import org.iosup.replay.PolicySpec;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
