@@ -48,6 +48,16 @@ public final class KindMinutes {
         minuteEnd = end;
     }
 
+    /** Counts one row (for readers that yield a row at a time). */
+    public void add(long ts, int kindCode) {
+        int m = Math.toIntExact(ts / MINUTE_NS);
+        if ((m + 1) * KINDS > counts.length) {
+            counts = Arrays.copyOf(counts, Math.max(counts.length * 2, (m + 1) * KINDS));
+        }
+        counts[m * KINDS + kindCode]++;
+        minutes = Math.max(minutes, m + 1);
+    }
+
     /** Minutes covered: one more than the last minute that has a row (0 for no rows). */
     public int minutes() {
         return minutes;

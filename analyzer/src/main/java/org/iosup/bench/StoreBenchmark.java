@@ -94,6 +94,7 @@ public final class StoreBenchmark {
                 dma += minutes.count(m, EventKind.DMA);
             }
             r.put("scan_dma_rows", dma);
+            baseline(r, events, seed, gap, dir, parquet, minutes);
             r.put("ingest_target_rows_per_s", INGEST_TARGET);
             r.put("scan_target_rows_per_s", SCAN_TARGET);
             return r;
@@ -105,6 +106,66 @@ public final class StoreBenchmark {
                 deleteQuietly(parquet);
             }
         }
+    }
+
+    /**
+     * The same work through parquet-java's own codecs ({@link ParquetJavaBaseline}): writing the
+     * generated rows (beside iosup's writer fed the same way, and the generator alone, whose time
+     * both include) and scanning ts_ns + kind of iosup's file (twice, the warm run the figure),
+     * checked to count what iosup's scan counted.
+     */
+    private static void baseline(Map<String, Object> r, long events, long seed, int gap, Path dir, Path parquet,
+                                 KindMinutes expected) throws IOException {
+        long t0 = System.nanoTime();
+        try (RandomTrace src = new RandomTrace(events, seed, gap)) {
+            EventBatch b = new EventBatch();
+            while (src.next(b)) {
+                // Generated and dropped: the part of both writers' time that is not writing.
+            }
+        }
+        r.put("generate_only_seconds", seconds(t0));
+        Path ours = dir.resolve("bench-" + events + "-iosup-write.parquet");
+        Path theirs = dir.resolve("bench-" + events + "-parquet-java.parquet");
+        try {
+            long t1 = System.nanoTime();
+            long rows;
+            try (RandomTrace src = new RandomTrace(events, seed, gap);
+                 ParquetTraceWriter out = ParquetTraceWriter.create(ours)) {
+                BatchPipe.copy(src, out::write);
+                out.commit();
+                rows = out.rows();
+            }
+            double iosupWrite = seconds(t1);
+            long t2 = System.nanoTime();
+            long baselineRows;
+            try (RandomTrace src = new RandomTrace(events, seed, gap)) {
+                baselineRows = ParquetJavaBaseline.write(src, theirs);
+            }
+            double baselineWrite = seconds(t2);
+            r.put("write_rows_per_s", rows / iosupWrite);
+            r.put("baseline_write_rows_per_s", baselineRows / baselineWrite);
+            r.put("baseline_parquet_bytes", Files.size(theirs));
+        } finally {
+            deleteQuietly(ours);
+            deleteQuietly(theirs);
+        }
+        double scan = 0;
+        long scanned = 0;
+        KindMinutes counted = null;
+        for (int round = 0; round < 2; round++) {
+            long t3 = System.nanoTime();
+            counted = new KindMinutes();
+            scanned = ParquetJavaBaseline.scan(parquet, counted);
+            scan = seconds(t3);
+        }
+        r.put("baseline_scan_rows_per_s", scanned / scan);
+        boolean agrees = counted.minutes() == expected.minutes();
+        for (int m = 0; agrees && m < expected.minutes(); m++) {
+            for (EventKind k : EventKind.values()) {
+                agrees &= counted.count(m, k) == expected.count(m, k);
+            }
+        }
+        r.put("baseline_scan_agrees", agrees);
     }
 
     private static double seconds(long start) {

@@ -109,7 +109,8 @@ public final class ForeignParquet {
         write(file, schema, rows, o, Map.of("iosup.schema", "iosup.events", "iosup.schema.version", "1"));
     }
 
-    private static Object value(EventBatch b, int i, Column c) {
+    /** A present cell as parquet-java's example writer takes it: enums by name, numbers and text as they are. */
+    public static Object value(EventBatch b, int i, Column c) {
         return switch (c) {
             case TS_NS -> b.tsNs()[i];
             case KIND -> EventKind.ofCode(b.kind()[i]).name();
