@@ -2,6 +2,7 @@ package org.iosup.report;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.iosup.io.Unchecked;
 import org.iosup.schema.FieldSpec;
 import org.iosup.schema.TableSchema;
 
@@ -99,10 +100,6 @@ public final class CsvTable implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            printer.close(true);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Unchecked.io(() -> printer.close(true));
     }
 }

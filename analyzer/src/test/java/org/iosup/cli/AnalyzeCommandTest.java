@@ -1,6 +1,5 @@
 package org.iosup.cli;
 
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.iosup.testing.CliRun;
 import org.iosup.trace.EventBatch;
@@ -12,31 +11,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.iosup.testing.Csv.header;
+import static org.iosup.testing.Csv.read;
 
 class AnalyzeCommandTest {
     private static final long S = 1_000_000_000L;
 
     @TempDir
     Path dir;
-
-    private static List<CSVRecord> read(Path csv) throws IOException {
-        try (Reader r = Files.newBufferedReader(csv)) {
-            return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(r).getRecords();
-        }
-    }
-
-    private static List<String> header(Path csv) throws IOException {
-        try (Stream<String> lines = Files.lines(csv)) {
-            return List.of(lines.findFirst().orElseThrow().split(","));
-        }
-    }
 
     @Test
     void countsWhatTheTraceRecordedPerMinute() throws IOException {

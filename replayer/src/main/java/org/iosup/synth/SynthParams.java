@@ -72,33 +72,214 @@ public record SynthParams(String preset, double minutes, long seed, Paging pagin
         if (!PRESETS.contains(preset)) {
             throw new UserException("unknown preset '" + preset + "' (valid: " + String.join(", ", PRESETS) + ")");
         }
+        // The busy and idle settings' parameters, each with its source in describe().
+        SynthParams paper = new SynthParams(preset, 30, 1, Paging.PAE, PAPER_CREATIONS_PER_MIN, 5, -1, 0.05, 0.8, 284.1,
+                150, 25, 2, 10, PAPER_NIC_GBPS, 1514, 0.5, 256, 8, 64, 4, NETPERF_SNDBUF_KB, false, 0);
         if (preset.equals("fork-exit")) {
             // lmbench's lat_proc fork alone on the machine: no NIC, no disk, one CPU, no exec.
-            return new SynthParams(preset, 1, 1, Paging.PAE, FORK_EXIT_PER_MIN, 5, -1, 0.05, 0, 0,
-                    0, 0, 2, 10, 0, 1514, 0.5, 256, 0, 64, 1, NETPERF_SNDBUF_KB, false, 0);
+            return paper.toBuilder().minutes(1).creationsPerMin(FORK_EXIT_PER_MIN).execShare(0).browserMb(0)
+                    .bootProcesses(0).daemons(0).nicGbps(0).diskMbps(0).cpus(1).build();
         }
         if (preset.equals("netperf")) {
             // netperf TCP_STREAM for 60 s on the paper's 1 Gb/s link, which it fills; no disk.
-            return new SynthParams(preset, 1, 1, Paging.PAE, PAPER_CREATIONS_PER_MIN, 5, -1, 0.05, 0.8, 284.1,
-                    150, 25, 2, 10, 1, 1514, 0.5, 256, 0, 64, 4, NETPERF_SNDBUF_KB, false, 0);
+            return paper.toBuilder().minutes(1).nicGbps(1).diskMbps(0).build();
         }
-        return new SynthParams(preset, 30, 1, Paging.PAE, PAPER_CREATIONS_PER_MIN, 5, -1, 0.05, 0.8, 284.1,
-                150, 25, 2, 10, PAPER_NIC_GBPS, 1514, 0.5, 256, 8, 64, 4, NETPERF_SNDBUF_KB, false, 0);
+        return paper;
     }
 
     /** These parameters with the busy setting's processes beside netperf, or not. */
     public SynthParams withBusyChurn(boolean churn) {
-        return new SynthParams(preset, minutes, seed, paging, creationsPerMin, iterationMin, lifetimeExponent,
-                minLifetimeS, execShare, browserMb, bootProcesses, daemons, decayMin, busyAfterMin, nicGbps, packetBytes,
-                rxShare, ringEntries, diskMbps, diskRequestKb, cpus, sndbufKb, churn, rampMin);
+        return toBuilder().busyChurn(churn).build();
     }
 
     /** These parameters with another length, seed and (when not null) NIC rate. */
     public SynthParams with(double minutes, long seed, Double nicGbps) {
-        return new SynthParams(preset, minutes, seed, paging, creationsPerMin, iterationMin, lifetimeExponent,
-                minLifetimeS, execShare, browserMb, bootProcesses, daemons, decayMin, busyAfterMin,
-                nicGbps == null ? this.nicGbps : nicGbps, packetBytes, rxShare, ringEntries, diskMbps, diskRequestKb, cpus,
-                sndbufKb, busyChurn, rampMin);
+        return toBuilder().minutes(minutes).seed(seed).nicGbps(nicGbps == null ? this.nicGbps : nicGbps).build();
+    }
+
+    /** A builder holding these parameters, to change some of them by name. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Parameters changed by name from a starting set: {@code p.toBuilder().minutes(5).seed(2).build()}. */
+    public static final class Builder {
+        private String preset;
+        private double minutes;
+        private long seed;
+        private Paging paging;
+        private double creationsPerMin;
+        private double iterationMin;
+        private double lifetimeExponent;
+        private double minLifetimeS;
+        private double execShare;
+        private double browserMb;
+        private int bootProcesses;
+        private int daemons;
+        private double decayMin;
+        private double busyAfterMin;
+        private double nicGbps;
+        private int packetBytes;
+        private double rxShare;
+        private int ringEntries;
+        private double diskMbps;
+        private int diskRequestKb;
+        private int cpus;
+        private int sndbufKb;
+        private boolean busyChurn;
+        private double rampMin;
+
+        private Builder(SynthParams p) {
+            this.preset = p.preset;
+            this.minutes = p.minutes;
+            this.seed = p.seed;
+            this.paging = p.paging;
+            this.creationsPerMin = p.creationsPerMin;
+            this.iterationMin = p.iterationMin;
+            this.lifetimeExponent = p.lifetimeExponent;
+            this.minLifetimeS = p.minLifetimeS;
+            this.execShare = p.execShare;
+            this.browserMb = p.browserMb;
+            this.bootProcesses = p.bootProcesses;
+            this.daemons = p.daemons;
+            this.decayMin = p.decayMin;
+            this.busyAfterMin = p.busyAfterMin;
+            this.nicGbps = p.nicGbps;
+            this.packetBytes = p.packetBytes;
+            this.rxShare = p.rxShare;
+            this.ringEntries = p.ringEntries;
+            this.diskMbps = p.diskMbps;
+            this.diskRequestKb = p.diskRequestKb;
+            this.cpus = p.cpus;
+            this.sndbufKb = p.sndbufKb;
+            this.busyChurn = p.busyChurn;
+            this.rampMin = p.rampMin;
+        }
+
+        public Builder preset(String v) {
+            this.preset = v;
+            return this;
+        }
+
+        public Builder minutes(double v) {
+            this.minutes = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            this.seed = v;
+            return this;
+        }
+
+        public Builder paging(Paging v) {
+            this.paging = v;
+            return this;
+        }
+
+        public Builder creationsPerMin(double v) {
+            this.creationsPerMin = v;
+            return this;
+        }
+
+        public Builder iterationMin(double v) {
+            this.iterationMin = v;
+            return this;
+        }
+
+        public Builder lifetimeExponent(double v) {
+            this.lifetimeExponent = v;
+            return this;
+        }
+
+        public Builder minLifetimeS(double v) {
+            this.minLifetimeS = v;
+            return this;
+        }
+
+        public Builder execShare(double v) {
+            this.execShare = v;
+            return this;
+        }
+
+        public Builder browserMb(double v) {
+            this.browserMb = v;
+            return this;
+        }
+
+        public Builder bootProcesses(int v) {
+            this.bootProcesses = v;
+            return this;
+        }
+
+        public Builder daemons(int v) {
+            this.daemons = v;
+            return this;
+        }
+
+        public Builder decayMin(double v) {
+            this.decayMin = v;
+            return this;
+        }
+
+        public Builder busyAfterMin(double v) {
+            this.busyAfterMin = v;
+            return this;
+        }
+
+        public Builder nicGbps(double v) {
+            this.nicGbps = v;
+            return this;
+        }
+
+        public Builder packetBytes(int v) {
+            this.packetBytes = v;
+            return this;
+        }
+
+        public Builder rxShare(double v) {
+            this.rxShare = v;
+            return this;
+        }
+
+        public Builder ringEntries(int v) {
+            this.ringEntries = v;
+            return this;
+        }
+
+        public Builder diskMbps(double v) {
+            this.diskMbps = v;
+            return this;
+        }
+
+        public Builder diskRequestKb(int v) {
+            this.diskRequestKb = v;
+            return this;
+        }
+
+        public Builder cpus(int v) {
+            this.cpus = v;
+            return this;
+        }
+
+        public Builder sndbufKb(int v) {
+            this.sndbufKb = v;
+            return this;
+        }
+
+        public Builder busyChurn(boolean v) {
+            this.busyChurn = v;
+            return this;
+        }
+
+        public Builder rampMin(double v) {
+            this.rampMin = v;
+            return this;
+        }
+
+        /** The parameters (not validated: {@link SynthParams#validate()} checks user input). */
+        public SynthParams build() {
+            return new SynthParams(preset, minutes, seed, paging, creationsPerMin, iterationMin, lifetimeExponent, minLifetimeS, execShare, browserMb, bootProcesses, daemons, decayMin, busyAfterMin, nicGbps, packetBytes, rxShare, ringEntries, diskMbps, diskRequestKb, cpus, sndbufKb, busyChurn, rampMin);
+        }
     }
 
     /**

@@ -2,17 +2,15 @@ package org.iosup.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
-import org.iosup.report.replay.ReplayReport;
 import org.iosup.replayer.cli.DemoCommand;
+import org.iosup.report.replay.ReplayReport;
 import org.iosup.testing.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -22,22 +20,12 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.iosup.testing.Csv.header;
+import static org.iosup.testing.Csv.read;
 
 class DemoCommandTest {
     @TempDir
     Path dir;
-
-    private static List<CSVRecord> read(Path csv) throws IOException {
-        try (Reader r = Files.newBufferedReader(csv)) {
-            return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(r).getRecords();
-        }
-    }
-
-    private static List<String> header(Path csv) throws IOException {
-        try (Stream<String> lines = Files.lines(csv)) {
-            return List.of(lines.findFirst().orElseThrow().split(","));
-        }
-    }
 
     private static void assertChart(Path png) throws IOException {
         BufferedImage img = ImageIO.read(png.toFile());

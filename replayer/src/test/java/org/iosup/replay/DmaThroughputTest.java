@@ -1,16 +1,14 @@
 package org.iosup.replay;
 
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.iosup.cli.IngestCommand;
-import org.iosup.report.replay.ReplayReport;
 import org.iosup.replayer.cli.ReplayCommand;
+import org.iosup.report.replay.ReplayReport;
 import org.iosup.testing.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +16,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.iosup.testing.Csv.read;
 
 /** The throughput model's arithmetic on one device with known DMA, and devices.csv as written. */
 class DmaThroughputTest {
@@ -114,11 +113,5 @@ class DmaThroughputTest {
                 "-o", dir.resolve("x").toString());
         assertThat(twice.err).isEqualTo("replay: error: --device 0x0100 is given twice\n");
         assertThat(Files.exists(dir.resolve("x"))).isFalse();
-    }
-
-    private static List<CSVRecord> read(Path csv) throws IOException {
-        try (Reader in = Files.newBufferedReader(csv)) {
-            return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).getRecords();
-        }
     }
 }

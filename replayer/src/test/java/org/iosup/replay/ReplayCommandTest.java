@@ -2,23 +2,22 @@ package org.iosup.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.iosup.cli.IngestCommand;
-import org.iosup.report.replay.ReplayReport;
 import org.iosup.replayer.cli.ReplayCommand;
+import org.iosup.report.replay.ReplayReport;
 import org.iosup.testing.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.iosup.testing.Csv.header;
+import static org.iosup.testing.Csv.read;
 
 class ReplayCommandTest {
     @TempDir
@@ -46,18 +45,6 @@ class ReplayCommandTest {
         Path out = dir.resolve("accept.parquet");
         assertThat(CliRun.run(new IngestCommand(), in.toString(), "-o", out.toString(), "-q").exitCode).isZero();
         return out;
-    }
-
-    private static List<CSVRecord> read(Path csv) throws IOException {
-        try (Reader r = Files.newBufferedReader(csv)) {
-            return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(r).getRecords();
-        }
-    }
-
-    private static List<String> header(Path csv) throws IOException {
-        try (Stream<String> lines = Files.lines(csv)) {
-            return List.of(lines.findFirst().orElseThrow().split(","));
-        }
     }
 
     @Test

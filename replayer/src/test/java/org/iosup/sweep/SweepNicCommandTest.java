@@ -1,6 +1,5 @@
 package org.iosup.sweep;
 
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.iosup.replayer.cli.SweepNicCommand;
 import org.iosup.replayer.cli.SynthCommand;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -22,16 +20,11 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.iosup.testing.Csv.read;
 
 class SweepNicCommandTest {
     @TempDir
     Path dir;
-
-    private static List<CSVRecord> read(Path csv) throws IOException {
-        try (Reader in = Files.newBufferedReader(csv)) {
-            return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).getRecords();
-        }
-    }
 
     /** netperf's TCP_STREAM: per frame a header read and a payload read, and an ACK received every second frame. */
     @Test

@@ -2,6 +2,7 @@ package org.iosup.trace.csv;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.iosup.io.Unchecked;
 import org.iosup.trace.Column;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
@@ -83,10 +84,6 @@ public final class CsvTraceWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            printer.close(true);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Unchecked.io(() -> printer.close(true));
     }
 }

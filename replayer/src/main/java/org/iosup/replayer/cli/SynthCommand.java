@@ -158,19 +158,41 @@ public final class SynthCommand implements Callable<Integer> {
         notFor(List.of("idle", "busy", "boot-busy"), "--exec-share", execShare);
         notFor(List.of("netperf"), "--sndbuf-kb", sndbufKb);
         notFor(List.of("netperf"), "--busy-churn", busyChurn ? Boolean.TRUE : null);
-        return new SynthParams(preset, or(minutes, d.minutes()), seed == null ? d.seed() : seed,
-                paging == null ? d.paging() : Paging.parse(paging, "--paging"),
-                or(creationsPerMin, d.creationsPerMin()), or(iterationMin, d.iterationMin()),
-                or(lifetimeExponent, d.lifetimeExponent()), or(minLifetimeS, d.minLifetimeS()),
-                or(execShare, d.execShare()), or(browserMb, d.browserMb()),
-                bootProcesses == null ? d.bootProcesses() : bootProcesses, daemons == null ? d.daemons() : daemons,
-                or(decayMin, d.decayMin()),
-                busyAfter == null ? d.busyAfterMin() : Durations.parseNanos(busyAfter, "--busy-after") / 60e9,
-                or(nicGbps, d.nicGbps()), packetBytes == null ? d.packetBytes() : packetBytes, or(rxShare, d.rxShare()),
-                ringEntries == null ? d.ringEntries() : ringEntries, or(diskMbps, d.diskMbps()),
-                diskRequestKb == null ? d.diskRequestKb() : diskRequestKb, cpus == null ? d.cpus() : cpus,
-                sndbufKb == null ? d.sndbufKb() : sndbufKb,
-                busyChurn || d.busyChurn(), or(rampMin, d.rampMin())).validate();
+        SynthParams.Builder b = d.toBuilder().minutes(or(minutes, d.minutes())).seed(seed == null ? d.seed() : seed)
+                .creationsPerMin(or(creationsPerMin, d.creationsPerMin())).iterationMin(or(iterationMin, d.iterationMin()))
+                .lifetimeExponent(or(lifetimeExponent, d.lifetimeExponent())).minLifetimeS(or(minLifetimeS, d.minLifetimeS()))
+                .execShare(or(execShare, d.execShare())).browserMb(or(browserMb, d.browserMb()))
+                .decayMin(or(decayMin, d.decayMin())).nicGbps(or(nicGbps, d.nicGbps())).rxShare(or(rxShare, d.rxShare()))
+                .diskMbps(or(diskMbps, d.diskMbps())).rampMin(or(rampMin, d.rampMin()))
+                .busyChurn(busyChurn || d.busyChurn());
+        if (paging != null) {
+            b.paging(Paging.parse(paging, "--paging"));
+        }
+        if (bootProcesses != null) {
+            b.bootProcesses(bootProcesses);
+        }
+        if (daemons != null) {
+            b.daemons(daemons);
+        }
+        if (busyAfter != null) {
+            b.busyAfterMin(Durations.parseNanos(busyAfter, "--busy-after") / 60e9);
+        }
+        if (packetBytes != null) {
+            b.packetBytes(packetBytes);
+        }
+        if (ringEntries != null) {
+            b.ringEntries(ringEntries);
+        }
+        if (diskRequestKb != null) {
+            b.diskRequestKb(diskRequestKb);
+        }
+        if (cpus != null) {
+            b.cpus(cpus);
+        }
+        if (sndbufKb != null) {
+            b.sndbufKb(sndbufKb);
+        }
+        return b.build().validate();
     }
 
     /** Refuses (unless --force) a trace whose estimated size exceeds the free space where it goes. */
