@@ -1,6 +1,7 @@
 package org.iosup.testing;
 
 import org.iosup.trace.EventBatch;
+import org.iosup.trace.TraceSource;
 import org.iosup.trace.parquet.ParquetTraceReader;
 
 import java.nio.file.Path;
@@ -14,17 +15,22 @@ public final class Traces {
 
     /** Every row of a Parquet trace, copied into one batch. */
     public static EventBatch readAll(Path parquet) {
+        try (ParquetTraceReader in = ParquetTraceReader.open(parquet)) {
+            return readAll(in, EventBatch.DEFAULT_CAPACITY);
+        }
+    }
+
+    /** Every row {@code in} yields, read in batches of {@code batchRows} and copied into one batch ({@code in} stays open). */
+    public static EventBatch readAll(TraceSource in, int batchRows) {
         List<EventBatch> parts = new ArrayList<>();
         int rows = 0;
-        try (ParquetTraceReader in = ParquetTraceReader.open(parquet)) {
-            while (true) {
-                EventBatch b = new EventBatch();
-                if (!in.next(b)) {
-                    break;
-                }
-                parts.add(b);
-                rows += b.size();
+        while (true) {
+            EventBatch b = new EventBatch(batchRows);
+            if (!in.next(b)) {
+                break;
             }
+            parts.add(b);
+            rows += b.size();
         }
         EventBatch all = new EventBatch(Math.max(1, rows));
         for (EventBatch b : parts) {

@@ -64,25 +64,9 @@ class ParquetIntegrityTest {
     }
 
     private static EventBatch read(Path file, TraceReadOptions options) {
-        List<EventBatch> parts = new ArrayList<>();
-        int n = 0;
         try (ParquetTraceReader r = ParquetTraceReader.open(file, EnumSet.allOf(Column.class), options)) {
-            while (true) {
-                EventBatch b = new EventBatch();
-                if (!r.next(b)) {
-                    break;
-                }
-                parts.add(b);
-                n += b.size();
-            }
+            return org.iosup.testing.Traces.readAll(r, EventBatch.DEFAULT_CAPACITY);
         }
-        EventBatch all = new EventBatch(Math.max(1, n));
-        for (EventBatch b : parts) {
-            for (int i = 0; i < b.size(); i++) {
-                all.copyRow(b, i);
-            }
-        }
-        return all;
     }
 
     /** Where, in the file, the bytes of the first data page of a column (after its header) start. */

@@ -97,28 +97,12 @@ class ParquetFuzzTest {
 
     /** Every row a command's reader gives (analyze's lets rows out of order through, as analyze does). */
     private static EventBatch readAll(Path file, String reader, TraceReadOptions options) {
-        List<EventBatch> parts = new ArrayList<>();
-        int n = 0;
         Set<Column> columns = READERS.get(reader);
         try (ParquetTraceReader in = reader.equals("analyze")
                 ? ParquetTraceReader.openAllowingDisorder(file, columns, options)
                 : ParquetTraceReader.open(file, columns, options)) {
-            while (true) {
-                EventBatch b = new EventBatch(97);
-                if (!in.next(b)) {
-                    break;
-                }
-                parts.add(b);
-                n += b.size();
-            }
+            return org.iosup.testing.Traces.readAll(in, 97);
         }
-        EventBatch all = new EventBatch(Math.max(1, n));
-        for (EventBatch b : parts) {
-            for (int i = 0; i < b.size(); i++) {
-                all.copyRow(b, i);
-            }
-        }
-        return all;
     }
 
     /** Failures of the property, described for the test's message (the first few). */
