@@ -90,7 +90,7 @@ final class ParquetJavaBaseline {
             case PPID -> g.add(f, b.ppid()[i]);
             case COMM -> g.add(f, b.comm()[i]);
             case FRAME -> g.add(f, b.frame()[i]);
-            case LEVEL -> g.add(f, (int) b.level()[i]);
+            case LEVEL -> g.add(f, b.level()[i]);
             case FROM_TYPE -> g.add(f, PageType.values()[b.fromType()[i]].name());
             case TO_TYPE -> g.add(f, PageType.values()[b.toType()[i]].name());
             case COUNT -> g.add(f, b.count()[i]);

@@ -396,6 +396,52 @@ public final class Charts {
         return chart;
     }
 
+    /**
+     * A trade-off chart: every point of {@code all} as a grey marker, and each front of
+     * {@code fronts} as a line through its points in its colour, each point numbered with its
+     * {@code labels} entry (e.g. its rank in a CSV), so that points stay legible however many there
+     * are. The value axis is logarithmic under {@code log} as in {@link #lines}.
+     */
+    public static JFreeChart front(String title, String xLabel, String yLabel, Points all, List<Points> fronts,
+                                   List<String[]> labels, LogY log) {
+        List<Points> series = new java.util.ArrayList<>();
+        series.add(new Points(all.name(), all.x(), all.y(), new Color(0x999999), 0));
+        series.addAll(fronts);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        JFreeChart chart = chart(title, xLabel, yLabel, series, r);
+        r.setSeriesLinesVisible(0, false);
+        XYPlot plot = chart.getXYPlot();
+        double maxX = 0;
+        for (double x : all.x()) {
+            maxX = Math.max(maxX, x);
+        }
+        niceTicks((NumberAxis) plot.getDomainAxis(), Math.max(1, maxX), false);
+        double max = max(series);
+        niceTicks((NumberAxis) plot.getRangeAxis(), Math.max(1, max), false);
+        if (logScale(log, series)) {
+            plot.setRangeAxis(logAxis(yLabel, max));
+        }
+        // Room on the right for the last label; labels alternate above and below the front's line.
+        plot.getDomainAxis().setUpperMargin(0.08);
+        for (int f = 0; f < fronts.size(); f++) {
+            Points p = fronts.get(f);
+            int shown = 0;
+            for (int i = 0; i < p.x().length; i++) {
+                if (labels.get(f)[i].isEmpty()) {
+                    continue;
+                }
+                boolean above = shown++ % 2 == 0;
+                org.jfree.chart.annotations.XYTextAnnotation a = new org.jfree.chart.annotations.XYTextAnnotation(
+                        " " + labels.get(f)[i] + " ", p.x()[i], p.y()[i]);
+                a.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+                a.setPaint(p.color());
+                a.setTextAnchor(above ? org.jfree.chart.ui.TextAnchor.BOTTOM_LEFT : org.jfree.chart.ui.TextAnchor.TOP_RIGHT);
+                plot.addAnnotation(a);
+            }
+        }
+        return chart;
+    }
+
     /** An x-y chart of {@code series} drawn by {@code renderer}, in the house style. */
     private static JFreeChart chart(String title, String xLabel, String yLabel, List<Points> series,
                                     AbstractXYItemRenderer renderer) {

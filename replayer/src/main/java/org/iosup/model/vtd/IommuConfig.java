@@ -44,6 +44,12 @@ public record IommuConfig(boolean cachingMode, boolean pageSelective, int maxAdd
                 pdeCache, pdpeCache, pml4Cache, superpageDma, pscDomainWide);
     }
 
+    /** This IOMMU with an IOTLB of {@code entries} entries (the same ways). */
+    public IommuConfig withIotlbEntries(int entries) {
+        return new IommuConfig(cachingMode, pageSelective, maxAddressMask, units, entries, iotlbWays, ioLevels,
+                pdeCache, pdpeCache, pml4Cache, superpageDma, pscDomainWide);
+    }
+
     /** This IOMMU with DMA buffers mapped in 2 MiB pages, or in 4 KiB pages. */
     public IommuConfig withSuperpageDma(boolean superpages) {
         return new IommuConfig(cachingMode, pageSelective, maxAddressMask, units, iotlbEntries, iotlbWays, ioLevels,

@@ -46,6 +46,7 @@ public final class Iosup implements Runnable {
         COMMANDS.put("analyze", AnalyzeCommand::new);
         COMMANDS.put("compare", CompareCommand::new);
         COMMANDS.put("calibrate", CalibrateCommand::new);
+        COMMANDS.put("sweep", SweepCommand::new);
         COMMANDS.put("sweep-nic", SweepNicCommand::new);
         COMMANDS.put("plot", PlotCommand::new);
         COMMANDS.put("bench", BenchCommand::new);

@@ -39,7 +39,7 @@ class UsageErrorsTest {
 
     @Test
     void mistypedCommandsAndOptionsGetSuggestions() {
-        oneLineError("iosup: error: unknown command 'replya'; did you mean 'replay' or 'plot' or 'record'? (see 'iosup --help')",
+        oneLineError("iosup: error: unknown command 'replya'; did you mean 'replay' or 'plot' or 'sweep'? (see 'iosup --help')",
                 "replya");
         oneLineError("iosup replay: error: unknown option '--polciy'; did you mean '--policy'? (see 'iosup replay --help')",
                 "replay", "t.parquet", "-o", "x", "--polciy", "disabled");
