@@ -5,7 +5,7 @@ import org.iosup.io.Inputs;
 import org.iosup.io.UserException;
 import org.iosup.report.ImportReportText;
 import org.iosup.trace.TraceMetadata;
-import org.iosup.trace.perf.PerfImport;
+import org.iosup.trace.perf.ImportReport;
 import org.iosup.trace.perf.PerfTraceImport;
 import org.iosup.trace.perf.XenLevels;
 import picocli.CommandLine.Command;
@@ -39,7 +39,7 @@ public final class ImportCommand implements Runnable {
      * Prints the report on standard error as an aligned table (sections, counts with thousands separators, the
      * first line numbers of each kind of problem); {@code startNanos} &lt; 0 leaves out the time and rate.
      */
-    static void summarize(PerfImport.ImportReport r, Path output, long startNanos, PrintWriter err) {
+    static void summarize(ImportReport r, Path output, long startNanos, PrintWriter err) {
         err.print(ImportReportText.of(r, output, startNanos < 0 ? -1 : (System.nanoTime() - startNanos) / 1e9));
         err.flush();
     }
@@ -130,7 +130,7 @@ public final class ImportCommand implements Runnable {
             AtomicOutput.refuseSameFile(PerfTraceImport.sidecar(output), input);
             Map<String, String> metadata = TraceMetadata.parseOptions(meta);
             long start = System.nanoTime();
-            PerfImport.ImportReport r;
+            ImportReport r;
             try (InputStream in = Inputs.open(input)) {
                 r = PerfTraceImport.write(Inputs.displayName(input), in, output, strict, pae, xen, traceCmd, codec, metadata, () -> { });
             }

@@ -5,7 +5,7 @@ import org.iosup.io.AtomicOutput;
 import org.iosup.io.Failures;
 import org.iosup.io.Temporaries;
 import org.iosup.io.UserException;
-import org.iosup.trace.perf.PerfImport;
+import org.iosup.trace.perf.ImportReport;
 import org.iosup.trace.perf.PerfTraceImport;
 import org.iosup.trace.perf.XenLevels;
 import picocli.CommandLine.Command;
@@ -114,7 +114,7 @@ public final class RecordCommand implements Callable<Integer> {
     }
 
     private void calibrate(Path out, long tailNs) throws IOException, InterruptedException {
-        PerfImport.ImportReport r = record(CALIBRATION, out, tailNs, false).report();
+        ImportReport r = record(CALIBRATION, out, tailNs, false).report();
         long found = r.allocs(1) + r.allocs(2) + r.allocs(3) + r.allocs(4);
         Map<String, Object> m = r.asMap();
         PrintWriter err = spec.commandLine().getErr();
@@ -136,7 +136,7 @@ public final class RecordCommand implements Callable<Integer> {
     private List<String> eventArgs;
 
     /** A recording: the workload's exit code and the import's report. */
-    private record Recorded(int exit, PerfImport.ImportReport report) {
+    private record Recorded(int exit, ImportReport report) {
     }
 
     /** Records {@code workload} system-wide into {@code out}. */
@@ -201,7 +201,7 @@ public final class RecordCommand implements Callable<Integer> {
             meta.put("iosup.record.date", Instant.now().toString());
             Process script = new ProcessBuilder(perf, "script", "-i", data.toString(), "--ns", "-F",
                     "comm,pid,tid,cpu,time,event,trace,ip,sym").redirectError(scriptErr.toFile()).start();
-            PerfImport.ImportReport r;
+            ImportReport r;
             try (InputStream in = script.getInputStream()) {
                 r = PerfTraceImport.write("perf script of " + out.getFileName(), in, out, false, false, XenLevels.P4D,
                         false, "zstd", meta, () -> {

@@ -1,6 +1,6 @@
 package org.iosup.report;
 
-import org.iosup.trace.perf.PerfImport;
+import org.iosup.trace.perf.ImportReport;
 import org.iosup.trace.perf.PerfTraceImport;
 
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ public final class ImportReportText {
     /** The report of an import into {@code output}; {@code seconds} &lt; 0 leaves out the time and rate. */
     /** The report as {@link #summarize} prints it; {@code seconds} &lt; 0 leaves out the time and rate. */
     @SuppressWarnings("unchecked")
-    public static String of(PerfImport.ImportReport r, Path output, double seconds) {
+    public static String of(ImportReport r, Path output, double seconds) {
         Map<String, Object> m = r.asMap();
         Table t = new Table();
         // Under 'record' the time includes perf script producing the text: no rate then.

@@ -297,6 +297,16 @@ final class PerfLine {
         return true;
     }
 
+    /** Whether the line holds {@code LOST} (perf's and trace-cmd's lost records). */
+    boolean containsLost() {
+        for (int i = start; i + 4 <= end; i++) {
+            if (buf[i] == 'L' && buf[i + 1] == 'O' && buf[i + 2] == 'S' && buf[i + 3] == 'T') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     String comm() {
         return new String(buf, commStart, commEnd - commStart, StandardCharsets.UTF_8);
     }

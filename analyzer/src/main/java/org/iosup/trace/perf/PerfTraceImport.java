@@ -40,9 +40,9 @@ public final class PerfTraceImport {
      * both written atomically; {@code beforeCommit} runs after the input is read and may throw to
      * withdraw both. Returns the report.
      */
-    public static PerfImport.ImportReport write(String name, InputStream in, Path output, boolean strict, boolean pae,
-                                              XenLevels xen, boolean traceCmd, String codec, Map<String, String> meta,
-                                              Check beforeCommit) {
+    public static ImportReport write(String name, InputStream in, Path output, boolean strict, boolean pae,
+                                     XenLevels xen, boolean traceCmd, String codec, Map<String, String> meta,
+                                     Check beforeCommit) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(TraceMetadata.PAGING, pae ? "pae" : "x86-64");
         metadata.put(TraceMetadata.SOURCE, traceCmd ? "trace-cmd" : "perf");

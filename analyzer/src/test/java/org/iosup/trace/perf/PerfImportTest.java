@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Imports of excerpts cut from real perf script output (recorded on 6.18), and of hand-made edge cases. */
 class PerfImportTest {
-    private PerfImport.ImportReport report;
+    private ImportReport report;
 
     private List<String> run(String text, boolean strict, boolean pae, XenLevels xen) {
         EventBatch all = new EventBatch(100_000);

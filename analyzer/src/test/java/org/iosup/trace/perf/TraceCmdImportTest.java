@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * (address)} lines, other CPUs' events possibly in between.
  */
 class TraceCmdImportTest {
-    private PerfImport.ImportReport report;
+    private ImportReport report;
 
     private List<String> run(String text, boolean strict) {
         List<String> rows = new ArrayList<>();
