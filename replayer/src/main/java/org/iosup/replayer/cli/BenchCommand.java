@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Run the project's benchmarks (speed figures for the issues' targets).",
         subcommands = {StoreBenchCommand.class, ImportBenchCommand.class, ReplayBenchCommand.class,
-            SynthBenchCommand.class})
+            SynthBenchCommand.class, SweepBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
