@@ -47,6 +47,7 @@ public final class Iosup implements Runnable {
         COMMANDS.put("compare", CompareCommand::new);
         COMMANDS.put("calibrate", CalibrateCommand::new);
         COMMANDS.put("sweep", SweepCommand::new);
+        COMMANDS.put("tune", TuneCommand::new);
         COMMANDS.put("sweep-nic", SweepNicCommand::new);
         COMMANDS.put("plot", PlotCommand::new);
         COMMANDS.put("bench", BenchCommand::new);

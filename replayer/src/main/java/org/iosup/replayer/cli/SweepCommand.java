@@ -1,9 +1,7 @@
 package org.iosup.replayer.cli;
 
-import org.iosup.analysis.Durations;
 import org.iosup.cli.Mixins;
 import org.iosup.cli.Progress;
-import org.iosup.cli.TraceReadMixin;
 import org.iosup.cli.VersionProvider;
 import org.iosup.io.Hashes;
 import org.iosup.io.OutputFolder;
@@ -11,10 +9,9 @@ import org.iosup.io.UserException;
 import org.iosup.model.CostProfile;
 import org.iosup.model.pool.PolicySpec;
 import org.iosup.model.vtd.IommuConfig;
-import org.iosup.model.xen.HypervisorProfile;
 import org.iosup.replay.ReplayConfig;
-import org.iosup.report.replay.SweepReport;
 import org.iosup.report.chart.Charts;
+import org.iosup.report.replay.SweepReport;
 import org.iosup.sweep.Grid;
 import org.iosup.sweep.PolicySweep;
 import org.iosup.trace.parquet.ParquetTraceReader;
@@ -26,7 +23,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,35 +63,16 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "SPEC", description = "One more policy, as replay's --policy, repeatable (e.g. disabled).")
     List<String> policies = new ArrayList<>();
 
-    @Option(names = "--profile", defaultValue = "xen-4.2.1", paramLabel = "NAME",
-            description = "Hypervisor profile: xen-4.2.1, xen-4.2.4 or xen-4.14 (default: ${DEFAULT-VALUE}).")
-    String profile;
-
     @Option(names = "--iotlb-entries", defaultValue = "64", paramLabel = "N[,N...]",
             description = "IOTLB sizes to sweep too: one read of the trace per size (default: ${DEFAULT-VALUE}).")
     String iotlbEntries;
-
-    @Option(names = "--warmup", defaultValue = "5m", paramLabel = "TIME",
-            description = "Minutes left out of the per-minute means, from the start (default: ${DEFAULT-VALUE}; whole minutes).")
-    String warmup;
-
-    @Option(names = "--costs", paramLabel = "PROFILE", defaultValue = CostProfile.DEFAULT_NAME,
-            description = "CPU cost profile, as replay's (default: ${DEFAULT-VALUE}).")
-    String costProfile;
-
-    @Option(names = "--cost", paramLabel = "NAME=VALUE", description = "Override one cost of the profile, repeatable, as replay's.")
-    List<String> costOverrides = new ArrayList<>();
-
-    @Option(names = "--threads", paramLabel = "N",
-            description = "Threads, as replay's (default: the CPUs). Results do not depend on it.")
-    Integer threads;
 
     @Option(names = "--format", defaultValue = "png", paramLabel = "png,svg,pdf",
             description = "Formats of pareto's chart, comma-separated: png, svg, pdf (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Mixin
-    TraceReadMixin read;
+    ManyReplaysOptions replays;
 
     @Mixin
     Mixins.Quiet quiet;
@@ -104,24 +81,14 @@ public final class SweepCommand implements Callable<Integer> {
     public Integer call() {
         List<PolicySpec> specs = specs();
         List<Integer> sizes = sizes();
-        int warm = Durations.wholeMinutes(warmup, "--warmup");
+        int warm = replays.warmupMinutes();
         Set<Charts.Format> formats = Charts.Format.parseList(format, "--format");
-        CostProfile costs = ReplayCommand.costs(costProfile, costOverrides);
-        IommuConfig iommu = ReplayCommand.iommu(false, true, 9, costs.platform().iommuUnits(), sizes.get(0), 8, 4,
-                "16,4,1", "range", "4k");
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) {
-            throw new UserException("--threads must be at least 1, got " + n);
-        }
-        if (!Files.isRegularFile(trace)) {
-            throw new UserException(trace + ": no such file");
-        }
-        ReplayConfig config = new ReplayConfig(trace, specs, HypervisorProfile.named(profile), null, iommu, costs, n,
-                false, read.options());
+        CostProfile costs = replays.costs();
+        ReplayConfig config = replays.config(trace, specs, sizes.get(0), costs);
         List<PolicySweep.Row> rows;
         List<String> files;
         try (OutputFolder out = OutputFolder.open(outDir.path(), "sweep")) {
-            try (Progress progress = Progress.start("sweep", ParquetTraceReader.rowCount(trace, read.options()) * sizes.size(),
+            try (Progress progress = Progress.start("sweep", ParquetTraceReader.rowCount(trace, config.read()) * sizes.size(),
                     "events", quiet.on())) {
                 rows = PolicySweep.run(config, specs, sizes, warm, progress);
             }
@@ -132,10 +99,10 @@ public final class SweepCommand implements Callable<Integer> {
             params.put("grids", grids);
             params.put("policies", policies);
             params.put("expanded_policies", specs.size());
-            params.put("profile", profile);
+            params.put("profile", config.profile().name());
             params.put("iotlb_entries", sizes);
             params.put("warmup_minutes", warm);
-            params.put("threads", n);
+            params.put("threads", config.threads());
             params.put("cost_profile", costs.describe());
             params.put("formats", formats.stream().map(Charts.Format::extension).toList());
             out.manifest(Map.of("parameters", params));
