@@ -84,7 +84,7 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
         this.walkReadNs = costs.walkReadNs();
         this.iotlb = SharedIotlb.of(new Iotlb(iommu));
         this.flusher = new InvalidationUnit(profile, iommu, costs, this);
-        this.pools = new PageTablePools(spec);
+        this.pools = new PageTablePools(spec.policy());
         modelFrame.defaultReturnValue(-1);
     }
 

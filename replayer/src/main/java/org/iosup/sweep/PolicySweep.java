@@ -129,16 +129,9 @@ public final class PolicySweep {
                 .toList();
     }
 
-    /** The family of a policy, as its spec begins: disabled, pre-enabled, dynamic or quicklist. */
+    /** The family of a policy: disabled, pre-enabled, dynamic or quicklist. */
     public static String family(PolicySpec p) {
-        if (!p.pools()) {
-            return "disabled";
-        }
-        if (p.quicklist()) {
-            return "quicklist";
-        }
-        return p.enableAtNs() == 0 && !p.spec().strip().toLowerCase(java.util.Locale.ROOT).startsWith("dynamic")
-                ? "pre-enabled" : "dynamic";
+        return p.family();
     }
 
     /** The time the pools switch on, as a duration text, or null without pools. */

@@ -5,17 +5,15 @@ import it.unimi.dsi.fastutil.longs.LongArrayList;
 /**
  * IOSUP's page-table caches: one pool per level of freed page-table pages that stay typed and
  * pinned, taken last-in first-out by the next allocation of that level (as Linux's quicklists were).
- * Decides, after each page put back, how many pages to give back to the page allocator under the
- * policy's rules: a cap per level, the paper's shrink rule (in-pool/in-use and in-pool + in-use
- * both over their limits: give back in-pool − in-use), or quicklist trimming
- * ({@code mm/quicklist.c}: keep max(free pages / fraction / cpus, min), at most {@code batch} per trim).
+ * After each page put back, the policy's trim rule ({@link PoolPolicy#excess}) says how many pages
+ * to give back to the page allocator, and its cap how many a level keeps at most.
  */
 public final class PageTablePools {
-    private final PolicySpec spec;
+    private final PoolPolicy policy;
     private final LongArrayList[] pools = new LongArrayList[5];
 
-    public PageTablePools(PolicySpec spec) {
-        this.spec = spec;
+    public PageTablePools(PoolPolicy policy) {
+        this.policy = policy;
         for (int l = 1; l <= 4; l++) {
             pools[l] = new LongArrayList();
         }
@@ -41,7 +39,7 @@ public final class PageTablePools {
 
     /** Whether a page of this level may be pooled (the cap allows it). */
     public boolean accepts(int level) {
-        return pools[level].size() < spec.cap();
+        return pools[level].size() < policy.cap();
     }
 
     public void put(int level, long frame) {
@@ -53,19 +51,7 @@ public final class PageTablePools {
      * in use, under the shrink rule or quicklist trimming (0 when neither applies).
      */
     public int excess(int level, long inUse) {
-        long inPool = pools[level].size();
-        long give = 0;
-        if (spec.shrink()) {
-            boolean ratioOver = inUse == 0 ? inPool > 0 : (double) inPool / inUse > spec.shrinkRatio();
-            if (ratioOver && inPool + inUse > spec.shrinkTotal()) {
-                give = Math.max(give, inPool - inUse);
-            }
-        }
-        if (spec.quicklist() && inPool > spec.qlMin()) {
-            long keep = Math.max(spec.qlFreePages() / spec.qlFraction() / spec.qlCpus(), spec.qlMin());
-            give = Math.max(give, Math.min(inPool - keep, spec.qlBatch()));
-        }
-        return (int) Math.max(0, give);
+        return (int) Math.max(0, policy.excess(pools[level].size(), inUse));
     }
 
     /** Removes the oldest pooled page of a level (for giving pages back). */

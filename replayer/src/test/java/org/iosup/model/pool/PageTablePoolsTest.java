@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PageTablePoolsTest {
     private static PageTablePools filled(String spec, int level, int pages) {
-        PageTablePools p = new PageTablePools(PolicySpec.parse(spec));
+        PageTablePools p = new PageTablePools(PolicySpec.parse(spec).policy());
         for (int i = 0; i < pages; i++) {
             p.put(level, 1000 + i);
         }

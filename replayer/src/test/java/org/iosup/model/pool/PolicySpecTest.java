@@ -34,10 +34,12 @@ class PolicySpecTest {
         assertThat(c.shrinkRatio()).isEqualTo(2.5);
         assertThat(c.shrinkTotal()).isEqualTo(100);
         PolicySpec q = PolicySpec.parse("quicklist@300s,min=10,batch=4");
-        assertThat(q.quicklist()).isTrue();
+        assertThat(q.family()).isEqualTo("quicklist");
         assertThat(q.enableAtNs()).isEqualTo(300_000_000_000L);
-        assertThat(q.qlMin()).isEqualTo(10);
-        assertThat(q.qlBatch()).isEqualTo(4);
+        QuicklistPolicy ql = (QuicklistPolicy) q.policy();
+        assertThat(ql.min()).isEqualTo(10);
+        assertThat(ql.batch()).isEqualTo(4);
+        assertThat(ql.fraction()).isEqualTo(16);
         assertThat(PolicySpec.parse("dynamic@1h30m").enableAtNs()).isEqualTo(5_400_000_000_000L);
         assertThat(PolicySpec.parse("dynamic@1500ms,shrink=off").shrink()).isFalse();
     }
@@ -57,5 +59,39 @@ class PolicySpecTest {
     void mistakesAreUserErrors(String spec, String message) {
         assertThatThrownBy(() -> PolicySpec.parse(spec.strip())).isInstanceOf(UserException.class)
                 .hasMessageContaining(message.strip());
+    }
+
+    @Test
+    void everyFamilyIsATypeInTheRegistryAndEverySpellingRoundTrips() {
+        assertThat(PolicyFamilies.all().stream().map(PolicyFamilies.Family::name))
+                .containsExactly("disabled", "pre-enabled", "dynamic", "quicklist");
+        for (String spec : new String[] {"disabled", "pre-enabled", "Pre-Enabled,cap=8", "dynamic@5m", "dynamic@300s,shrink=off",
+            "dynamic@1m,shrink-ratio=2,shrink-total=64,name=dyn", "quicklist", "quicklist@2m,min=5,batch=2,fraction=8",
+            "pre-enabled,shrink=on,shrink-total=99"}) {
+            PolicySpec p = PolicySpec.parse(spec);
+            // The spec is kept as written, and parsing it again gives the same policy.
+            assertThat(p.spec()).isEqualTo(spec);
+            assertThat(PolicySpec.parse(p.spec())).isEqualTo(p);
+            assertThat(p.policy().family()).isEqualTo(spec.toLowerCase(java.util.Locale.ROOT).split("[@,]")[0]);
+        }
+        assertThat(PolicySpec.parse("disabled").policy()).isInstanceOf(DisabledPolicy.class);
+        assertThat(PolicySpec.parse("pre-enabled").policy()).isInstanceOf(PreEnabledPolicy.class);
+        assertThat(PolicySpec.parse("dynamic@5m").policy()).isInstanceOf(DynamicPolicy.class);
+        assertThat(PolicySpec.parse("quicklist").policy()).isInstanceOf(QuicklistPolicy.class);
+        assertThat(PolicySpec.parse("dynamic@1m,name=dyn").name()).isEqualTo("dyn");
+    }
+
+    @Test
+    void eachFamilyOwnsItsTrimRule() {
+        // The shrink rule: in-pool/in-use over 1 and in-pool + in-use over 150: give back in-pool - in-use.
+        assertThat(PolicySpec.parse("dynamic@0s").policy().excess(120, 40)).isEqualTo(80);
+        assertThat(PolicySpec.parse("dynamic@0s").policy().excess(100, 40)).isZero();
+        assertThat(PolicySpec.parse("dynamic@0s,shrink=off").policy().excess(1000, 1)).isZero();
+        assertThat(PolicySpec.parse("pre-enabled").policy().excess(1000, 1)).isZero();
+        assertThat(PolicySpec.parse("disabled").policy().excess(1000, 1)).isZero();
+        // Quicklist: keep max(262144 / 16 / 4, 25) = 4096, at most 16 a trim.
+        assertThat(PolicySpec.parse("quicklist").policy().excess(5000, 0)).isEqualTo(16);
+        assertThat(PolicySpec.parse("quicklist,free-pages=1000").policy().excess(30, 0)).isEqualTo(5);
+        assertThat(PolicySpec.parse("quicklist").policy().excess(20, 0)).isZero();
     }
 }

@@ -1,0 +1,205 @@
+package org.iosup.model.pool;
+
+import org.iosup.analysis.Durations;
+import org.iosup.io.UserException;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The registry of pool policy families: each family's name, what it takes after {@code @}, its own
+ * options and its parser. A spec is {@code FAMILY[@TIME][,key=value...]}; the options every family
+ * shares ({@code name}, {@code cap}, {@code shrink}, {@code shrink-ratio}, {@code shrink-total}) are
+ * read here, the family's own by the family. Adding a family is one class and one line below.
+ */
+public final class PolicyFamilies {
+    /** What a family takes after {@code @}. */
+    public enum At { NONE, REQUIRED, OPTIONAL }
+
+    /** A family: its name, its {@code @TIME}, whether the shrink rule is on by default, its own option keys, and its parser. */
+    public record Family(String name, At at, boolean shrinkByDefault, List<String> ownOptions, String help,
+                         Parser parser) {
+    }
+
+    /** Builds a family's policy from the parsed shared options and its own (taken from {@code options}). */
+    @FunctionalInterface
+    public interface Parser {
+        PoolPolicy parse(long enableAtNs, long cap, ShrinkRule shrink, Options options);
+    }
+
+    private static final Map<String, Family> FAMILIES = new LinkedHashMap<>();
+
+    static {
+        register(new Family("disabled", At.NONE, false, List.of(), "no pools: page-table pages come from the page allocator",
+                (at, cap, shrink, o) -> DisabledPolicy.INSTANCE));
+        register(new Family("pre-enabled", At.NONE, false, List.of(), "IOSUP's per-level pools from the start of the trace",
+                (at, cap, shrink, o) -> new PreEnabledPolicy(cap, shrink)));
+        register(new Family("dynamic", At.REQUIRED, true, List.of(), "pools on at TIME (5m, 300s...); shrink rule on by default",
+                DynamicPolicy::new));
+        register(new Family("quicklist", At.OPTIONAL, false, QuicklistPolicy.OPTIONS,
+                "pools trimmed as Linux's quicklists were, from TIME (0)", QuicklistPolicy::parse));
+    }
+
+    private PolicyFamilies() {
+    }
+
+    private static void register(Family f) {
+        FAMILIES.put(f.name(), f);
+    }
+
+    /** The families, in the order help lists them. */
+    public static List<Family> all() {
+        return List.copyOf(FAMILIES.values());
+    }
+
+    /** The options of one spec, taken one by one; what is left at the end is unknown. */
+    public static final class Options {
+        private final Map<String, String> values;
+        private final String what;
+
+        Options(Map<String, String> values, String what) {
+            this.values = values;
+            this.what = what;
+        }
+
+        /** A whole number of at least {@code min}, or {@code dflt} when not given. */
+        public long takeLong(String key, long dflt, long min) {
+            String v = values.remove(key);
+            if (v == null) {
+                return dflt;
+            }
+            try {
+                long x = Long.parseLong(v);
+                if (x < min) {
+                    throw new UserException(what + ": " + key + " must be at least " + min + ", got " + v);
+                }
+                return x;
+            } catch (NumberFormatException e) {
+                throw new UserException(what + ": " + key + " must be an integer, got '" + v + "'");
+            }
+        }
+
+        double takeDouble(String key, double dflt) {
+            String v = values.remove(key);
+            if (v == null) {
+                return dflt;
+            }
+            try {
+                double x = Double.parseDouble(v);
+                if (!(x >= 0) || Double.isInfinite(x)) {
+                    throw new UserException(what + ": " + key + " must be a non-negative number, got " + v);
+                }
+                return x;
+            } catch (NumberFormatException e) {
+                throw new UserException(what + ": " + key + " must be a number, got '" + v + "'");
+            }
+        }
+
+        boolean takeBool(String key, boolean dflt) {
+            String v = values.remove(key);
+            if (v == null) {
+                return dflt;
+            }
+            return switch (v.toLowerCase(Locale.ROOT)) {
+                case "on", "true", "yes", "1" -> true;
+                case "off", "false", "no", "0" -> false;
+                default -> throw new UserException(what + ": " + key + " must be on or off, got '" + v + "'");
+            };
+        }
+
+        String take(String key, String dflt) {
+            String v = values.remove(key);
+            return v == null ? dflt : v;
+        }
+
+        boolean has(String key) {
+            return values.containsKey(key);
+        }
+    }
+
+    /** Parses a {@code --policy} value into its name and policy. */
+    public static PolicySpec parse(String text) {
+        String[] parts = text.split(",");
+        String head = parts[0].strip();
+        String base = head;
+        String at = null;
+        int atSign = head.indexOf('@');
+        if (atSign >= 0) {
+            base = head.substring(0, atSign);
+            at = head.substring(atSign + 1);
+        }
+        base = base.toLowerCase(Locale.ROOT);
+        Family family = FAMILIES.get(base);
+        if (family == null) {
+            throw new UserException("--policy " + text + ": unknown policy '" + base + "' (valid: disabled, pre-enabled, "
+                    + "dynamic@TIME, quicklist[@TIME], each with options such as ,name=..., ,cap=N, ,shrink=on|off)");
+        }
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].strip();
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new UserException("--policy " + text + ": option '" + p + "' is not key=value");
+            }
+            String key = p.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            if (opts.put(key, p.substring(eq + 1).strip()) != null) {
+                throw new UserException("--policy " + text + ": option '" + key + "' is given twice");
+            }
+        }
+        String what = "--policy " + text;
+        long enableAt = switch (family.at()) {
+            case NONE -> {
+                if (at != null) {
+                    throw new UserException(what + ": '" + base + "' takes no @TIME"
+                            + (base.equals("pre-enabled") ? " (use dynamic@TIME)" : ""));
+                }
+                yield base.equals("disabled") ? Long.MAX_VALUE : 0;
+            }
+            case REQUIRED -> {
+                if (at == null) {
+                    throw new UserException(what + ": '" + base + "' needs a time, e.g. " + base + "@5m");
+                }
+                yield Durations.parseNanos(at, what);
+            }
+            case OPTIONAL -> at == null ? 0 : Durations.parseNanos(at, what);
+        };
+        // Another family's own options are refused by name.
+        for (Family other : FAMILIES.values()) {
+            if (other != family) {
+                for (String k : other.ownOptions()) {
+                    if (opts.containsKey(k) && !family.ownOptions().contains(k)) {
+                        throw new UserException("--policy " + text + ": option '" + k + "' applies to " + other.name() + " only");
+                    }
+                }
+            }
+        }
+        Options o = new Options(opts, what);
+        String name = o.take("name", text);
+        long cap = o.takeLong("cap", Long.MAX_VALUE, 0);
+        boolean shrink = o.takeBool("shrink", family.shrinkByDefault());
+        if (!shrink) {
+            for (String k : List.of("shrink-ratio", "shrink-total")) {
+                if (o.has(k)) {
+                    throw new UserException(what + ": option '" + k + "' applies only with shrink=on"
+                            + (family.shrinkByDefault() ? "" : " (the shrink rule is off by default for " + base + ")"));
+                }
+            }
+        }
+        ShrinkRule rule = new ShrinkRule(shrink, o.takeDouble("shrink-ratio", ShrinkRule.DEFAULT_RATIO),
+                o.takeLong("shrink-total", ShrinkRule.DEFAULT_TOTAL, 0));
+        PoolPolicy policy = family.parser().parse(enableAt, cap, rule, o);
+        if (!opts.isEmpty()) {
+            throw new UserException(what + ": unknown option(s) " + opts.keySet()
+                    + " (valid: name, cap, shrink, shrink-ratio, shrink-total; quicklist: min, batch, fraction, free-pages, cpus)");
+        }
+        if (policy == DisabledPolicy.INSTANCE && (cap != Long.MAX_VALUE || shrink)) {
+            throw new UserException(what + ": 'disabled' has no pools to cap or shrink");
+        }
+        if (name.isBlank() || name.contains("\n") || name.contains("\r")) {
+            throw new UserException(what + ": name must be non-empty and on one line");
+        }
+        return new PolicySpec(text, name, policy);
+    }
+}
