@@ -1,6 +1,5 @@
 package org.iosup.analysis;
 
-
 /**
  * What {@code analyze} counts per minute from the trace itself: the columns of its
  * {@code minutes.csv} after {@code minute}, in order, as defined in

@@ -1,6 +1,5 @@
 package org.iosup.trace;
 
-
 /**
  * Row-level rules of the event schema that a single value cannot show: every row has the
  * fields its kind requires, level is consistent with the kind, and {@code ts_ns} never decreases.
