@@ -81,7 +81,7 @@ public final class Tune {
     /** {@code COLUMN <= VALUE} (or {@code <}, {@code >=}, {@code >}). */
     public record Constraint(String column, String op, double value, String text) {
         public static Constraint parse(String text) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*([a-z0-9_]+)\\s*(<=|>=|<|>)\\s*(\\S+)\\s*")
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\w+)\\s*(<=|>=|<|>)\\s*(\\S+)\\s*")
                     .matcher(text);
             if (!m.matches()) {
                 throw new UserException("--constraint '" + text + "': write 'COLUMN <= VALUE' (or <, >=, >), e.g. 'flush_calls_per_min <= 100'");
@@ -89,8 +89,11 @@ public final class Tune {
             columnOf(m.group(1), "--constraint '" + text + "'");
             double v;
             try {
-                v = Double.parseDouble(m.group(3));
+                v = m.group(3).matches("[-+0-9.eE]+") ? Double.parseDouble(m.group(3)) : Double.NaN;
             } catch (NumberFormatException e) {
+                v = Double.NaN;
+            }
+            if (!Double.isFinite(v)) {
                 throw new UserException("--constraint '" + text + "': '" + m.group(3) + "' is not a number");
             }
             return new Constraint(m.group(1), m.group(2), v, text.strip());
@@ -207,11 +210,16 @@ public final class Tune {
             double[] centre = best != null ? best.point() : middle(family.ladders);
             points = around(centre, factor, family);
         }
-        if (best != null) {
-            // The choice's neighbours one last step away, each parameter down, kept or up: how
-            // sensitive the objective is there (a better one among them becomes the choice).
+        // The choice's neighbours one last step away, each parameter down, kept or up: how sensitive
+        // the objective is there. A better one among them becomes the choice, and its neighbours
+        // are evaluated in turn (a few times at most).
+        for (int pass = 0; best != null && pass < 5; pass++) {
+            Evaluated before = best;
             evaluate(evaluator, family, at, objective, constraints, ROUNDS + 1, around(best.point(), factor, family), seen);
             best = best(seen.values(), objective);
+            if (best == before) {
+                break;
+            }
         }
         Evaluated chosen = best;
         Evaluated runnerUp = chosen == null ? null : seen.values().stream()

@@ -80,6 +80,8 @@ class TuneTest {
         assertThatThrownBy(() -> Tune.Constraint.parse("flush_calls_per_min =< 100"))
                 .hasMessageContaining("write 'COLUMN <= VALUE'");
         assertThatThrownBy(() -> Tune.Constraint.parse("flush_calls_per_min <= many")).hasMessageContaining("'many' is not a number");
+        assertThatThrownBy(() -> Tune.Constraint.parse("flush_calls_per_min <= NaN")).hasMessageContaining("'NaN' is not a number");
+        assertThatThrownBy(() -> Tune.Constraint.parse("FLUSH_CALLS <= 1")).hasMessageContaining("unknown column 'FLUSH_CALLS'");
         assertThat(Tune.Constraint.parse(" pool_pages_peak>=3 ").holds(synthetic(List.of(PolicySpec.parse("dynamic@1m"))).get(0)))
                 .isTrue();
     }
@@ -117,5 +119,9 @@ class TuneTest {
         CliRun bad = CliRun.run(new TuneCommand(), trace.toString(), "--family", "lru", "-o", out.toString());
         assertThat(bad.exitCode).isEqualTo(2);
         assertThat(bad.err).contains("--family 'lru': valid: dynamic, pre-enabled, cap");
+        CliRun at = CliRun.run(new TuneCommand(), trace.toString(), "--family", "cap", "--at", "2m", "-o", out.toString());
+        assertThat(at.exitCode).isEqualTo(2);
+        assertThat(at.err).contains("--at applies to --family dynamic only");
+        assertThat(out).doesNotExist();
     }
 }

@@ -18,6 +18,11 @@ public final class DisabledPolicy implements PoolPolicy {
     }
 
     @Override
+    public boolean poolsOnAt(long ts) {
+        return false;
+    }
+
+    @Override
     public long cap() {
         return Long.MAX_VALUE;
     }

@@ -12,15 +12,27 @@ import java.util.Map;
  * The registry of pool policy families: each family's name, what it takes after {@code @}, its own
  * options and its parser. A spec is {@code FAMILY[@TIME][,key=value...]}; the options every family
  * shares ({@code name}, {@code cap}, {@code shrink}, {@code shrink-ratio}, {@code shrink-total}) are
- * read here, the family's own by the family. Adding a family is one class and one line below.
+ * read here, the family's own by the family. Adding a family is one class and one line below: the
+ * error messages list the families and their options from here.
  */
 public final class PolicyFamilies {
     /** What a family takes after {@code @}. */
     public enum At { NONE, REQUIRED, OPTIONAL }
 
-    /** A family: its name, its {@code @TIME}, whether the shrink rule is on by default, its own option keys, and its parser. */
-    public record Family(String name, At at, boolean shrinkByDefault, List<String> ownOptions, String help,
-                         Parser parser) {
+    /**
+     * A family: its name, its {@code @TIME} (and a hint when it takes none), whether it has pools,
+     * whether the shrink rule is on by default, its own option keys, and its parser.
+     */
+    public record Family(String name, At at, String atHint, boolean pools, boolean shrinkByDefault,
+                         List<String> ownOptions, Parser parser) {
+        /** The family as specs write it: {@code dynamic@TIME}, {@code quicklist[@TIME]}, {@code disabled}. */
+        String spelling() {
+            return name + switch (at) {
+                case NONE -> "";
+                case REQUIRED -> "@TIME";
+                case OPTIONAL -> "[@TIME]";
+            };
+        }
     }
 
     /** Builds a family's policy from the parsed shared options and its own (taken from {@code options}). */
@@ -32,14 +44,11 @@ public final class PolicyFamilies {
     private static final Map<String, Family> FAMILIES = new LinkedHashMap<>();
 
     static {
-        register(new Family("disabled", At.NONE, false, List.of(), "no pools: page-table pages come from the page allocator",
-                (at, cap, shrink, o) -> DisabledPolicy.INSTANCE));
-        register(new Family("pre-enabled", At.NONE, false, List.of(), "IOSUP's per-level pools from the start of the trace",
+        register(new Family("disabled", At.NONE, "", false, false, List.of(), (at, cap, shrink, o) -> DisabledPolicy.INSTANCE));
+        register(new Family("pre-enabled", At.NONE, " (use dynamic@TIME)", true, false, List.of(),
                 (at, cap, shrink, o) -> new PreEnabledPolicy(cap, shrink)));
-        register(new Family("dynamic", At.REQUIRED, true, List.of(), "pools on at TIME (5m, 300s...); shrink rule on by default",
-                DynamicPolicy::new));
-        register(new Family("quicklist", At.OPTIONAL, false, QuicklistPolicy.OPTIONS,
-                "pools trimmed as Linux's quicklists were, from TIME (0)", QuicklistPolicy::parse));
+        register(new Family("dynamic", At.REQUIRED, "", true, true, List.of(), DynamicPolicy::new));
+        register(new Family("quicklist", At.OPTIONAL, "", true, false, QuicklistPolicy.OPTIONS, QuicklistPolicy::parse));
     }
 
     private PolicyFamilies() {
@@ -133,8 +142,9 @@ public final class PolicyFamilies {
         base = base.toLowerCase(Locale.ROOT);
         Family family = FAMILIES.get(base);
         if (family == null) {
-            throw new UserException("--policy " + text + ": unknown policy '" + base + "' (valid: disabled, pre-enabled, "
-                    + "dynamic@TIME, quicklist[@TIME], each with options such as ,name=..., ,cap=N, ,shrink=on|off)");
+            throw new UserException("--policy " + text + ": unknown policy '" + base + "' (valid: "
+                    + String.join(", ", FAMILIES.values().stream().map(Family::spelling).toList())
+                    + ", each with options such as ,name=..., ,cap=N, ,shrink=on|off)");
         }
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 1; i < parts.length; i++) {
@@ -152,10 +162,9 @@ public final class PolicyFamilies {
         long enableAt = switch (family.at()) {
             case NONE -> {
                 if (at != null) {
-                    throw new UserException(what + ": '" + base + "' takes no @TIME"
-                            + (base.equals("pre-enabled") ? " (use dynamic@TIME)" : ""));
+                    throw new UserException(what + ": '" + base + "' takes no @TIME" + family.atHint());
                 }
-                yield base.equals("disabled") ? Long.MAX_VALUE : 0;
+                yield 0;
             }
             case REQUIRED -> {
                 if (at == null) {
@@ -191,11 +200,17 @@ public final class PolicyFamilies {
                 o.takeLong("shrink-total", ShrinkRule.DEFAULT_TOTAL, 0));
         PoolPolicy policy = family.parser().parse(enableAt, cap, rule, o);
         if (!opts.isEmpty()) {
+            StringBuilder own = new StringBuilder();
+            for (Family f : FAMILIES.values()) {
+                if (!f.ownOptions().isEmpty()) {
+                    own.append("; ").append(f.name()).append(": ").append(String.join(", ", f.ownOptions()));
+                }
+            }
             throw new UserException(what + ": unknown option(s) " + opts.keySet()
-                    + " (valid: name, cap, shrink, shrink-ratio, shrink-total; quicklist: min, batch, fraction, free-pages, cpus)");
+                    + " (valid: name, cap, shrink, shrink-ratio, shrink-total" + own + ")");
         }
-        if (policy == DisabledPolicy.INSTANCE && (cap != Long.MAX_VALUE || shrink)) {
-            throw new UserException(what + ": 'disabled' has no pools to cap or shrink");
+        if (!family.pools() && (cap != Long.MAX_VALUE || shrink)) {
+            throw new UserException(what + ": '" + base + "' has no pools to cap or shrink");
         }
         if (name.isBlank() || name.contains("\n") || name.contains("\r")) {
             throw new UserException(what + ": name must be non-empty and on one line");

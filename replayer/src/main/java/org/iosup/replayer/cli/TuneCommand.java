@@ -53,8 +53,7 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--family", required = true, paramLabel = "NAME", description = "dynamic, pre-enabled or cap.")
     String family;
 
-    @Option(names = "--at", defaultValue = "5m", paramLabel = "TIME",
-            description = "dynamic: when the pools switch on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--at", paramLabel = "TIME", description = "dynamic: when the pools switch on (default: 5m).")
     String at;
 
     @Option(names = "--objective", defaultValue = "min pool_pages_peak", paramLabel = "'min|max COLUMN'",
@@ -81,6 +80,12 @@ public final class TuneCommand implements Callable<Integer> {
         Tune.Objective obj = Tune.Objective.parse(objective);
         List<Tune.Constraint> cons = constraints.stream().map(Tune.Constraint::parse).toList();
         int warm = replays.warmupMinutes();
+        if (at != null && fam != Tune.Family.DYNAMIC) {
+            throw new UserException("--at applies to --family dynamic only (" + fam.label() + " has its pools from the start)");
+        }
+        if (at == null) {
+            at = "5m";
+        }
         Durations.parseNanos(at, "--at");
         CostProfile costs = replays.costs();
         ReplayConfig config = replays.config(trace, List.of(), 64, costs);

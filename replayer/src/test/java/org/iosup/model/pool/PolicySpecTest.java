@@ -75,6 +75,7 @@ class PolicySpecTest {
             assertThat(p.policy().family()).isEqualTo(spec.toLowerCase(java.util.Locale.ROOT).split("[@,]")[0]);
         }
         assertThat(PolicySpec.parse("disabled").policy()).isInstanceOf(DisabledPolicy.class);
+        assertThat(PolicySpec.parse("disabled").policy().poolsOnAt(Long.MAX_VALUE)).isFalse();
         assertThat(PolicySpec.parse("pre-enabled").policy()).isInstanceOf(PreEnabledPolicy.class);
         assertThat(PolicySpec.parse("dynamic@5m").policy()).isInstanceOf(DynamicPolicy.class);
         assertThat(PolicySpec.parse("quicklist").policy()).isInstanceOf(QuicklistPolicy.class);
