@@ -21,7 +21,7 @@ import java.util.function.Function;
  * around the best feasible point so far with the factor's square root each time (2, 1.41, 1.19,
  * 1.09), each round one sweep (one read of the trace), and a last one over the choice's
  * neighbours. The best is the feasible policy (every constraint holds) with the best objective;
- * ties go to fewer flush calls, then the spec.
+ * ties go to fewer flush calls, then to the policy evaluated first.
  */
 public final class Tune {
     /** Refinement rounds after the first grid. */
@@ -263,7 +263,9 @@ public final class Tune {
         if (!objective.minimize()) {
             c = c.reversed();
         }
-        return c.thenComparingDouble(e -> e.row().flushCallsPerMin()).thenComparing(e -> e.row().policy().spec());
+        // Ties beyond that go to the policy evaluated first (the sort is stable over the evaluation
+        // order), so that a flat objective does not draw the choice away from where it was found.
+        return c.thenComparingDouble(e -> e.row().flushCallsPerMin());
     }
 
     private static Evaluated best(java.util.Collection<Evaluated> all, Objective objective) {
