@@ -33,9 +33,7 @@ public final class KindMinutes {
                 minute = Math.toIntExact(t / MINUTE_NS);
                 start = minute * MINUTE_NS;
                 end = start + MINUTE_NS;
-                if ((minute + 1) * KINDS > c.length) {
-                    c = counts = Arrays.copyOf(c, Math.max(c.length * 2, (minute + 1) * KINDS));
-                }
+                c = room(minute);
                 minutes = Math.max(minutes, minute + 1);
                 base = minute * KINDS;
             }
@@ -51,11 +49,16 @@ public final class KindMinutes {
     /** Counts one row (for readers that yield a row at a time). */
     public void add(long ts, int kindCode) {
         int m = Math.toIntExact(ts / MINUTE_NS);
-        if ((m + 1) * KINDS > counts.length) {
-            counts = Arrays.copyOf(counts, Math.max(counts.length * 2, (m + 1) * KINDS));
-        }
-        counts[m * KINDS + kindCode]++;
+        room(m)[m * KINDS + kindCode]++;
         minutes = Math.max(minutes, m + 1);
+    }
+
+    /** The counts, grown (doubling) to hold {@code minute}. */
+    private long[] room(int minute) {
+        if ((minute + 1) * KINDS > counts.length) {
+            counts = Arrays.copyOf(counts, Math.max(counts.length * 2, (minute + 1) * KINDS));
+        }
+        return counts;
     }
 
     /** Minutes covered: one more than the last minute that has a row (0 for no rows). */

@@ -8,13 +8,17 @@ import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
 import org.iosup.trace.Granularity;
 import org.iosup.trace.PageType;
+import org.iosup.trace.parquet.ParquetTraceReader;
+import org.iosup.trace.parquet.TraceReadOptions;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * What a trace recorded, without a model: rates per minute ({@link RecordedMetric}), DMA per
@@ -25,12 +29,10 @@ import java.util.Set;
  */
 public final class TraceAnalysis {
     /** Reads {@code trace} once (in order or not) and analyzes it; {@code progress} gets the rows read so far. */
-    public static TraceAnalysis read(java.nio.file.Path trace, org.iosup.trace.parquet.TraceReadOptions options,
-                                     java.util.function.LongConsumer progress) {
+    public static TraceAnalysis read(Path trace, TraceReadOptions options, LongConsumer progress) {
         TraceAnalysis a = new TraceAnalysis();
-        try (org.iosup.trace.parquet.ParquetTraceReader in = org.iosup.trace.parquet.ParquetTraceReader
-                .openAllowingDisorder(trace, columns(), options)) {
-            org.iosup.trace.EventBatch b = new org.iosup.trace.EventBatch();
+        try (ParquetTraceReader in = ParquetTraceReader.openAllowingDisorder(trace, columns(), options)) {
+            EventBatch b = new EventBatch();
             long rows = 0;
             while (in.next(b)) {
                 a.add(b);

@@ -52,7 +52,7 @@ final class ParquetJavaBaseline {
         Column[] columns = Column.values();
         int[] field = new int[columns.length];
         for (Column c : columns) {
-            field[c.ordinal()] = schema.getFieldIndex(c.name().toLowerCase(java.util.Locale.ROOT));
+            field[c.ordinal()] = schema.getFieldIndex(c.columnName());
         }
         long rows = 0;
         try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))

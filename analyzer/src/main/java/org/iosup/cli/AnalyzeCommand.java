@@ -3,6 +3,7 @@ package org.iosup.cli;
 import org.iosup.analysis.TraceAnalysis;
 import org.iosup.io.OutputFolder;
 import org.iosup.report.AnalysisReport;
+import org.iosup.report.Numbers;
 import org.iosup.trace.parquet.ParquetTraceReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,8 +52,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         if (!quiet.on()) {
             PrintWriter o = spec.commandLine().getOut();
-            o.printf(Locale.ROOT, "%s, %s -> %s%n", Reports.count(a.rows(), "row"),
-                    Reports.count(a.series().minutes(), "minute"), outDir.path());
+            o.printf(Locale.ROOT, "%s, %s -> %s%n", Numbers.count(a.rows(), "row"),
+                    Numbers.count(a.series().minutes(), "minute"), outDir.path());
             o.printf(Locale.ROOT, "%-28s %10s  %s%n", "check", "count", "first rows");
             for (TraceAnalysis.Finding f : a.findings()) {
                 o.printf(Locale.ROOT, "%-28s %,10d  %s%n", f.check().column(), f.count(), AnalysisReport.rows(f.firstRows()));

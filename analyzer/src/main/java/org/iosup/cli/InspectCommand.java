@@ -2,6 +2,7 @@ package org.iosup.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.iosup.report.Numbers;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.EventKind;
 import org.iosup.trace.EventSchema;
@@ -127,7 +128,7 @@ public final class InspectCommand implements Callable<Integer> {
         kinds.forEach((k, v) -> out.printf(Locale.ROOT, "  %-14s %,d%n", k, v));
         Map<String, Long> domains = (Map<String, Long>) r.get("domains");
         out.printf(Locale.ROOT, fmt, "domains", domains.isEmpty() ? "-" : "");
-        domains.forEach((k, v) -> out.printf(Locale.ROOT, "  %-14s %s%n", k, Reports.count(v, "row")));
+        domains.forEach((k, v) -> out.printf(Locale.ROOT, "  %-14s %s%n", k, Numbers.count(v, "row")));
         out.printf(Locale.ROOT, fmt, "distinct pids", r.get("distinct_pids"));
         out.printf(Locale.ROOT, fmt, "distinct frames", r.get("distinct_frames"));
         Map<String, String> meta = (Map<String, String>) r.get("metadata");

@@ -14,14 +14,11 @@ public final class Reports {
     static void done(PrintWriter err, String command, long rows, Path output, long startNanos) {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         err.printf(Locale.ROOT, "iosup %s: %s -> %s (%s) in %.2f s (%,.0f rows/s)%n",
-                command, count(rows, "row"), output, size(output), seconds, rows / Math.max(seconds, 1e-9));
+                command, org.iosup.report.Numbers.count(rows, "row"), output, size(output), seconds, rows / Math.max(seconds, 1e-9));
         err.flush();
     }
 
-    /** {@code n} and its unit, singular for 1: "1 minute", "2 minutes", "1,024 rows". */
-    static String count(long n, String unit) {
-        return org.iosup.report.Numbers.count(n, unit);
-    }
+
 
     static String size(Path p) {
         try {

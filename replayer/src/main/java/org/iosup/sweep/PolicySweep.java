@@ -43,14 +43,14 @@ public final class PolicySweep {
     public static List<Row> run(ReplayConfig config, List<PolicySpec> policies, List<Integer> iotlbEntries,
                                 int warmupMinutes, LongConsumer progress) {
         List<Row> rows = new ArrayList<>();
-        long[] before = {0};
+        long read = 0;
         for (int entries : iotlbEntries) {
             ReplayConfig c = new ReplayConfig(config.trace(), policies, config.profile(), config.paging(),
                     config.iommu().withIotlbEntries(entries), config.costProfile(), config.threads(), config.strict(),
                     config.read());
-            long offset = before[0];
+            long offset = read;
             ReplayResult r = Replay.run(c, progress == null ? null : n -> progress.accept(offset + n));
-            before[0] += r.events();
+            read += r.events();
             for (PolicyModel m : r.policies()) {
                 rows.add(row(m.spec(), entries, m.series(), r.minutes(), warmupMinutes));
             }
@@ -127,11 +127,6 @@ public final class PolicySweep {
                 .sorted(java.util.Comparator.comparingInt(Row::iotlbEntries).thenComparingLong(Row::poolPagesPeak)
                         .thenComparingDouble(Row::flushCallsPerMin).thenComparing(r -> r.policy().spec()))
                 .toList();
-    }
-
-    /** The family of a policy: disabled, pre-enabled, dynamic or quicklist. */
-    public static String family(PolicySpec p) {
-        return p.family();
     }
 
     /** The time the pools switch on, as a duration text, or null without pools. */

@@ -156,6 +156,16 @@ public final class Charts {
         return lines(title, xLabel, yLabel, lines, "every series is 0 here: nothing to draw");
     }
 
+    private static double maxX(List<Points> points) {
+        double m = 0;
+        for (Points p : points) {
+            for (double x : p.x()) {
+                m = Math.max(m, x);
+            }
+        }
+        return m;
+    }
+
     private static double max(List<Points> points) {
         double m = 0;
         for (Points p : points) {
@@ -384,13 +394,7 @@ public final class Charts {
     /** A line chart of y against x (not minutes), each point marked, so lines that coincide stay visible. */
     public static JFreeChart xy(String title, String xLabel, String yLabel, List<Points> series) {
         JFreeChart chart = chart(title, xLabel, yLabel, series, new XYLineAndShapeRenderer(true, true));
-        double maxX = 0;
-        for (Points p : series) {
-            for (double x : p.x()) {
-                maxX = Math.max(maxX, x);
-            }
-        }
-        niceTicks((NumberAxis) chart.getXYPlot().getDomainAxis(), maxX, false);
+        niceTicks((NumberAxis) chart.getXYPlot().getDomainAxis(), maxX(series), false);
         niceTicks((NumberAxis) chart.getXYPlot().getRangeAxis(), max(series), false);
         noteCoinciding(chart, series);
         return chart;
@@ -411,11 +415,7 @@ public final class Charts {
         JFreeChart chart = chart(title, xLabel, yLabel, series, r);
         r.setSeriesLinesVisible(0, false);
         XYPlot plot = chart.getXYPlot();
-        double maxX = 0;
-        for (double x : all.x()) {
-            maxX = Math.max(maxX, x);
-        }
-        niceTicks((NumberAxis) plot.getDomainAxis(), Math.max(1, maxX), false);
+        niceTicks((NumberAxis) plot.getDomainAxis(), Math.max(1, maxX(List.of(all))), false);
         double max = max(series);
         niceTicks((NumberAxis) plot.getRangeAxis(), Math.max(1, max), false);
         if (logScale(log, series)) {
@@ -546,6 +546,21 @@ public final class Charts {
             }
             return out;
         }
+    }
+
+    /**
+     * Draws charts side by side as {@code name}.png, .svg, .pdf (each format asked) in {@code out},
+     * written atomically with the folder; returns the files' names.
+     */
+    public static List<String> writeEach(org.iosup.io.OutputFolder out, String name, java.util.Set<Format> formats,
+                                         int width, int height, JFreeChart... charts) {
+        List<String> files = new java.util.ArrayList<>();
+        for (Format f : formats) {
+            String file = name + "." + f.extension();
+            write(out.file(file).temp(), f, width, height, charts);
+            files.add(file);
+        }
+        return files;
     }
 
     /** Draws charts side by side into {@code file} in {@code format}, {@code width} × {@code height} (pixels, or points). */

@@ -41,11 +41,7 @@ public final class Plots {
     private record Figures(OutputFolder out, int w, int h, java.util.Set<Charts.Format> formats, Charts.LogY log,
                            List<String> files) {
         void write(String name, JFreeChart... charts) {
-            for (Charts.Format fmt : formats) {
-                String file = name + "." + fmt.extension();
-                Charts.write(out.file(file).temp(), fmt, w, h, charts);
-                files.add(file);
-            }
+            files.addAll(Charts.writeEach(out, name, formats, w, h, charts));
         }
     }
 

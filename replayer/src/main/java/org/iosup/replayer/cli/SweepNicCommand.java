@@ -160,9 +160,7 @@ public final class SweepNicCommand implements Callable<Integer> {
                 }
             }
             JFreeChart chart = chart(rows, specs, sizes);
-            for (Charts.Format f : formats) {
-                Charts.write(out.file("throughput." + f.extension()).temp(), f, 1600, 900, chart);
-            }
+            Charts.writeEach(out, "throughput", formats, 1600, 900, chart);
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("rates_gbps", linkRates);
             params.put("seconds", seconds);

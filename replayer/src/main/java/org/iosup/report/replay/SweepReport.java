@@ -28,7 +28,7 @@ public final class SweepReport {
         try (CsvTable t = CsvTable.create(SWEEP, out.file("sweep.csv").temp())) {
             for (PolicySweep.Row r : rows) {
                 PolicySpec p = r.policy();
-                t.row(Arrays.asList(p.spec(), PolicySweep.family(p), PolicySweep.enableAt(p),
+                t.row(Arrays.asList(p.spec(), p.family(), PolicySweep.enableAt(p),
                         p.cap() == Long.MAX_VALUE ? null : p.cap(), p.shrink(), p.shrink() ? p.shrinkRatio() : null,
                         p.shrink() ? p.shrinkTotal() : null, r.iotlbEntries(), r.minutesAfterWarmup(),
                         r.flushCallsPerMin(), r.flushIssuedPerMin(), r.poolPagesPeak(), r.poolPagesMean(),
@@ -46,11 +46,7 @@ public final class SweepReport {
         }
         files.add("pareto.csv");
         JFreeChart chart = chart(rows, front);
-        for (Charts.Format f : formats) {
-            String name = "pareto." + f.extension();
-            Charts.write(out.file(name).temp(), f, 1600, 900, chart);
-            files.add(name);
-        }
+        files.addAll(Charts.writeEach(out, "pareto", formats, 1600, 900, chart));
         return files;
     }
 
