@@ -45,6 +45,11 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
     private static final int FAULTS = Metric.DMA_FAULTS.ordinal();
 
     private final PolicySpec spec;
+    /**
+     * When the pools switch on, read once from the policy ({@link Long#MAX_VALUE}: never; traces
+     * end within 366 days): the check runs on every allocation, free and pin.
+     */
+    private final long poolsFrom;
     private final HypervisorProfile profile;
     private final CostModel costs;
     private final PageTypeTable types = new PageTypeTable(this);
@@ -78,6 +83,7 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
 
     public PolicyModel(PolicySpec spec, HypervisorProfile profile, IommuConfig iommu, CostModel costs) {
         this.spec = spec;
+        this.poolsFrom = spec.pools() ? spec.enableAtNs() : Long.MAX_VALUE;
         this.profile = profile;
         this.costs = costs;
         this.missNs = costs.iotlbMissNs();
@@ -160,7 +166,7 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
         m.inc(Metric.PT_ALLOCS);
         long mf;
         Metric col = Metric.cpuAlloc(level);
-        if (spec.poolsOnAt(t) && !pools.isEmpty(level)) {
+        if (t >= poolsFrom && !pools.isEmpty(level)) {
             mf = pools.take(level);
             charge(col, Metric.CPU_NS_ALLOC, Cost.POOL_ALLOC, 1);
             m.inc(Metric.POOL_HITS);
@@ -211,7 +217,7 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
 
     /** The PV unpin hook of an mm ({@code xen_pgd_unpin} at exit or exec); with pools on the mm stays pinned. */
     private void unpin(long t, long tf, int level, int index) {
-        if (spec.poolsOnAt(t)) {
+        if (t >= poolsFrom) {
             return; // the pool-aware kernel keeps an exiting mm's pages pinned, for its pools
         }
         long mf = served(tf);
@@ -278,7 +284,7 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
         if (level == paging.levels()) {
             charge(col, Metric.CPU_NS_FREE, Cost.PGD_DTOR, 1);
         }
-        if (spec.poolsOnAt(t) && types.isPinned(mf) && types.type(mf) == PageType.ofLevel(level)) {
+        if (t >= poolsFrom && types.isPinned(mf) && types.type(mf) == PageType.ofLevel(level)) {
             if (pools.accepts(level)) {
                 pools.put(level, mf);
                 charge(col, Metric.CPU_NS_FREE, Cost.POOL_FREE, 1);
