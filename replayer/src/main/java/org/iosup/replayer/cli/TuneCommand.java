@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
         description = {
             "Searches --family's parameters (dynamic and pre-enabled: the shrink rule's total and ratio; cap: the",
             "cap per level) by grid refinement: a first grid on a doubling ladder, then 3 rounds around the best",
-            "feasible point with steps of 1.41, 1.19 and 1.09, each round one sweep (one read of the trace).",
+            "feasible point with steps of 1.41, 1.19 and 1.09, then the choice's neighbours, each round one sweep",
+            "(one read of the trace).",
             "Reports the choice, the runner-up and the objective one step around the choice; with --validate,",
             "replays both on a second trace and says whether the constraints still hold. Writes OUTDIR/tune.csv",
             "(schemas/tune.schema.json) and OUTDIR/validation.csv (schemas/tune-validation.schema.json)."
