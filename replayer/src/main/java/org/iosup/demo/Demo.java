@@ -18,11 +18,14 @@ import org.iosup.replay.Replay;
 import org.iosup.replay.ReplayConfig;
 import org.iosup.replay.ReplayResult;
 import org.iosup.report.replay.ReplayReport;
+import org.iosup.report.replay.TuneReport;
 import org.iosup.report.AnalysisReport;
 import org.iosup.report.CompareReport;
 import org.iosup.report.CsvTable;
 import org.iosup.report.chart.Plots;
 import org.iosup.schema.TableSchema;
+import org.iosup.sweep.PolicySweep;
+import org.iosup.sweep.Tune;
 import org.iosup.synth.SynthParams;
 import org.iosup.synth.SyntheticTrace;
 import org.iosup.trace.parquet.TraceReadOptions;
@@ -90,16 +93,90 @@ public final class Demo {
                             Double allocMs, Double freeMs, Double allocChange, Double freeChange, Double missesAfter) {
     }
 
-    /** What the demo found: the summary's lines and the paper beside the model. */
-    public record Result(List<Line> lines, List<PaperTable.Row> paper) {
+    /** What the demo found: the summary's lines, the paper beside the model, and how the dynamic group's limits were chosen. */
+    public record Result(List<Line> lines, List<PaperTable.Row> paper, DynamicLimits dynamic) {
+    }
+
+    /**
+     * How the demo asks {@code tune} for the dynamic group's shrink limits: the least pool memory
+     * (its peak) that keeps the flush calls after the switch near zero, as the paper's Figure 5
+     * shows them. The bound, 100 calls a minute, is a quarter of a percent of cache-disabled's
+     * rate (about 40,000); it is stated here, not derived from Figure 8, which the choice then predicts.
+     */
+    public static final String TUNE_OBJECTIVE = "min pool_pages_peak";
+    public static final String TUNE_CONSTRAINT = "flush_calls_per_min <= 100";
+
+    /**
+     * The dynamic group's policy and where its limits come from: {@code tuned} when {@code tune}
+     * chose them on the busy trace, otherwise the defaults, with the reason in {@code note}.
+     */
+    public record DynamicLimits(PolicySpec policy, boolean tuned, String note) {
+        /** The policy as --policy takes it, without its name. */
+        public String spec() {
+            return policy.spec().replace(",name=cache-dynamic-enabled", "");
+        }
     }
 
     private Demo() {
     }
 
-    static List<PolicySpec> groups() {
+    /** The paper's three groups, the dynamic one with {@code dynamic}'s limits. */
+    static List<PolicySpec> groups(DynamicLimits dynamic) {
         return List.of(PolicySpec.parse("disabled,name=cache-disabled"), PolicySpec.parse("pre-enabled,name=cache-pre-enabled"),
-                PolicySpec.parse("dynamic@" + SWITCH_MINUTE + "m,name=cache-dynamic-enabled"));
+                dynamic.policy());
+    }
+
+    /** The dynamic group with the default limits (the choice when the trace is too short to tune on). */
+    static DynamicLimits defaultLimits(String why) {
+        return new DynamicLimits(PolicySpec.parse("dynamic@" + SWITCH_MINUTE + "m,name=cache-dynamic-enabled"), false, why);
+    }
+
+    /**
+     * Tunes the dynamic group's shrink limits on the busy trace under xen-4.2.1 ({@link #TUNE_OBJECTIVE}
+     * under {@link #TUNE_CONSTRAINT}, rates after the switch minute) and writes {@code tune.csv} and
+     * its manifest into {@code dir}. A trace that ends by the switch minute has nothing to tune on,
+     * and when no limits meet the constraint the defaults are kept; either way the note says so.
+     */
+    private static DynamicLimits tuneDynamic(Trace busy, Options o, Path dir) {
+        if (o.minutes() <= SWITCH_MINUTE) {
+            return defaultLimits("the default limits: the trace ends by minute " + SWITCH_MINUTE
+                    + ", the switch, so there is nothing to tune on");
+        }
+        ReplayConfig config = new ReplayConfig(busy.file(), List.of(), HypervisorProfile.XEN_4_2_1, null,
+                IommuConfig.DEFAULT.withUnits(o.costs().platform().iommuUnits()), o.costs(), o.threads(), false);
+        Tune.Objective objective = Tune.Objective.parse(TUNE_OBJECTIVE);
+        List<Tune.Constraint> constraints = List.of(Tune.Constraint.parse(TUNE_CONSTRAINT));
+        String at = SWITCH_MINUTE + "m";
+        Tune.Result r = Tune.run(config, Tune.Family.DYNAMIC, at, objective, constraints, SWITCH_MINUTE, x -> { });
+        try (OutputFolder out = OutputFolder.open(dir, "tune")) {
+            TuneReport.write(r, out);
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("trace", "../../traces/busy.parquet");
+            params.put("trace_sha256", busy.sha256());
+            params.put("family", Tune.Family.DYNAMIC.label());
+            params.put("at", at);
+            params.put("objective", objective.toString());
+            params.put("constraints", List.of(TUNE_CONSTRAINT));
+            params.put("profile", HypervisorProfile.XEN_4_2_1.name());
+            params.put("warmup_minutes", SWITCH_MINUTE);
+            params.put("cost_profile", o.costs().describe());
+            Map<String, Object> results = new LinkedHashMap<>();
+            results.put("evaluated", r.evaluated().size());
+            results.put("choice", r.best() == null ? null : r.best().row().policy().spec());
+            results.put("runner_up", r.runnerUp() == null ? null : r.runnerUp().row().policy().spec());
+            out.manifest(Map.of("parameters", params, "results", results));
+            out.commit();
+        }
+        if (r.best() == null) {
+            return defaultLimits("the default limits: no limits of the " + r.evaluated().size() + " tune evaluated meet "
+                    + TUNE_CONSTRAINT + " on the busy trace (busy/tune/tune.csv)");
+        }
+        PolicySweep.Row c = r.best().row();
+        return new DynamicLimits(PolicySpec.parse(c.policy().spec() + ",name=cache-dynamic-enabled"), true,
+                String.format(java.util.Locale.ROOT, "chosen by tune on the busy trace (seed %d, xen-4.2.1) for '%s' under"
+                        + " '%s': %,d pool pages at peak for %.1f flush calls a minute after minute %d, the best of %d"
+                        + " policies evaluated (busy/tune/tune.csv)", o.seed(), TUNE_OBJECTIVE, TUNE_CONSTRAINT,
+                        c.poolPagesPeak(), c.flushCallsPerMin(), SWITCH_MINUTE, r.evaluated().size()));
     }
 
     /**
@@ -149,12 +226,15 @@ public final class Demo {
         params.put("costs", o.costs().describe());
         params.put("groups", GROUPS);
         params.put("dynamic_switch_minute", SWITCH_MINUTE);
+        params.put("dynamic_tune", Map.of("family", Tune.Family.DYNAMIC.label(), "objective", TUNE_OBJECTIVE,
+                "constraints", List.of(TUNE_CONSTRAINT), "setting", "busy", "profile", HypervisorProfile.XEN_4_2_1.name()));
         params.put("profiles", PROFILES.stream().map(HypervisorProfile::name).toList());
         manifest.put("parameters", params);
         Map<String, Object> inputs = new LinkedHashMap<>();
         List<Line> lines = new ArrayList<>();
         Map<String, Compare.Run> byName = new LinkedHashMap<>();
         ReplayResult busyPaper = null; // busy on the paper's xen-4.2.1: the NIC's throughput for paper.csv
+        DynamicLimits dynamic = null; // tuned on the busy trace of the first seed, then used by every setting
         Path traces = work.resolve("traces");
         try {
             Files.createDirectory(traces);
@@ -175,12 +255,16 @@ public final class Demo {
                 if (first) {
                     trace = t;
                 }
+                if (dynamic == null) {
+                    step.accept("tune busy dynamic limits");
+                    dynamic = tuneDynamic(t, o, work.resolve(setting).resolve("tune"));
+                }
                 try {
                     for (HypervisorProfile profile : profiles) {
                         step.accept("replay " + setting + " " + profile.name() + (o.seeds() > 1 ? " seed " + seed : ""));
                         Path dir = first ? work.resolve(setting).resolve(profile.name())
                                 : work.resolve(setting).resolve("seeds").resolve(profile.name()).resolve("seed-" + seed);
-                        ReplayResult r = replay(t, groups(), profile, o, dir,
+                        ReplayResult r = replay(t, groups(dynamic), profile, o, dir,
                                 first ? "../../traces/" + setting + ".parquet"
                                         : "(not kept: iosup synth --preset " + setting + " --seed " + seed + ")");
                         if (first && setting.equals("busy") && profile == HypervisorProfile.XEN_4_2_1) {
@@ -230,11 +314,16 @@ public final class Demo {
             }
         }
         Temporaries.deleteTree(work.resolve(".seeds"));
-        ReplayResult forkExit = forkExit(work, traces, o, inputs, step);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("dynamic_policy", dynamic.spec());
+        results.put("dynamic_limits", dynamic.tuned() ? "tuned" : "default");
+        results.put("dynamic_note", dynamic.note());
+        manifest.put("results", results);
+        ReplayResult forkExit = forkExit(work, traces, o, inputs, step, dynamic);
         manifest.put("inputs", inputs);
         List<PaperTable.Row> paper = PaperTable.rows(byName.get("busy/" + HypervisorProfile.XEN_4_2_1.name()),
                 byName.get("idle/" + HypervisorProfile.XEN_4_2_1.name()), forkExit, o.costs(), SWITCH_MINUTE,
-                busyPaper);
+                busyPaper, dynamic);
         try (AtomicOutput out = AtomicOutput.create(work.resolve("paper.csv"))) {
             PaperTable.write(paper, out.temp());
             out.commit();
@@ -256,7 +345,7 @@ public final class Demo {
         }
         // The demo's manifest lists every file of the tree, so that a later demo knows what it may replace.
         Manifest.write(work, "demo", manifest, Manifest.filesUnder(work));
-        return new Result(lines, paper);
+        return new Result(lines, paper, dynamic);
     }
 
     /**
@@ -264,13 +353,13 @@ public final class Demo {
      * cache-disabled and cache-pre-enabled on xen-4.2.1, into {@code fork-exit/xen-4.2.1}.
      */
     private static ReplayResult forkExit(Path work, Path traces, Options o, Map<String, Object> inputs,
-                                         Consumer<String> step) {
+                                         Consumer<String> step, DynamicLimits dynamic) {
         step.accept("synth fork-exit");
         Trace trace = synthesize(work, traces, "fork-exit", SynthParams.defaults("fork-exit").with(1, o.seed(), null)
                 .validate(), inputs);
         step.accept("replay fork-exit xen-4.2.1");
         HypervisorProfile profile = HypervisorProfile.XEN_4_2_1;
-        return replay(trace, groups().subList(0, 2), profile, o, work.resolve("fork-exit").resolve(profile.name()),
+        return replay(trace, groups(dynamic).subList(0, 2), profile, o, work.resolve("fork-exit").resolve(profile.name()),
                 "../../traces/fork-exit.parquet");
     }
 

@@ -41,10 +41,16 @@ class DemoCommandTest {
         assertThat(colours.size()).as(png + " colours").isGreaterThan(20);
     }
 
+    /**
+     * Minutes of the short demo: after the switch at minute 5 enough minutes that the first one,
+     * while the pools fill, does not alone put every policy over tune's 100 calls a minute.
+     */
+    private static final int MINUTES = 12;
+
     @Test
     void theDemoEndToEndInAShortConfiguration() throws IOException {
         Path out = dir.resolve("out");
-        CliRun r = CliRun.run(new DemoCommand(), "-o", out.toString(), "--minutes", "8", "--nic-gbps", "0.002",
+        CliRun r = CliRun.run(new DemoCommand(), "-o", out.toString(), "--minutes", "" + MINUTES, "--nic-gbps", "0.002",
                 "--seeds", "2");
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.out).contains("cache-disabled").contains("cache-pre-enabled").contains("cache-dynamic-enabled");
@@ -71,7 +77,7 @@ class DemoCommandTest {
         assertThat(summary).allMatch(x -> x.get("seeds").equals("2"));
         assertThat(disabled421.get("flush_calls_per_min_after_ci95")).isNotEmpty();
         assertThat(Double.parseDouble(disabled421.get("flush_calls_per_min_after_ci95"))).isPositive();
-        assertThat(read(out.resolve("busy/seeds/xen-4.2.1/seed-2/minutes.csv"))).hasSize(3 * 8);
+        assertThat(read(out.resolve("busy/seeds/xen-4.2.1/seed-2/minutes.csv"))).hasSize(3 * MINUTES);
         assertThat(read(out.resolve("busy/compare.csv"))).allMatch(x -> x.get("seeds").equals("2"));
         assertChart(out.resolve("busy/xen-4.2.1-seeds.png"));
         assertThat(out.resolve(".seeds")).doesNotExist();
@@ -80,7 +86,7 @@ class DemoCommandTest {
         for (String run : new String[] {"busy/xen-4.2.1", "busy/xen-4.2.4", "idle/xen-4.2.1"}) {
             Path d = out.resolve(run);
             assertThat(header(d.resolve("minutes.csv"))).isEqualTo(ReplayReport.MINUTES.fieldNames());
-            assertThat(read(d.resolve("minutes.csv"))).hasSize(3 * 8);
+            assertThat(read(d.resolve("minutes.csv"))).hasSize(3 * MINUTES);
             for (String png : new String[] {"flushes.png", "cpu.png", "pool-pages.png", "pool-pages-by-level.png", "iotlb-misses.png", "dma-time.png"}) {
                 assertChart(d.resolve(png));
             }
@@ -93,10 +99,17 @@ class DemoCommandTest {
         JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
         assertThat(manifest.at("/command").asText()).isEqualTo("demo");
         assertThat(manifest.at("/inputs/busy/sha256").asText()).hasSize(64);
+        assertTunedDynamicGroup(out, manifest, r.out);
 
         // Running again replaces the earlier output; a folder that is not a demo's is left alone.
         assertThat(CliRun.run(new DemoCommand(), "-o", out.toString(), "--minutes", "1", "--nic-gbps", "0", "-q").exitCode).isZero();
         assertThat(read(out.resolve("busy/xen-4.2.1/minutes.csv"))).hasSize(3);
+        // One minute ends before the switch: nothing to tune on, the default limits, and the manifest says so.
+        JsonNode shortRun = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+        assertThat(shortRun.at("/results/dynamic_limits").asText()).isEqualTo("default");
+        assertThat(shortRun.at("/results/dynamic_policy").asText()).isEqualTo("dynamic@5m");
+        assertThat(shortRun.at("/results/dynamic_note").asText()).contains("nothing to tune on");
+        assertThat(out.resolve("busy/tune")).doesNotExist();
         Files.createDirectories(dir.resolve("mine"));
         Files.writeString(dir.resolve("mine/notes.txt"), "keep me");
         CliRun refused = CliRun.run(new DemoCommand(), "-o", dir.resolve("mine").toString(), "--minutes", "1", "-q");
@@ -109,6 +122,28 @@ class DemoCommandTest {
         }
     }
 
+    /**
+     * The dynamic group's limits come from tune on the busy trace: tune.csv's choice is the policy
+     * every dynamic replay ran, the manifest and the printout name it, and the choice met the constraint.
+     */
+    private static void assertTunedDynamicGroup(Path out, JsonNode manifest, String stdout) throws IOException {
+        assertThat(manifest.at("/results/dynamic_limits").asText()).isEqualTo("tuned");
+        String chosen = manifest.at("/results/dynamic_policy").asText();
+        List<CSVRecord> tune = read(out.resolve("busy/tune/tune.csv"));
+        CSVRecord choice = tune.stream().filter(x -> x.get("role").equals("choice")).findFirst().orElseThrow();
+        assertThat(choice.get("policy")).isEqualTo(chosen).startsWith("dynamic@5m,shrink-total=");
+        assertThat(choice.get("feasible")).isEqualTo("true");
+        assertThat(Double.parseDouble(choice.get("flush_calls_per_min"))).isLessThanOrEqualTo(100);
+        // No feasible policy has a smaller pool than the choice.
+        assertThat(tune).filteredOn(x -> x.get("feasible").equals("true"))
+                .allMatch(x -> Long.parseLong(x.get("pool_pages_peak")) >= Long.parseLong(choice.get("pool_pages_peak")));
+        for (String run : new String[] {"busy/xen-4.2.1", "busy/xen-4.2.4", "idle/xen-4.2.1"}) {
+            JsonNode replay = new ObjectMapper().readTree(out.resolve(run).resolve("manifest.json").toFile());
+            assertThat(replay.toString()).as(run).contains(chosen + ",name=cache-dynamic-enabled");
+        }
+        assertThat(stdout).contains("cache-dynamic-enabled is " + chosen + ": chosen by tune on the busy trace");
+    }
+
     /** paper.csv: one row per result of the paper, its arithmetic, and what was fitted, predicted or put in. */
     private static void assertPaperTable(Path out, String stdout) throws IOException {
         Path paper = out.resolve("paper.csv");
@@ -119,9 +154,9 @@ class DemoCommandTest {
                 "fig7_pool_peak_pages", "fig8_pool_peak_pages", "busy_creations_per_min", "busy_exits_per_min",
                 "busy_settle_minute", "idle_zero_by_minute", "netperf_change_pct");
         assertThat(rows).extracting(x -> x.get("paper")).startsWith("-45.1000", "-70.9000", "344.0000");
-        // The shipped profile was fitted to Figure 6 only; the default shrink limit was chosen for Figure 8.
+        // The shipped profile was fitted to Figure 6 only; the dynamic group's limits were chosen by tune, not for Figure 8.
         assertThat(rows).extracting(x -> x.get("basis")).containsExactly("fitted", "fitted", "predicted", "predicted",
-                "predicted", "predicted", "fitted", "input", "input", "predicted", "input", "predicted");
+                "predicted", "predicted", "predicted", "input", "input", "predicted", "input", "predicted");
         for (CSVRecord row : rows) {
             if (row.get("model").isEmpty()) {
                 assertThat(row.get("difference_pct")).as(row.get("result")).isEmpty();

@@ -3,6 +3,7 @@ package org.iosup.model.pool;
 import org.iosup.analysis.Durations;
 import org.iosup.io.UserException;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,12 +22,13 @@ public final class PolicyFamilies {
 
     /**
      * A family: its name, its {@code @TIME} (and a hint when it takes none), whether it has pools,
-     * whether the shrink rule is on by default, its own option keys, and its parser.
+     * whether the shrink rule is on by default, its own option keys, its parser, what it does (one
+     * line of help) and the help of its own options.
      */
     public record Family(String name, At at, String atHint, boolean pools, boolean shrinkByDefault,
-                         List<String> ownOptions, Parser parser) {
+                         List<String> ownOptions, Parser parser, String summary, List<String> ownOptionHelp) {
         /** The family as specs write it: {@code dynamic@TIME}, {@code quicklist[@TIME]}, {@code disabled}. */
-        String spelling() {
+        public String spelling() {
             return name + switch (at) {
                 case NONE -> "";
                 case REQUIRED -> "@TIME";
@@ -44,11 +46,46 @@ public final class PolicyFamilies {
     private static final Map<String, Family> FAMILIES = new LinkedHashMap<>();
 
     static {
-        register(new Family("disabled", At.NONE, "", false, false, List.of(), (at, cap, shrink, o) -> DisabledPolicy.INSTANCE));
+        register(new Family("disabled", At.NONE, "", false, false, List.of(), (at, cap, shrink, o) -> DisabledPolicy.INSTANCE,
+                "no pools: page-table pages come from the page allocator", List.of()));
         register(new Family("pre-enabled", At.NONE, " (use dynamic@TIME)", true, false, List.of(),
-                (at, cap, shrink, o) -> new PreEnabledPolicy(cap, shrink)));
-        register(new Family("dynamic", At.REQUIRED, "", true, true, List.of(), DynamicPolicy::new));
-        register(new Family("quicklist", At.OPTIONAL, "", true, false, QuicklistPolicy.OPTIONS, QuicklistPolicy::parse));
+                (at, cap, shrink, o) -> new PreEnabledPolicy(cap, shrink),
+                "IOSUP's per-level pools from the start of the trace", List.of()));
+        register(new Family("dynamic", At.REQUIRED, "", true, true, List.of(), DynamicPolicy::new,
+                "pools on at TIME (5m, 300s...); shrink rule on by default", List.of()));
+        register(new Family("quicklist", At.OPTIONAL, "", true, false, QuicklistPolicy.OPTIONS, QuicklistPolicy::parse,
+                "pools trimmed as Linux's quicklists were, from TIME (0)", QuicklistPolicy.OPTION_HELP));
+    }
+
+    /** The options every family takes, as help shows them. */
+    private static final List<String> SHARED_OPTION_HELP = List.of(
+            "name=TEXT        the name in the outputs (default: the spec as written)",
+            "cap=PAGES        pages kept per level at most (default: no cap)",
+            "shrink=on|off    the paper's shrink rule (default: on for dynamic only)",
+            "shrink-ratio=X   shrink when in-pool/in-use > X (default: " + PolicySpec.DEFAULT_SHRINK_RATIO_TEXT + ")",
+            "shrink-total=N   and in-pool + in-use > N pages (default: " + PolicySpec.DEFAULT_SHRINK_TOTAL + "),",
+            "                 per level; then in-pool - in-use pages go back");
+
+    /**
+     * The help of every family and option, from this registry (what {@code --help} of replay,
+     * sweep and tune lists): a family added here shows there.
+     */
+    public static List<String> help() {
+        List<String> lines = new ArrayList<>();
+        lines.add("Families:");
+        for (Family f : FAMILIES.values()) {
+            lines.add(String.format(Locale.ROOT, "  %-17s%s", f.spelling(), f.summary()));
+        }
+        lines.add("Options of every family, after commas (e.g. dynamic@5m,shrink-total=128,name=dyn):");
+        SHARED_OPTION_HELP.forEach(l -> lines.add("  " + l));
+        for (Family f : FAMILIES.values()) {
+            if (!f.ownOptionHelp().isEmpty()) {
+                lines.add(f.name() + " only:");
+                f.ownOptionHelp().forEach(l -> lines.add("  " + l));
+            }
+        }
+        lines.add("The limits are assumptions (the paper tuned its own by trial): docs/model.md.");
+        return lines;
     }
 
     private PolicyFamilies() {

@@ -19,10 +19,27 @@ public record QuicklistPolicy(long enableAtNs, long cap, ShrinkRule shrink, long
                               long freePages, long cpus) implements PoolPolicy {
     /** The options only quicklist takes. */
     static final List<String> OPTIONS = List.of("min", "batch", "fraction", "free-pages", "cpus");
+    /** ia64 {@code check_pgt_cache()}: pages kept at least, and freed per trim at most. */
+    static final long DEFAULT_MIN = 25;
+    static final long DEFAULT_BATCH = 16;
+    /** {@code mm/quicklist.c}'s {@code FRACTION_OF_NODE_MEM}. */
+    static final long DEFAULT_FRACTION = 16;
+    /** Free pages of the node: 1 GiB of 4 KiB pages (an assumption). */
+    static final long DEFAULT_FREE_PAGES = 262_144;
+    /** CPUs of the node (an assumption). */
+    static final long DEFAULT_CPUS = 4;
+    /** Help of the options only quicklist takes, one line each. */
+    static final List<String> OPTION_HELP = List.of(
+            "min=N            pages kept at least (default: " + DEFAULT_MIN + ")",
+            "batch=N          pages freed per trim at most (default: " + DEFAULT_BATCH + ")",
+            "fraction=N       keep up to 1/N of the node's free pages (default: " + DEFAULT_FRACTION + ")",
+            "free-pages=N     free pages of the node (default: " + DEFAULT_FREE_PAGES + ": 1 GiB)",
+            "cpus=N           CPUs of the node (default: " + DEFAULT_CPUS + ")");
 
     static QuicklistPolicy parse(long enableAtNs, long cap, ShrinkRule shrink, PolicyFamilies.Options o) {
-        return new QuicklistPolicy(enableAtNs, cap, shrink, o.takeLong("min", 25, 0), o.takeLong("batch", 16, 1),
-                o.takeLong("fraction", 16, 1), o.takeLong("free-pages", 262_144, 0), o.takeLong("cpus", 4, 1));
+        return new QuicklistPolicy(enableAtNs, cap, shrink, o.takeLong("min", DEFAULT_MIN, 0),
+                o.takeLong("batch", DEFAULT_BATCH, 1), o.takeLong("fraction", DEFAULT_FRACTION, 1),
+                o.takeLong("free-pages", DEFAULT_FREE_PAGES, 0), o.takeLong("cpus", DEFAULT_CPUS, 1));
     }
 
     @Override

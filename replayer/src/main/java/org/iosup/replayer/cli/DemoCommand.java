@@ -93,6 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (!quiet.on()) {
             print(result.lines(), spec.commandLine().getOut());
             PrintWriter out = spec.commandLine().getOut();
+            out.println("cache-dynamic-enabled is " + result.dynamic().spec() + ": " + result.dynamic().note());
             out.println();
             out.print(org.iosup.demo.PaperTable.table(result.paper()));
             out.flush();

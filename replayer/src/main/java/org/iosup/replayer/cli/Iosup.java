@@ -33,6 +33,8 @@ import java.util.function.Supplier;
 public final class Iosup implements Runnable {
     /** Every command, in the order of the help, built when asked for. */
     private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+    /** The commands whose help lists the policy families (from {@link org.iosup.model.pool.PolicyFamilies}). */
+    private static final java.util.Set<String> TAKE_POLICIES = java.util.Set.of("replay", "sweep");
 
     static {
         COMMANDS.put("demo", DemoCommand::new);
@@ -86,7 +88,11 @@ public final class Iosup implements Runnable {
     private static CommandLine commandLine(java.util.Collection<String> names) {
         CommandLine cl = new CommandLine(new Iosup());
         for (String name : names) {
-            cl.addSubcommand(name, new CommandLine(COMMANDS.get(name).get()));
+            CommandLine sub = new CommandLine(COMMANDS.get(name).get());
+            if (TAKE_POLICIES.contains(name)) {
+                PolicyHelp.install(sub);
+            }
+            cl.addSubcommand(name, sub);
         }
         if (names.size() == COMMANDS.size()) {
             cl.addSubcommand("help", new CommandLine.HelpCommand());

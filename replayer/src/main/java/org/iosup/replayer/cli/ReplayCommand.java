@@ -61,24 +61,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--policy", paramLabel = "SPEC",
             description = {"A policy, repeatable; the first is the baseline",
-                "(default: disabled, pre-enabled, dynamic@5m).",
-                "  disabled         no pools: page-table pages come from the page allocator",
-                "  pre-enabled      IOSUP's per-level pools from the start of the trace",
-                "  dynamic@TIME     pools on at TIME (5m, 300s...); shrink rule on by default",
-                "  quicklist[@TIME] pools trimmed as Linux's quicklists were, from TIME (0)",
-                "Options, after commas (e.g. dynamic@5m,shrink-total=128,name=dyn):",
-                "  name=TEXT        the name in the outputs (default: the spec as written)",
-                "  cap=PAGES        pages kept per level at most (default: no cap)",
-                "  shrink=on|off    the paper's shrink rule (default: on for dynamic only)",
-                "  shrink-ratio=X   shrink when in-pool/in-use > X (default: " + PolicySpec.DEFAULT_SHRINK_RATIO_TEXT + ")",
-                "  shrink-total=N   and in-pool + in-use > N pages (default: " + PolicySpec.DEFAULT_SHRINK_TOTAL + "),",
-                "                   per level; then in-pool - in-use pages go back",
-                "  quicklist only:  min=N pages kept at least (default 25),",
-                "                   batch=N pages freed per trim at most (16),",
-                "                   fraction=N keep up to 1/N of free memory (16),",
-                "                   free-pages=N free pages of the node (262144: 1 GiB),",
-                "                   cpus=N CPUs of the node (4)",
-                "The limits are assumptions (the paper tuned its own by trial): docs/model.md."})
+                "(default: disabled, pre-enabled, dynamic@5m): FAMILY[@TIME][,OPTION=VALUE...];",
+                "the families and their options are listed under Policies below."})
     List<String> policies = new ArrayList<>();
 
     @Option(names = "--profile", defaultValue = "xen-4.2.1", paramLabel = "NAME",

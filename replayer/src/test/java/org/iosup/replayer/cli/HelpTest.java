@@ -44,4 +44,22 @@ class HelpTest {
         }
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
     }
+
+    /** replay's and sweep's help list every family of the registry with its own options, so a new family shows there. */
+    @Test
+    void theHelpOfThePolicyCommandsListsTheRegistry() {
+        for (String command : new String[] {"replay", "sweep"}) {
+            String usage = Iosup.commandLine().getSubcommands().get(command).getUsageMessage();
+            String section = usage.substring(usage.indexOf("Policies (--policy SPEC"));
+            for (org.iosup.model.pool.PolicyFamilies.Family f : org.iosup.model.pool.PolicyFamilies.all()) {
+                assertThat(section).as(command).containsPattern("(?m)^    " + java.util.regex.Pattern.quote(f.spelling())
+                        + " +" + java.util.regex.Pattern.quote(f.summary()) + "$");
+                for (String option : f.ownOptions()) {
+                    assertThat(section).as(command + " " + f.name()).containsPattern("(?m)^    " + option + "=");
+                }
+            }
+            assertThat(section).as(command).contains("shrink-total=N", "(default: " + org.iosup.model.pool.PolicySpec.DEFAULT_SHRINK_TOTAL + ")");
+        }
+        assertThat(Iosup.commandLine().getSubcommands().get("sweep").getUsageMessage()).contains("--grid expands braces");
+    }
 }
