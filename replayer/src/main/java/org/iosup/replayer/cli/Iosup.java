@@ -51,6 +51,7 @@ public final class Iosup implements Runnable {
         COMMANDS.put("sweep", SweepCommand::new);
         COMMANDS.put("tune", TuneCommand::new);
         COMMANDS.put("sweep-nic", SweepNicCommand::new);
+        COMMANDS.put("fleet", FleetCommand::new);
         COMMANDS.put("plot", PlotCommand::new);
         COMMANDS.put("bench", BenchCommand::new);
         COMMANDS.put("cds-training", CdsTrainingCommand::new);
