@@ -45,6 +45,23 @@ public final class MinuteSeries<M extends Enum<M> & MinuteSeries.Column> {
         peaks = new long[n];
     }
 
+    private MinuteSeries(MinuteSeries<M> from) {
+        n = from.n;
+        gauge = from.gauge;
+        current = from.current.clone();
+        totals = from.totals.clone();
+        peaks = from.peaks.clone();
+        for (long[] row : from.rows) {
+            rows.add(row.clone());
+        }
+        minute = from.minute;
+    }
+
+    /** An independent copy: the same minutes so far, each going on alone from here. */
+    public MinuteSeries<M> copy() {
+        return new MinuteSeries<>(this);
+    }
+
     /** Adds to a counter of the current minute. */
     public void add(M m, long n) {
         current[m.ordinal()] += n;

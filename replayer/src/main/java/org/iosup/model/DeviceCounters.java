@@ -44,6 +44,19 @@ public final class DeviceCounters {
     private int lastMinute = -1;
     private int minute;
 
+    /** An independent copy: the same devices and minutes so far, each going on alone from here. */
+    public DeviceCounters copy() {
+        DeviceCounters c = new DeviceCounters();
+        c.ids = ids.clone();
+        c.series = series.clone();
+        for (int i = 0; i < n; i++) {
+            c.series[i] = series[i].copy();
+        }
+        c.n = n;
+        c.minute = minute;
+        return c;
+    }
+
     /** The current minute (set as the policy's replay advances). */
     public void at(int minute) {
         this.minute = minute;

@@ -20,6 +20,9 @@ import org.iosup.model.xen.TypeChangeListener;
 import org.iosup.trace.EventBatch;
 import org.iosup.trace.PageType;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One policy's whole model: the hypervisor's page types, the IOMMU (I/O page table, invalidation
  * unit, IOTLB), the guest's page-table pages and pools, and its metrics per minute. It replays
@@ -50,22 +53,38 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
      * end within 366 days): the check runs on every allocation, free and pin.
      */
     private final long poolsFrom;
+    /**
+     * The policies whose model this is, {@link #spec} first: policies stay on one model while every
+     * operation so far did the same to each ({@link #split}). Their switch times bound
+     * {@link #earliestFrom} and {@link #latestFrom}.
+     */
+    private final List<PolicySpec> members = new ArrayList<>();
+    /** Each member's switch time, and a buffer of their outcomes ({@link #split}). */
+    private long[] memberFrom = new long[0];
+    private long[] outcomes = new long[0];
+    private long earliestFrom;
+    private long latestFrom;
     private final HypervisorProfile profile;
+    private final IommuConfig iommuConfig;
     private final CostModel costs;
-    private final PageTypeTable types = new PageTypeTable(this);
+    private final PageTypeTable types;
     private SharedIotlb iotlb;
     private final long walkReadNs;
     /** IOTLB misses and walk reads per device and minute, for the throughput model. */
-    private final DeviceCounters devices = new DeviceCounters();
+    private final DeviceCounters devices;
     private final InvalidationUnit flusher;
     private final PageTablePools pools;
-    private final MinuteSeries<Metric> m = new MinuteSeries<>(Metric.class);
-    private final Long2LongOpenHashMap modelFrame = new Long2LongOpenHashMap();
-    private final long[] inUse = new long[5];
+    private final MinuteSeries<Metric> m;
+    private final Long2LongOpenHashMap modelFrame;
+    private final long[] inUse;
     /** This policy's unmapped frames, to answer most DMA lookups without the page-type table. */
-    private final UnmappedFilter unmapped = new UnmappedFilter();
+    private final UnmappedFilter unmapped;
     /** The unmapped frames of all policies of the replay, or null: kept up to date for {@link Lockstep}. */
     private UnmappedFilter union;
+    /** The index of this model's group in {@link Lockstep}'s current grouping (-1: in none yet). */
+    int lockstepGroup = -1;
+    /** Where {@link Lockstep} counts the models taking their own IOTLB, or null. */
+    private long[] iotlbChanges;
     private final long missNs;
     private long nextSynthetic = SYNTHETIC_FRAMES;
     private long fromAllocator;
@@ -83,15 +102,182 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
 
     public PolicyModel(PolicySpec spec, HypervisorProfile profile, IommuConfig iommu, CostModel costs) {
         this.spec = spec;
-        this.poolsFrom = spec.pools() ? spec.enableAtNs() : Long.MAX_VALUE;
+        this.poolsFrom = poolsFrom(spec);
         this.profile = profile;
+        this.iommuConfig = iommu;
         this.costs = costs;
         this.missNs = costs.iotlbMissNs();
         this.walkReadNs = costs.walkReadNs();
+        this.types = new PageTypeTable(this);
         this.iotlb = SharedIotlb.of(new Iotlb(iommu));
         this.flusher = new InvalidationUnit(profile, iommu, costs, this);
         this.pools = new PageTablePools(spec.policy());
+        this.modelFrame = new Long2LongOpenHashMap();
         modelFrame.defaultReturnValue(-1);
+        this.inUse = new long[5];
+        this.unmapped = new UnmappedFilter();
+        this.m = new MinuteSeries<>(Metric.class);
+        this.devices = new DeviceCounters();
+        setMembers(List.of(spec));
+    }
+
+    /**
+     * A copy of {@code from}'s whole state for {@code specs}, which from here on go alone: the
+     * first one's policy decides. The IOTLB is shared until one of the two writes to it.
+     */
+    private PolicyModel(PolicyModel from, List<PolicySpec> specs) {
+        this.spec = specs.get(0);
+        this.poolsFrom = poolsFrom(spec);
+        this.profile = from.profile;
+        this.iommuConfig = from.iommuConfig;
+        this.costs = from.costs;
+        this.missNs = from.missNs;
+        this.walkReadNs = from.walkReadNs;
+        this.types = from.types.copy(this);
+        this.iotlb = from.iotlb.share();
+        this.flusher = new InvalidationUnit(profile, iommuConfig, costs, this);
+        this.pools = from.pools.copy(spec.policy());
+        this.modelFrame = from.modelFrame.clone();
+        this.inUse = from.inUse.clone();
+        this.unmapped = from.unmapped.copy();
+        this.union = from.union;
+        this.iotlbChanges = from.iotlbChanges;
+        if (union != null) {
+            union.addAll(unmapped);
+        }
+        this.m = from.m.copy();
+        this.devices = from.devices.copy();
+        this.nextSynthetic = from.nextSynthetic;
+        this.fromAllocator = from.fromAllocator;
+        this.toAllocator = from.toAllocator;
+        this.domain = from.domain;
+        this.minuteEnd = from.minuteEnd;
+        this.minute = from.minute;
+        this.paging = from.paging;
+        setMembers(specs);
+    }
+
+    private static long poolsFrom(PolicySpec spec) {
+        return spec.pools() ? spec.enableAtNs() : Long.MAX_VALUE;
+    }
+
+    private void setMembers(List<PolicySpec> specs) {
+        members.clear();
+        members.addAll(specs);
+        memberFrom = new long[specs.size()];
+        outcomes = new long[specs.size()];
+        earliestFrom = Long.MAX_VALUE;
+        latestFrom = Long.MIN_VALUE;
+        for (int k = 0; k < memberFrom.length; k++) {
+            memberFrom[k] = poolsFrom(specs.get(k));
+            earliestFrom = Math.min(earliestFrom, memberFrom[k]);
+            latestFrom = Math.max(latestFrom, memberFrom[k]);
+        }
+    }
+
+    /**
+     * Makes this fresh model (nothing replayed yet) the model of {@code specs} too, which must have
+     * the same profile, IOMMU and costs: they share it until an operation would treat them apart.
+     */
+    void alsoFor(List<PolicySpec> specs) {
+        List<PolicySpec> all = new ArrayList<>(members);
+        all.addAll(specs);
+        setMembers(all);
+    }
+
+    /** The policies this model stands for, its own first. */
+    List<PolicySpec> members() {
+        return members;
+    }
+
+    /**
+     * Before operation {@code i} (not a DMA) of a batch: if its members would not all do the same,
+     * this model keeps the members that do what its own policy does, and the others get copies of
+     * its state, one per distinct outcome (in the order of their first member), which are returned
+     * (empty: nothing to split). Only the pools' switch time, cap and trim rule tell policies
+     * apart; the rest of the state is the same for every member by construction.
+     */
+    List<PolicyModel> split(GuestOps ops, int i) {
+        if (members.size() == 1) {
+            return List.of();
+        }
+        long t = ops.ts()[i];
+        int level = ops.level()[i];
+        byte op = ops.op()[i];
+        switch (op) {
+            case GuestOps.ALLOC -> {
+                if (t < earliestFrom || t >= latestFrom || pools.isEmpty(level)) {
+                    return List.of(); // every member allocates from the page allocator, or every one from its pool
+                }
+            }
+            case GuestOps.UNPIN -> {
+                long mf = modelFrame.get(ops.frame()[i]);
+                if (t < earliestFrom || t >= latestFrom || mf < 0 || !PageTypeTable.pinned(types.stateOf(mf))) {
+                    return List.of(); // all keep the page pinned, or none, or there is nothing to unpin
+                }
+            }
+            case GuestOps.FREE -> {
+                if (t < earliestFrom || !poolable(ops.frame()[i], level)) {
+                    return List.of(); // no member pools yet, or the page cannot be pooled: each frees it alike
+                }
+            }
+            default -> {
+                return List.of();
+            }
+        }
+        long[] keys = outcomes;
+        boolean alike = true;
+        for (int k = 0; k < keys.length; k++) {
+            keys[k] = outcome(members.get(k), memberFrom[k], op, t, level);
+            alike &= keys[k] == keys[0];
+        }
+        if (alike) {
+            return List.of();
+        }
+        java.util.Map<Long, List<PolicySpec>> byOutcome = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < keys.length; k++) {
+            byOutcome.computeIfAbsent(keys[k], x -> new ArrayList<>()).add(members.get(k));
+        }
+        List<PolicyModel> copies = new ArrayList<>();
+        List<PolicySpec> mine = null;
+        for (List<PolicySpec> g : byOutcome.values()) {
+            if (mine == null) {
+                mine = g; // the first outcome is the one of members.get(0): this model's own policy
+            } else {
+                copies.add(new PolicyModel(this, g));
+            }
+        }
+        setMembers(mine);
+        return copies;
+    }
+
+    /** What {@code member}'s policy (switching on at {@code from}) would do at this operation, a page freed being poolable: equal numbers, the same. */
+    private long outcome(PolicySpec member, long from, byte op, long t, int level) {
+        boolean on = t >= from;
+        if (op != GuestOps.FREE || !on) {
+            return on ? 1 : 0; // an allocation from a non-empty pool, or an unpin left to the pools
+        }
+        if (!pools.acceptsUnder(member.policy(), level)) {
+            return 1;
+        }
+        return 2 + pools.excessAfterPutUnder(member.policy(), level, inUse[level] - 1);
+    }
+
+    /** Whether trace frame {@code tf}'s page, freed, may go to a pool of {@code level}: still pinned, of its level. */
+    private boolean poolable(long tf, int level) {
+        long mf = modelFrame.get(tf);
+        return mf >= 0 && PageTypeTable.pinnedAs(types.stateOf(mf), PageType.ofLevel(level));
+    }
+
+    /** Each member with a model of its own (the first keeps this one), for the results. */
+    List<PolicyModel> separate() {
+        List<PolicyModel> out = new ArrayList<>();
+        out.add(this);
+        for (int k = 1; k < members.size(); k++) {
+            out.add(new PolicyModel(this, List.of(members.get(k))));
+        }
+        setMembers(List.of(spec));
+        return out;
     }
 
     public PolicySpec spec() {
@@ -196,7 +382,7 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
     private void pin(long tf, int level, int index) {
         long mf = served(tf);
         PageType table = PageType.ofLevel(level);
-        if (types.type(mf) == table && types.isPinned(mf)) {
+        if (PageTypeTable.pinnedAs(types.stateOf(mf), table)) {
             return; // a pooled page: still typed and pinned
         }
         clearPending();
@@ -276,15 +462,16 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
         m.inc(Metric.PT_FREES);
         inUse[level]--;
         m.set(Metric.PT_PAGES_IN_USE, liveTotal());
+        long state = types.stateOf(mf);
         if (level == 1) {
-            teardown(types.isPinned(mf));
+            teardown(PageTypeTable.pinned(state));
         }
         Metric col = Metric.cpuFree(level);
         charge(col, Metric.CPU_NS_FREE, Cost.TABLE_DTOR, 1);
         if (level == paging.levels()) {
             charge(col, Metric.CPU_NS_FREE, Cost.PGD_DTOR, 1);
         }
-        if (t >= poolsFrom && types.isPinned(mf) && types.type(mf) == PageType.ofLevel(level)) {
+        if (t >= poolsFrom && PageTypeTable.pinnedAs(state, PageType.ofLevel(level))) { // as poolable()
             if (pools.accepts(level)) {
                 pools.put(level, mf);
                 charge(col, Metric.CPU_NS_FREE, Cost.POOL_FREE, 1);
@@ -297,7 +484,7 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
                 giveBack(mf, level);
             }
         } else {
-            if (types.isPinned(mf)) {
+            if (PageTypeTable.pinned(state)) {
                 release(mf, level, -1);
             }
             toAllocator(mf, level);
@@ -417,8 +604,16 @@ public final class PolicyModel implements TypeChangeListener, InvalidationUnit.O
     public Iotlb ownIotlb() {
         if (iotlb.isShared()) {
             iotlb = iotlb.detach();
+            if (iotlbChanges != null) {
+                iotlbChanges[0]++;
+            }
         }
         return iotlb.tlb();
+    }
+
+    /** Counts in {@code changes[0]} each time this model (or a copy of it) takes its own IOTLB, for {@link Lockstep}. */
+    void countIotlbChangesIn(long[] changes) {
+        this.iotlbChanges = changes;
     }
 
     /** Starts sharing {@code other}'s IOTLB (both must be in the same state: at the start). */

@@ -62,14 +62,23 @@ public final class Replay {
         long start = System.nanoTime();
         List<PolicyModel> models = new ArrayList<>();
         List<CostLedger> kept = new ArrayList<>();
-        for (PolicySpec p : config.policies()) {
-            PolicyModel model = new PolicyModel(p, config.profile(), config.iommu(), config.costs());
-            if (ledgers) {
-                CostLedger l = new CostLedger();
-                model.keepLedger(l);
-                kept.add(l);
+        if (ledgers || config.policies().size() == 1) {
+            // Each policy's charges are kept apart: a model each.
+            for (PolicySpec p : config.policies()) {
+                PolicyModel model = new PolicyModel(p, config.profile(), config.iommu(), config.costs());
+                if (ledgers) {
+                    CostLedger l = new CostLedger();
+                    model.keepLedger(l);
+                    kept.add(l);
+                }
+                models.add(model);
             }
-            models.add(model);
+        } else {
+            // One model for all: the policies part as the operations treat them apart (PolicyModel.split).
+            List<PolicySpec> specs = config.policies();
+            PolicyModel shared = new PolicyModel(specs.get(0), config.profile(), config.iommu(), config.costs());
+            shared.alsoFor(specs.subList(1, specs.size()));
+            models.add(shared);
         }
         Paging paging;
         String pagingSource;
@@ -92,8 +101,9 @@ public final class Replay {
         long lastTs = 0;
         long events = 0;
         EventBatch batch = new EventBatch(BATCH_ROWS);
+        Lockstep lockstep;
         if (threads == 1) {
-            Lockstep lockstep = new Lockstep(models);
+            lockstep = new Lockstep(models);
             GuestOps ops = new GuestOps();
             while (in.next(batch)) {
                 ops.clear(batch);
@@ -114,7 +124,8 @@ public final class Replay {
                 return t;
             });
             try {
-                Lockstep lockstep = new Lockstep(models);
+                Lockstep steps = new Lockstep(models);
+                lockstep = steps;
                 GuestOps[] buffers = {new GuestOps(), new GuestOps()};
                 EventBatch[] batches = {batch, new EventBatch(BATCH_ROWS)};
                 Future<?> running = null;
@@ -133,7 +144,7 @@ public final class Replay {
                         guest.finish(lastTs, ops);
                     }
                     Futures.await(running);
-                    running = stage.submit(() -> lockstep.apply(ops));
+                    running = stage.submit(() -> steps.apply(ops));
                     current ^= 1;
                     report(progress, events);
                 }
@@ -142,6 +153,7 @@ public final class Replay {
                 stage.shutdownNow();
             }
         }
+        models = lockstep.models(config.policies());
         int lastMinute = (int) (lastTs / MINUTE_NS);
         int last = events == 0 ? -1 : lastMinute;
         MinuteSeries<Metric> counts = guest.counts();

@@ -16,6 +16,33 @@ final class UnmappedFilter {
     private long lowest = Long.MAX_VALUE;
     private long highest = Long.MIN_VALUE;
 
+    UnmappedFilter() {
+    }
+
+    private UnmappedFilter(UnmappedFilter from) {
+        System.arraycopy(from.counts, 0, counts, 0, counts.length);
+        System.arraycopy(from.bits, 0, bits, 0, bits.length);
+        lowest = from.lowest;
+        highest = from.highest;
+    }
+
+    /** An independent copy. */
+    UnmappedFilter copy() {
+        return new UnmappedFilter(this);
+    }
+
+    /** Adds every frame {@code other} holds (as if each were {@link #add}ed here). */
+    void addAll(UnmappedFilter other) {
+        for (int i = 0; i < counts.length; i++) {
+            if (other.counts[i] != 0) {
+                counts[i] += other.counts[i];
+                bits[i >>> 6] |= 1L << i;
+            }
+        }
+        lowest = Math.min(lowest, other.lowest);
+        highest = Math.max(highest, other.highest);
+    }
+
     /** The slot of a frame: multiply-shift hashing. */
     private static int slot(long frame) {
         return (int) ((frame * 0x9E3779B97F4A7C15L) >>> (64 - BITS));

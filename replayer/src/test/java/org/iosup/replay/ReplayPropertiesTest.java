@@ -104,4 +104,48 @@ class ReplayPropertiesTest {
             }
         }
     }
+
+    /**
+     * Policies start on one model and part only when an operation would treat them apart
+     * (PolicyModel.split): whatever the mix of switch times, caps and trim rules, each policy's
+     * minutes, devices and end state equal its replay alone, on one thread or two.
+     */
+    @Property(tries = 12)
+    void policiesSharingOneModelUntilTheyPartGiveWhatEachGivesAlone(@ForAll long seed, @ForAll boolean dmaToPageTables,
+                                                                   @ForAll @IntRange(min = 1, max = 2) int threads) {
+        Path trace = tempTrace();
+        RandomWorkload.write(trace, seed, 4000, Paging.PAE, 5 * MINUTE, dmaToPageTables);
+        java.util.Random r = new java.util.Random(seed);
+        List<String> policies = new java.util.ArrayList<>(List.of("disabled", "pre-enabled"));
+        for (int k = 0; k < 10; k++) {
+            String at = (r.nextInt(5)) + "m" + (r.nextBoolean() ? "30s" : "");
+            policies.add(switch (r.nextInt(4)) {
+                case 0 -> "dynamic@" + at + ",shrink-total=" + (1 + r.nextInt(40)) + ",shrink-ratio=" + (r.nextInt(8) / 4.0);
+                case 1 -> "dynamic@" + at + ",cap=" + (1 + r.nextInt(6));
+                case 2 -> "quicklist@" + at + ",free-pages=" + (64 + r.nextInt(2000)) + ",min=" + r.nextInt(8);
+                default -> "dynamic@" + at;
+            } + ",name=p" + k);
+        }
+        ReplayResult together = replay(trace, policies, HypervisorProfile.XEN_4_2_1, threads);
+        for (int p = 0; p < policies.size(); p++) {
+            ReplayResult alone = replay(trace, List.of(policies.get(p)), HypervisorProfile.XEN_4_2_1, 1);
+            PolicyModel a = alone.policies().get(0);
+            PolicyModel t = together.policies().get(p);
+            assertThat(t.spec().spec()).isEqualTo(policies.get(p));
+            for (int minute = 0; minute < together.minutes(); minute++) {
+                assertThat(t.series().row(minute)).as(policies.get(p) + " minute " + minute)
+                        .containsExactly(a.series().row(minute));
+            }
+            assertThat(t.devices().devices().keySet()).isEqualTo(a.devices().devices().keySet());
+            for (var d : a.devices().devices().entrySet()) {
+                for (int minute = 0; minute < d.getValue().minutes(); minute++) {
+                    assertThat(t.devices().devices().get(d.getKey()).row(minute)).as(policies.get(p) + " device "
+                            + d.getKey() + " minute " + minute).containsExactly(d.getValue().row(minute));
+                }
+            }
+            assertThat(new long[] {t.pagesInPools(), t.pagesInUse(), t.fromAllocator(), t.toAllocator(), t.trackedFrames()})
+                    .as(policies.get(p)).containsExactly(a.pagesInPools(), a.pagesInUse(), a.fromAllocator(),
+                            a.toAllocator(), a.trackedFrames());
+        }
+    }
 }

@@ -19,6 +19,25 @@ public final class PageTablePools {
         }
     }
 
+    /** An independent copy of the pooled pages (in their order), under {@code policy}. */
+    public PageTablePools copy(PoolPolicy policy) {
+        PageTablePools c = new PageTablePools(policy);
+        for (int l = 1; l <= 4; l++) {
+            c.pools[l].addAll(pools[l]);
+        }
+        return c;
+    }
+
+    /** Whether a page of this level may be pooled under {@code other} (its cap), with these pools. */
+    public boolean acceptsUnder(PoolPolicy other, int level) {
+        return pools[level].size() < other.cap();
+    }
+
+    /** {@link #excess} under {@code other}'s trim rule, were a page of the level put back now. */
+    public int excessAfterPutUnder(PoolPolicy other, int level, long inUse) {
+        return (int) Math.max(0, other.excess(pools[level].size() + 1L, inUse));
+    }
+
     public int size(int level) {
         return pools[level].size();
     }

@@ -51,6 +51,15 @@ public final class PageTypeTable {
         states.defaultReturnValue(DEFAULT);
     }
 
+    /** An independent copy of every frame's state and the counts, reporting to {@code listener}. */
+    public PageTypeTable copy(TypeChangeListener listener) {
+        PageTypeTable c = new PageTypeTable(listener);
+        c.states.putAll(states);
+        c.typeChanges = typeChanges;
+        c.refused = refused;
+        return c;
+    }
+
     private long state(long frame) {
         return states.get(frame);
     }
@@ -61,6 +70,21 @@ public final class PageTypeTable {
         } else {
             states.put(frame, s);
         }
+    }
+
+    /** A frame's whole state in one look-up, to read with {@link #pinnedAs}. */
+    public long stateOf(long frame) {
+        return state(frame);
+    }
+
+    /** Whether a state from {@link #stateOf} is pinned with type {@code type}: a page-table page kept as such. */
+    public static boolean pinnedAs(long state, PageType type) {
+        return (state & PINNED) != 0 && (state & TYPE_MASK) == type.code();
+    }
+
+    /** Whether a state from {@link #stateOf} is pinned. */
+    public static boolean pinned(long state) {
+        return (state & PINNED) != 0;
     }
 
     public PageType type(long frame) {
