@@ -1,9 +1,12 @@
 package org.iosup.sweep;
 
 import org.iosup.io.UserException;
+import org.iosup.model.pool.PolicySpec;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A grid of policies written as one {@code --policy} spec with alternatives in braces, e.g.
@@ -81,5 +84,38 @@ public final class Grid {
 
     private static UserException error(String grid, String option, int at, String what) {
         return new UserException(option + " " + grid + ": position " + (at + 1) + ": " + what);
+    }
+
+    /** The grids expanded and the single policies, each spec once, in the order given. */
+    public static List<PolicySpec> specs(List<String> grids, List<String> policies) {
+        if (grids.isEmpty() && policies.isEmpty()) {
+            throw new UserException("give at least one --grid or --policy");
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        List<PolicySpec> out = new ArrayList<>();
+        for (String g : grids) {
+            for (String s : expand(g, "--grid")) {
+                if (seen.add(s.strip())) {
+                    try {
+                        out.add(PolicySpec.parse(s));
+                    } catch (UserException e) {
+                        throw new UserException("--grid " + g + ": policy '" + s + "': "
+                                + e.getMessage().replaceFirst("^--policy " + java.util.regex.Pattern.quote(s) + ": ", ""));
+                    }
+                }
+            }
+        }
+        for (String p : policies) {
+            if (seen.add(p.strip())) {
+                out.add(PolicySpec.parse(p));
+            }
+        }
+        Set<String> names = new java.util.HashSet<>();
+        for (PolicySpec p : out) {
+            if (!names.add(p.name())) {
+                throw new UserException("two policies are named '" + p.name() + "'; give one a name=...");
+            }
+        }
+        return out;
     }
 }

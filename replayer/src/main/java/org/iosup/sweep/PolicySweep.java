@@ -58,7 +58,8 @@ public final class PolicySweep {
         return pareto(rows);
     }
 
-    private static Row row(PolicySpec spec, int entries, MinuteSeries<Metric> s, int minutes, int warmup) {
+    /** One policy's figures from its series of {@code minutes} minutes, rates from minute {@code warmup} on. */
+    public static Row row(PolicySpec spec, int entries, MinuteSeries<Metric> s, int minutes, int warmup) {
         int from = warmup < minutes ? warmup : 0;
         int n = minutes - from;
         long peak = 0;

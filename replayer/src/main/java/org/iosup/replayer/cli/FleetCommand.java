@@ -9,11 +9,12 @@ import picocli.CommandLine.Command;
  * module's jar (the launcher hands them to it).
  */
 @Command(name = "fleet", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        header = "A fleet of hosts' traces: make a synthetic one (replay and analyze it on Spark).",
+        header = "A fleet of hosts' traces: make a synthetic one; replay, sweep and count it on Spark.",
         description = {
             "A fleet is a folder of iosup traces laid out host=NAME/date=YYYY-MM-DD/part-N.parquet",
-            "(schemas/fleet.md). 'fleet make' writes a synthetic one; 'fleet replay' and 'fleet analyze'",
-            "run on Apache Spark from spark/target/iosup-spark.jar (README, 'A fleet on Spark')."
+            "(schemas/fleet.md). 'fleet make' writes a synthetic one. 'fleet replay', 'fleet sweep',",
+            "'fleet analyze' and 'fleet bench' run on Apache Spark from spark/target/iosup-spark.jar, which",
+            "./iosup builds on their first use ('./iosup fleet replay --help'; README, 'A fleet')."
         },
         subcommands = {FleetMakeCommand.class})
 public final class FleetCommand {

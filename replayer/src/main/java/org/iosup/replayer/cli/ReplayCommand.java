@@ -220,7 +220,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /** The IOMMU the options describe, each checked with a message naming it. */
-    static IommuConfig iommu(boolean cachingMode, boolean pageSelective, int maxAddressMask, int units, int entries,
+    public static IommuConfig iommu(boolean cachingMode, boolean pageSelective, int maxAddressMask, int units, int entries,
                              int ways, int levels, String psc, String pscInvalidation, String dmaPageSize) {
         String[] parts = psc.split(",", -1);
         if (parts.length != 3) {
@@ -248,7 +248,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /** The profile named by --costs, with the --cost overrides (each named once, a whole number). */
-    static CostProfile costs(String profile, List<String> overrides) {
+    public static CostProfile costs(String profile, List<String> overrides) {
         Map<Cost, Long> given = new LinkedHashMap<>();
         for (String o : overrides) {
             int eq = o.indexOf('=');

@@ -127,35 +127,7 @@ public final class SweepCommand implements Callable<Integer> {
 
     /** The grids expanded and the single policies, each spec once, in the order given. */
     private List<PolicySpec> specs() {
-        if (grids.isEmpty() && policies.isEmpty()) {
-            throw new UserException("give at least one --grid or --policy");
-        }
-        Set<String> seen = new LinkedHashSet<>();
-        List<PolicySpec> out = new ArrayList<>();
-        for (String g : grids) {
-            for (String s : Grid.expand(g, "--grid")) {
-                if (seen.add(s.strip())) {
-                    try {
-                        out.add(PolicySpec.parse(s));
-                    } catch (UserException e) {
-                        throw new UserException("--grid " + g + ": policy '" + s + "': "
-                                + e.getMessage().replaceFirst("^--policy " + java.util.regex.Pattern.quote(s) + ": ", ""));
-                    }
-                }
-            }
-        }
-        for (String p : policies) {
-            if (seen.add(p.strip())) {
-                out.add(PolicySpec.parse(p));
-            }
-        }
-        Set<String> names = new java.util.HashSet<>();
-        for (PolicySpec p : out) {
-            if (!names.add(p.name())) {
-                throw new UserException("two policies are named '" + p.name() + "'; give one a name=...");
-            }
-        }
-        return out;
+        return Grid.specs(grids, policies);
     }
 
     private List<Integer> sizes() {

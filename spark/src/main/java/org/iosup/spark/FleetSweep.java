@@ -1,0 +1,184 @@
+package org.iosup.spark;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.iosup.io.UserException;
+import org.iosup.model.pool.PolicySpec;
+import org.iosup.report.CsvTable;
+import org.iosup.schema.TableSchema;
+import org.iosup.sweep.PolicySweep;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sweep of many policies over every trace of a fleet on Spark: the work is cut into (trace,
+ * chunk of policies) tasks, each one read of its trace for its chunk (as {@code iosup sweep}
+ * does for all), so that hundreds of policies over thousands of traces finish in about the time
+ * of the slowest chunk. Writes {@code traces.csv} (each trace's figures under each policy, as
+ * sweep.csv has them), {@code fleet-summary.csv} (per policy, the distribution across hosts, as
+ * fleet replay's), {@code failed.csv} and the manifest.
+ */
+public final class FleetSweep {
+    public static final TableSchema TRACES = TableSchema.load("fleet-sweep-traces");
+
+    private FleetSweep() {
+    }
+
+    /** One task's work: a trace and the policies of its chunk. */
+    record Task(FleetFiles.Trace trace, int chunk, List<String> policies) implements Serializable {
+        Task {
+            policies = new ArrayList<>(policies); // a sub-list of the whole is not serializable
+        }
+    }
+
+    /** One policy's sweep figures on one trace. */
+    public record Figures(String policy, int minutesAfterWarmup, double flushCallsPerMin, double flushIssuedPerMin,
+                          long poolPagesPeak, double poolPagesMean, long poolReleases, double cpuMsPerMin,
+                          double iotlbMissesPerMin) implements Serializable {
+    }
+
+    /** What a sweep did. */
+    public record Result(int traces, int policies, int tasks, int failed, double seconds) {
+    }
+
+    /**
+     * Sweeps {@code specs} over the fleet: {@code job} gives the profile, costs and warm-up (its
+     * policies are not used), {@code chunk} the policies per task.
+     */
+    public static Result run(SparkSession spark, String fleet, String out, List<PolicySpec> specs, ReplayJob job,
+                             int chunk, boolean failFast) {
+        long start = System.nanoTime();
+        if (chunk < 1) {
+            throw new UserException("--chunk must be at least 1, got " + chunk);
+        }
+        List<String> all = specs.stream().map(PolicySpec::spec).toList();
+        new ReplayJob(all, job.profile(), job.paging(), job.costs(), job.costOverrides(), job.strict(),
+                job.warmupMinutes()).check();
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        List<FleetFiles.Trace> traces = FleetFiles.list(fleet, conf);
+        List<Task> tasks = new ArrayList<>();
+        for (FleetFiles.Trace t : traces) {
+            for (int from = 0, c = 0; from < all.size(); from += chunk, c++) {
+                tasks.add(new Task(t, c, all.subList(from, Math.min(all.size(), from + chunk))));
+            }
+        }
+        try (FleetOutput output = FleetOutput.open(out, conf, "fleet-sweep")) {
+            HadoopConf hadoop = new HadoopConf(conf);
+            List<ReplayJob.Outcome> parts = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                    .parallelize(tasks, Math.max(1, tasks.size()))
+                    .map(task -> sweepOne(job, task, hadoop)).collect();
+            // The chunks of each trace together again, in the order of the traces and the policies.
+            Map<String, ReplayJob.Outcome> byTrace = new LinkedHashMap<>();
+            for (ReplayJob.Outcome o : parts) {
+                byTrace.merge(o.trace().uri(), o, FleetSweep::merge);
+            }
+            List<ReplayJob.Outcome> outcomes = new ArrayList<>(byTrace.values());
+            List<ReplayJob.Outcome> failed = outcomes.stream().filter(ReplayJob.Outcome::failed).toList();
+            if (failFast && !failed.isEmpty()) {
+                throw new UserException(failed.get(0).trace().where() + ": " + failed.get(0).error()
+                        + "; --fail-fast: nothing was written");
+            }
+            writeTraces(outcomes, parts, output);
+            FleetReplay.writeSummary(outcomes, output);
+            FleetReplay.writeFailed(failed, output);
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("fleet", fleet);
+            params.put("policies", all);
+            params.put("profile", job.profile());
+            params.put("costs", job.costs());
+            params.put("cost_overrides", job.costOverrides());
+            params.put("warmup_minutes", job.warmupMinutes());
+            params.put("chunk", chunk);
+            params.put("fail_fast", failFast);
+            params.put("spark_version", spark.version());
+            params.put("master", spark.sparkContext().master());
+            Map<String, Object> results = new LinkedHashMap<>();
+            results.put("traces", traces.size());
+            results.put("policies", all.size());
+            results.put("tasks", tasks.size());
+            results.put("failed", failed.size());
+            output.commit(Map.of("parameters", params, "results", results));
+            return new Result(traces.size(), all.size(), tasks.size(), failed.size(), (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** The task: one trace swept under one chunk of policies, in one read. */
+    static ReplayJob.Outcome sweepOne(ReplayJob job, Task task, HadoopConf conf) {
+        FleetFiles.Trace t = task.trace();
+        if (t.host() == null || t.date() == null) {
+            return ReplayJob.failed(t, "not where a fleet keeps its traces (host=NAME/date=YYYY-MM-DD/part-N.parquet;"
+                    + " schemas/fleet.md)");
+        }
+        ReplayJob chunk = new ReplayJob(task.policies(), job.profile(), job.paging(), job.costs(), job.costOverrides(),
+                job.strict(), job.warmupMinutes());
+        try (FleetFiles.Local local = FleetFiles.local(t, conf.get())) {
+            List<PolicySpec> specs = chunk.specs();
+            List<PolicySweep.Row> rows = PolicySweep.run(chunk.config(local.file()), specs, List.of(64),
+                    job.warmupMinutes(), null);
+            List<ReplayJob.Figures> figures = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            List<Figures> sweep = new ArrayList<>();
+            for (PolicySweep.Row r : rows) {
+                names.add(r.policy().name());
+                figures.add(new ReplayJob.Figures(r.policy().name(), r.minutesAfterWarmup(), r.flushCallsPerMin(),
+                        r.flushIssuedPerMin(), r.poolPagesPeak(), r.cpuMsPerMin(), r.iotlbMissesPerMin()));
+                sweep.add(new Figures(r.policy().spec(), r.minutesAfterWarmup(), r.flushCallsPerMin(), r.flushIssuedPerMin(),
+                        r.poolPagesPeak(), r.poolPagesMean(), r.poolReleases(), r.cpuMsPerMin(), r.iotlbMissesPerMin()));
+            }
+            return new ReplayJob.Outcome(t, null, 0, 0, names, new long[0][][], figures, Thread.currentThread().getName(),
+                    sweep);
+        } catch (UserException e) {
+            return ReplayJob.failed(t, e.getMessage());
+        } catch (IOException e) {
+            return ReplayJob.failed(t, "cannot read it: " + e.getMessage());
+        } catch (RuntimeException e) {
+            return ReplayJob.failed(t, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** Two chunks of one trace as one outcome (a failure of either is the trace's). */
+    private static ReplayJob.Outcome merge(ReplayJob.Outcome a, ReplayJob.Outcome b) {
+        if (a.failed()) {
+            return a;
+        }
+        if (b.failed()) {
+            return b;
+        }
+        List<String> names = new ArrayList<>(a.policyNames());
+        names.addAll(b.policyNames());
+        List<ReplayJob.Figures> figures = new ArrayList<>(a.figures());
+        figures.addAll(b.figures());
+        List<Figures> sweep = new ArrayList<>(a.sweep());
+        sweep.addAll(b.sweep());
+        return new ReplayJob.Outcome(a.trace(), null, 0, 0, names, new long[0][][], figures, a.thread(), sweep);
+    }
+
+    private static void writeTraces(List<ReplayJob.Outcome> outcomes, List<ReplayJob.Outcome> parts, FleetOutput output) {
+        try {
+            java.nio.file.Path local = Files.createTempFile("iosup-fleet-sweep", ".csv");
+            try (CsvTable t = CsvTable.create(TRACES, local)) {
+                for (ReplayJob.Outcome o : outcomes) {
+                    if (o.failed()) {
+                        continue;
+                    }
+                    for (Figures f : o.sweep()) {
+                        t.row(Arrays.asList(o.trace().host(), o.trace().date(), o.trace().part(), f.policy(),
+                                f.minutesAfterWarmup(), f.flushCallsPerMin(), f.flushIssuedPerMin(), f.poolPagesPeak(),
+                                f.poolPagesMean(), f.poolReleases(), f.cpuMsPerMin(), f.iotlbMissesPerMin()));
+                    }
+                }
+            }
+            output.put(local, "traces.csv");
+        } catch (IOException e) {
+            throw new UserException("cannot write traces.csv: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.iosup.spark.cli;
+
+import org.apache.spark.sql.SparkSession;
+import org.iosup.cli.Mixins;
+import org.iosup.cli.VersionProvider;
+import org.iosup.spark.FleetAnalyze;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code iosup fleet analyze}: a census of a fleet with Spark SQL, no replay. */
+@Command(name = "analyze", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+        header = "Count what every trace of a fleet recorded, per host and day, with Spark SQL (no replay).",
+        description = {
+            "What 'iosup analyze' counts over a whole trace (processes, page-table pages, type changes, mmu_update",
+            "calls and entries, IOMMU maps and unmaps, flushes, DMA), per host and day and for the whole fleet, read",
+            "by Spark straight from the Parquet files. Writes OUTDIR/hosts.csv, OUTDIR/failed.csv (files that are not",
+            "Parquet or sit outside the layout) and manifest.json (schemas/README.md)."
+        })
+public final class FleetAnalyzeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FLEET", description = "The fleet's folder (a path or a Hadoop URI).")
+    String fleet;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTDIR",
+            description = "Output folder; replaced only when an earlier fleet analyze wrote it.")
+    String output;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master, e.g. local[2] (default: spark-submit's, else " + Fleet.DEFAULT_MASTER + ").")
+    String master;
+
+    @Option(names = "--fail-fast", description = "Stop at the first file that cannot be read, writing nothing.")
+    boolean failFast;
+
+    @Mixin
+    Mixins.Quiet quiet;
+
+    @Override
+    public Integer call() {
+        SparkSession spark = Fleet.session("iosup fleet analyze", master);
+        try {
+            FleetAnalyze.Result r = FleetAnalyze.run(spark, fleet, output, failFast);
+            if (!quiet.on()) {
+                PrintWriter out = spec.commandLine().getOut();
+                out.printf(Locale.ROOT, "%d traces of %d hosts, %,d events, %d failed, in %.1f s -> %s%n", r.traces(),
+                        r.hosts(), r.events(), r.failed(), r.seconds(), output);
+                out.flush();
+            }
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+}
