@@ -113,17 +113,12 @@ public final class FleetAnalyze {
                 throw new UserException("cannot write the census: " + e.getMessage(), e);
             }
             int hostCount = (int) hosts.stream().map(r -> r.getString(0)).distinct().count();
-            Map<String, Object> params = new LinkedHashMap<>();
-            params.put("fleet", fleet);
-            params.put("fail_fast", failFast);
-            params.put("spark_version", spark.version());
-            params.put("master", spark.sparkContext().master());
             Map<String, Object> results = new LinkedHashMap<>();
             results.put("traces", traces.size());
             results.put("failed", failed.size());
             results.put("hosts", hostCount);
             results.put("events", events);
-            output.commit(Map.of("parameters", params, "results", results));
+            output.commit(spark, fleet, Map.of(), failFast, results);
             return new Result(traces.size(), failed.size(), events, hostCount, (System.nanoTime() - start) / 1e9);
         }
     }

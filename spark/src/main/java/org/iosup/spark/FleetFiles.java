@@ -102,6 +102,32 @@ public final class FleetFiles {
         return new Local(file, dir);
     }
 
+    /** Work on a trace as a local file. */
+    @FunctionalInterface
+    interface Work {
+        ReplayJob.Outcome on(java.nio.file.Path file) throws IOException;
+    }
+
+    /**
+     * Runs {@code work} on trace {@code t} as a local file: a file outside the layout, or anything
+     * the reader or the model throws on it, is that trace's failure, and the others go on.
+     */
+    static ReplayJob.Outcome attempt(Trace t, Configuration conf, Work work) {
+        if (t.host() == null || t.date() == null) {
+            return ReplayJob.failed(t, "not where a fleet keeps its traces (host=NAME/date=YYYY-MM-DD/part-N.parquet;"
+                    + " schemas/fleet.md)");
+        }
+        try (Local local = local(t, conf)) {
+            return work.on(local.file());
+        } catch (UserException e) {
+            return ReplayJob.failed(t, e.getMessage());
+        } catch (IOException e) {
+            return ReplayJob.failed(t, "cannot read it: " + e.getMessage());
+        } catch (RuntimeException e) {
+            return ReplayJob.failed(t, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
     /** A trace on the local file system, and the temporary folder holding it (null: the original). */
     public record Local(java.nio.file.Path file, java.nio.file.Path tempDir) implements AutoCloseable {
         @Override

@@ -139,6 +139,22 @@ public final class FleetOutput implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the manifest and moves the folder into place: its {@code parameters} are the fleet,
+     * {@code own} (the command's options) and the run's --fail-fast, Spark version and master; its
+     * {@code results} are {@code results}.
+     */
+    public void commit(org.apache.spark.sql.SparkSession spark, String fleet, Map<String, Object> own, boolean failFast,
+                       Map<String, Object> results) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("fleet", fleet);
+        params.putAll(own);
+        params.put("fail_fast", failFast);
+        params.put("spark_version", spark.version());
+        params.put("master", spark.sparkContext().master());
+        commit(Map.of("parameters", params, "results", results));
+    }
+
     /** Writes the manifest (the command's {@code entries} and every file) and moves the folder into place. */
     public void commit(Map<String, Object> entries) {
         try {

@@ -82,24 +82,13 @@ public final class FleetReplay {
                 writeFailed(failed, output);
                 long events = light.stream().mapToLong(ReplayJob.Outcome::events).sum();
                 int hosts = (int) light.stream().filter(o -> !o.failed()).map(o -> o.trace().host()).distinct().count();
-                Map<String, Object> params = new LinkedHashMap<>();
-                params.put("fleet", fleet);
-                params.put("policies", job.policies());
-                params.put("profile", job.profile());
-                params.put("paging", job.paging());
-                params.put("costs", job.costs());
-                params.put("cost_overrides", job.costOverrides());
-                params.put("strict", job.strict());
-                params.put("warmup_minutes", job.warmupMinutes());
-                params.put("fail_fast", failFast);
-                params.put("spark_version", spark.version());
-                params.put("master", spark.sparkContext().master());
+                Map<String, Object> params = job.parameters();
                 Map<String, Object> results = new LinkedHashMap<>();
                 results.put("traces", traces.size());
                 results.put("failed", failed.size());
                 results.put("hosts", hosts);
                 results.put("events", events);
-                output.commit(Map.of("parameters", params, "results", results));
+                output.commit(spark, fleet, params, failFast, results);
                 return new Result(traces.size(), failed.size(), hosts, events, light, (System.nanoTime() - start) / 1e9);
             } finally {
                 outcomes.unpersist(false);
@@ -109,20 +98,7 @@ public final class FleetReplay {
 
     /** The task: one trace replayed, or the reason it could not be. */
     static ReplayJob.Outcome replayOne(ReplayJob job, FleetFiles.Trace t, HadoopConf conf) {
-        if (t.host() == null || t.date() == null) {
-            return ReplayJob.failed(t, "not where a fleet keeps its traces (host=NAME/date=YYYY-MM-DD/part-N.parquet;"
-                    + " schemas/fleet.md)");
-        }
-        try (FleetFiles.Local local = FleetFiles.local(t, conf.get())) {
-            return job.replay(t, local.file());
-        } catch (UserException e) {
-            return ReplayJob.failed(t, e.getMessage());
-        } catch (IOException e) {
-            return ReplayJob.failed(t, "cannot read it: " + e.getMessage());
-        } catch (RuntimeException e) {
-            // Anything else the reader or the model throws on this file: reported with it, the others go on.
-            return ReplayJob.failed(t, e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
+        return FleetFiles.attempt(t, conf.get(), file -> job.replay(t, file));
     }
 
     /** The Spark schema of the minute rows: host, date, part, then replay's minutes.csv columns. */

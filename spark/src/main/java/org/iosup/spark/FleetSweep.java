@@ -89,23 +89,15 @@ public final class FleetSweep {
             writeTraces(outcomes, parts, output);
             FleetReplay.writeSummary(outcomes, output);
             FleetReplay.writeFailed(failed, output);
-            Map<String, Object> params = new LinkedHashMap<>();
-            params.put("fleet", fleet);
+            Map<String, Object> params = job.parameters();
             params.put("policies", all);
-            params.put("profile", job.profile());
-            params.put("costs", job.costs());
-            params.put("cost_overrides", job.costOverrides());
-            params.put("warmup_minutes", job.warmupMinutes());
             params.put("chunk", chunk);
-            params.put("fail_fast", failFast);
-            params.put("spark_version", spark.version());
-            params.put("master", spark.sparkContext().master());
             Map<String, Object> results = new LinkedHashMap<>();
             results.put("traces", traces.size());
             results.put("policies", all.size());
             results.put("tasks", tasks.size());
             results.put("failed", failed.size());
-            output.commit(Map.of("parameters", params, "results", results));
+            output.commit(spark, fleet, params, failFast, results);
             return new Result(traces.size(), all.size(), tasks.size(), failed.size(), (System.nanoTime() - start) / 1e9);
         }
     }
@@ -113,15 +105,10 @@ public final class FleetSweep {
     /** The task: one trace swept under one chunk of policies, in one read. */
     static ReplayJob.Outcome sweepOne(ReplayJob job, Task task, HadoopConf conf) {
         FleetFiles.Trace t = task.trace();
-        if (t.host() == null || t.date() == null) {
-            return ReplayJob.failed(t, "not where a fleet keeps its traces (host=NAME/date=YYYY-MM-DD/part-N.parquet;"
-                    + " schemas/fleet.md)");
-        }
         ReplayJob chunk = new ReplayJob(task.policies(), job.profile(), job.paging(), job.costs(), job.costOverrides(),
                 job.strict(), job.warmupMinutes());
-        try (FleetFiles.Local local = FleetFiles.local(t, conf.get())) {
-            List<PolicySpec> specs = chunk.specs();
-            List<PolicySweep.Row> rows = PolicySweep.run(chunk.config(local.file()), specs, List.of(64),
+        return FleetFiles.attempt(t, conf.get(), file -> {
+            List<PolicySweep.Row> rows = PolicySweep.run(chunk.config(file), chunk.specs(), List.of(64),
                     job.warmupMinutes(), null);
             List<ReplayJob.Figures> figures = new ArrayList<>();
             List<String> names = new ArrayList<>();
@@ -135,13 +122,7 @@ public final class FleetSweep {
             }
             return new ReplayJob.Outcome(t, null, 0, 0, names, new long[0][][], figures, Thread.currentThread().getName(),
                     sweep);
-        } catch (UserException e) {
-            return ReplayJob.failed(t, e.getMessage());
-        } catch (IOException e) {
-            return ReplayJob.failed(t, "cannot read it: " + e.getMessage());
-        } catch (RuntimeException e) {
-            return ReplayJob.failed(t, e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
+        });
     }
 
     /** Two chunks of one trace as one outcome (a failure of either is the trace's). */

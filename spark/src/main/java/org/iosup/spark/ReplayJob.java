@@ -51,6 +51,19 @@ public record ReplayJob(List<String> policies, String profile, String paging, St
         return this;
     }
 
+    /** The job's options for a manifest's parameters. */
+    java.util.Map<String, Object> parameters() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("policies", policies);
+        m.put("profile", profile);
+        m.put("paging", paging);
+        m.put("costs", costs);
+        m.put("cost_overrides", costOverrides);
+        m.put("strict", strict);
+        m.put("warmup_minutes", warmupMinutes);
+        return m;
+    }
+
     List<PolicySpec> specs() {
         return policies.stream().map(PolicySpec::parse).toList();
     }

@@ -33,8 +33,7 @@ class FleetAnalyzeTest {
     static void start() {
         fleet = dir.resolve("fleet");
         FleetMake.write(FleetMake.plan(3, 1.2, List.of("busy", "boot-busy"), 3, LocalDate.of(2026, 3, 4)), fleet, 2, h -> { });
-        spark = SparkSession.builder().master("local[2]").appName("iosup test").config("spark.ui.enabled", "false")
-                .getOrCreate();
+        spark = LocalSpark.start();
     }
 
     @AfterAll

@@ -54,8 +54,7 @@ class FleetReplayTest {
         fleet = dir.resolve("fleet");
         List<FleetMake.Host> hosts = FleetMake.plan(4, 1.5, List.of("busy", "idle"), 7, LocalDate.of(2026, 1, 2));
         FleetMake.write(hosts, fleet, 2, h -> { });
-        spark = SparkSession.builder().master("local[2]").appName("iosup test").config("spark.ui.enabled", "false")
-                .config("spark.sql.debug.maxToStringFields", "200").getOrCreate();
+        spark = LocalSpark.start();
     }
 
     @AfterAll

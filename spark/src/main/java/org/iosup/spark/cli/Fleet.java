@@ -1,8 +1,8 @@
 package org.iosup.spark.cli;
 
+import org.apache.spark.sql.SparkSession;
 import org.iosup.cli.Cli;
 import org.iosup.cli.VersionProvider;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -7,8 +7,6 @@ import org.iosup.spark.FleetAnalyze;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -28,32 +26,21 @@ public final class FleetAnalyzeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FLEET", description = "The fleet's folder (a path or a Hadoop URI).")
-    String fleet;
-
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTDIR",
-            description = "Output folder; replaced only when an earlier fleet analyze wrote it.")
-    String output;
-
-    @Option(names = "--master", paramLabel = "URL",
-            description = "Spark master, e.g. local[2] (default: spark-submit's, else " + Fleet.DEFAULT_MASTER + ").")
-    String master;
-
-    @Option(names = "--fail-fast", description = "Stop at the first file that cannot be read, writing nothing.")
-    boolean failFast;
+    @Mixin
+    FleetOptions fleet;
 
     @Mixin
     Mixins.Quiet quiet;
 
     @Override
     public Integer call() {
-        SparkSession spark = Fleet.session("iosup fleet analyze", master);
+        SparkSession spark = Fleet.session("iosup fleet analyze", fleet.master);
         try {
-            FleetAnalyze.Result r = FleetAnalyze.run(spark, fleet, output, failFast);
+            FleetAnalyze.Result r = FleetAnalyze.run(spark, fleet.fleet, fleet.output, fleet.failFast);
             if (!quiet.on()) {
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf(Locale.ROOT, "%d traces of %d hosts, %,d events, %d failed, in %.1f s -> %s%n", r.traces(),
-                        r.hosts(), r.events(), r.failed(), r.seconds(), output);
+                        r.hosts(), r.events(), r.failed(), r.seconds(), fleet.output);
                 out.flush();
             }
             return 0;

@@ -1,10 +1,8 @@
 package org.iosup.spark.cli;
 
 import org.apache.spark.sql.SparkSession;
-import org.iosup.analysis.Durations;
 import org.iosup.cli.Mixins;
 import org.iosup.cli.VersionProvider;
-import org.iosup.model.CostProfile;
 import org.iosup.model.pool.PolicySpec;
 import org.iosup.spark.FleetSweep;
 import org.iosup.spark.ReplayJob;
@@ -13,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -34,12 +31,11 @@ public final class FleetSweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FLEET", description = "The fleet's folder (a path or a Hadoop URI).")
-    String fleet;
+    @Mixin
+    FleetOptions fleet;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTDIR",
-            description = "Output folder; replaced only when an earlier fleet sweep wrote it.")
-    String output;
+    @Mixin
+    FleetOptions.Model model;
 
     @Option(names = "--grid", paramLabel = "GRID", description = "A --policy spec with alternatives in braces, repeatable, as sweep's.")
     List<String> grids = new ArrayList<>();
@@ -51,27 +47,9 @@ public final class FleetSweepCommand implements Callable<Integer> {
             description = "Policies per task (default: ${DEFAULT-VALUE}): fewer gives more tasks to spread.")
     int chunk;
 
-    @Option(names = "--profile", defaultValue = "xen-4.2.1", paramLabel = "NAME",
-            description = "Hypervisor profile (default: ${DEFAULT-VALUE}).")
-    String profile;
-
-    @Option(names = "--costs", paramLabel = "PROFILE", defaultValue = CostProfile.DEFAULT_NAME,
-            description = "CPU cost profile, as replay's (default: ${DEFAULT-VALUE}).")
-    String costs;
-
-    @Option(names = "--cost", paramLabel = "NAME=VALUE", description = "Override one cost, repeatable, as replay's.")
-    List<String> costOverrides = new ArrayList<>();
-
     @Option(names = "--warmup", defaultValue = "5m", paramLabel = "TIME",
             description = "Minutes left out of the rates, as sweep's (default: ${DEFAULT-VALUE}).")
     String warmup;
-
-    @Option(names = "--master", paramLabel = "URL",
-            description = "Spark master, e.g. local[2] (default: spark-submit's, else " + Fleet.DEFAULT_MASTER + ").")
-    String master;
-
-    @Option(names = "--fail-fast", description = "Stop at the first trace that fails, writing nothing.")
-    boolean failFast;
 
     @Mixin
     Mixins.Quiet quiet;
@@ -79,15 +57,14 @@ public final class FleetSweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<PolicySpec> specs = Grid.specs(grids, policies);
-        ReplayJob job = new ReplayJob(List.of(), profile, null, costs, costOverrides, false,
-                Durations.wholeMinutes(warmup, "--warmup"));
-        SparkSession spark = Fleet.session("iosup fleet sweep", master);
+        ReplayJob job = model.job(List.of(), null, false, warmup);
+        SparkSession spark = Fleet.session("iosup fleet sweep", fleet.master);
         try {
-            FleetSweep.Result r = FleetSweep.run(spark, fleet, output, specs, job, chunk, failFast);
+            FleetSweep.Result r = FleetSweep.run(spark, fleet.fleet, fleet.output, specs, job, chunk, fleet.failFast);
             if (!quiet.on()) {
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf(Locale.ROOT, "%d traces x %d policies in %d tasks, %d failed, in %.1f s -> %s%n", r.traces(),
-                        r.policies(), r.tasks(), r.failed(), r.seconds(), output);
+                        r.policies(), r.tasks(), r.failed(), r.seconds(), fleet.output);
                 out.flush();
             }
             return 0;
