@@ -79,7 +79,17 @@ public final class FleetAnalyze {
                 throw new UserException((failed.get(0)[1] == null ? "" : "host " + failed.get(0)[1] + ", ")
                         + failed.get(0)[0] + ": " + failed.get(0)[3] + "; --fail-fast: nothing was written");
             }
-            List<Row> hosts = good.isEmpty() ? List.of() : census(spark, fleet, good, conf);
+            List<Row> hosts;
+            try {
+                hosts = good.isEmpty() ? List.of() : census(spark, fleet, good, conf);
+            } catch (Exception e) { // Spark's AnalysisException and SparkException, checked but undeclared
+                // A Parquet file that is not an events trace (a column missing or of another type).
+                if (e instanceof UserException u) {
+                    throw u;
+                }
+                throw new UserException("cannot count the fleet's traces: " + firstLine(e.getMessage())
+                        + " (every file must be an iosup trace, schemas/events.schema.json)", e);
+            }
             long events = 0;
             try {
                 java.nio.file.Path local = Files.createTempFile("iosup-fleet-hosts", ".csv");
@@ -189,5 +199,13 @@ public final class FleetAnalyze {
             rows.add(org.apache.spark.sql.RowFactory.create(v));
         }
         return rows;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 }

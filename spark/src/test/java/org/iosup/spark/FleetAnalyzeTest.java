@@ -75,4 +75,23 @@ class FleetAnalyzeTest {
         assertThat(Files.readString(out.resolve("failed.csv"))).contains("host=zz/date=2026-03-04/part-0.parquet,zz,2026-03-04,")
                 .contains("not a Parquet file");
     }
+
+    /** A Parquet file of the fleet that is no trace (other columns) is a clear error, and nothing is written. */
+    @Test
+    void aParquetFileThatIsNoTraceIsAClearError() throws IOException {
+        Path odd = dir.resolve("odd-fleet");
+        Path staging = dir.resolve("odd-staging");
+        spark.range(10).toDF("x").coalesce(1).write().parquet(staging.toString());
+        Path part;
+        try (java.util.stream.Stream<Path> files = Files.list(staging)) {
+            part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        Files.createDirectories(odd.resolve("host=h/date=2026-03-04"));
+        Files.copy(part, odd.resolve("host=h/date=2026-03-04/part-0.parquet"));
+        Path out = dir.resolve("odd-census");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FleetAnalyze.run(spark, odd.toString(), out.toString(), false))
+                .isInstanceOf(org.iosup.io.UserException.class).hasMessageContaining("cannot count the fleet's traces")
+                .hasMessageContaining("events.schema.json");
+        assertThat(out).doesNotExist();
+    }
 }
