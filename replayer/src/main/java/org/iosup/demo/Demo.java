@@ -17,12 +17,12 @@ import org.iosup.model.xen.HypervisorProfile;
 import org.iosup.replay.Replay;
 import org.iosup.replay.ReplayConfig;
 import org.iosup.replay.ReplayResult;
-import org.iosup.report.replay.ReplayReport;
-import org.iosup.report.replay.TuneReport;
 import org.iosup.report.AnalysisReport;
 import org.iosup.report.CompareReport;
 import org.iosup.report.CsvTable;
 import org.iosup.report.chart.Plots;
+import org.iosup.report.replay.ReplayReport;
+import org.iosup.report.replay.TuneReport;
 import org.iosup.schema.TableSchema;
 import org.iosup.sweep.PolicySweep;
 import org.iosup.sweep.Tune;
@@ -160,11 +160,7 @@ public final class Demo {
             params.put("profile", HypervisorProfile.XEN_4_2_1.name());
             params.put("warmup_minutes", SWITCH_MINUTE);
             params.put("cost_profile", o.costs().describe());
-            Map<String, Object> results = new LinkedHashMap<>();
-            results.put("evaluated", r.evaluated().size());
-            results.put("choice", r.best() == null ? null : r.best().row().policy().spec());
-            results.put("runner_up", r.runnerUp() == null ? null : r.runnerUp().row().policy().spec());
-            out.manifest(Map.of("parameters", params, "results", results));
+            out.manifest(Map.of("parameters", params, "results", TuneReport.results(r)));
             out.commit();
         }
         if (r.best() == null) {

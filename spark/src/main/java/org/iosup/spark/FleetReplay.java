@@ -172,28 +172,18 @@ public final class FleetReplay {
      * the warm-up, the pool's peak the largest), then its mean, percentiles and largest across hosts.
      */
     static void writeSummary(List<ReplayJob.Outcome> outcomes, FleetOutput output) {
-        List<String> policies = new ArrayList<>();
-        for (var o : outcomes) {
-            if (!o.failed()) {
-                for (String p : o.policyNames()) {
-                    if (!policies.contains(p)) {
-                        policies.add(p);
-                    }
-                }
-            }
-        }
         int traces = outcomes.size();
         long failedCount = outcomes.stream().filter(ReplayJob.Outcome::failed).count();
         try {
             java.nio.file.Path local = Files.createTempFile("iosup-fleet-summary", ".csv");
             try (CsvTable t = CsvTable.create(SUMMARY, local)) {
-                for (String policy : policies) {
-                    Map<String, double[]> perHost = perHost(outcomes, policy);
-                    List<Object> row = new ArrayList<>(List.of(policy, perHost.size(), traces - failedCount, failedCount));
+                for (var e : perHost(outcomes).entrySet()) {
+                    Map<String, double[]> hosts = e.getValue();
+                    List<Object> row = new ArrayList<>(List.of(e.getKey(), hosts.size(), traces - failedCount, failedCount));
                     for (int f = 0; f < FIGURES.size(); f++) {
-                        double[] v = new double[perHost.size()];
+                        double[] v = new double[hosts.size()];
                         int i = 0;
-                        for (double[] h : perHost.values()) {
+                        for (double[] h : hosts.values()) {
                             v[i++] = h[f];
                         }
                         row.addAll(Distribution.of(v).values());
@@ -207,18 +197,20 @@ public final class FleetReplay {
         }
     }
 
-    /** Each host's figures (FIGURES order) under {@code policy}, hosts in name order. */
-    static Map<String, double[]> perHost(List<ReplayJob.Outcome> outcomes, String policy) {
-        Map<String, double[]> sums = new TreeMap<>(); // minutes, calls, issued, peak, cpu, misses (sums x minutes)
+    /**
+     * Per policy (in the order they first appear), each host's figures in FIGURES order, hosts in
+     * name order: made in one pass over the outcomes, whatever the number of policies.
+     */
+    static Map<String, Map<String, double[]>> perHost(List<ReplayJob.Outcome> outcomes) {
+        // minutes, then calls, issued, cpu and misses times minutes, and the peak
+        Map<String, Map<String, double[]>> sums = new LinkedHashMap<>();
         for (var o : outcomes) {
             if (o.failed()) {
                 continue;
             }
             for (ReplayJob.Figures f : o.figures()) {
-                if (!f.policy().equals(policy)) {
-                    continue;
-                }
-                double[] s = sums.computeIfAbsent(o.trace().host(), h -> new double[6]);
+                double[] s = sums.computeIfAbsent(f.policy(), p -> new TreeMap<>())
+                        .computeIfAbsent(o.trace().host(), h -> new double[6]);
                 double n = f.minutesAfterWarmup();
                 s[0] += n;
                 s[1] += f.flushCallsPerMin() * n;
@@ -228,11 +220,15 @@ public final class FleetReplay {
                 s[5] += f.iotlbMissesPerMin() * n;
             }
         }
-        Map<String, double[]> out = new TreeMap<>();
-        for (var e : sums.entrySet()) {
-            double[] s = e.getValue();
-            double n = Math.max(1, s[0]);
-            out.put(e.getKey(), new double[] {s[1] / n, s[2] / n, s[3], s[4] / n, s[5] / n});
+        Map<String, Map<String, double[]>> out = new LinkedHashMap<>();
+        for (var p : sums.entrySet()) {
+            Map<String, double[]> hosts = new TreeMap<>();
+            for (var e : p.getValue().entrySet()) {
+                double[] s = e.getValue();
+                double n = Math.max(1, s[0]);
+                hosts.put(e.getKey(), new double[] {s[1] / n, s[2] / n, s[3], s[4] / n, s[5] / n});
+            }
+            out.put(p.getKey(), hosts);
         }
         return out;
     }

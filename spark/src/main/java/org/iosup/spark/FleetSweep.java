@@ -39,12 +39,6 @@ public final class FleetSweep {
         }
     }
 
-    /** One policy's sweep figures on one trace. */
-    public record Figures(String policy, int minutesAfterWarmup, double flushCallsPerMin, double flushIssuedPerMin,
-                          long poolPagesPeak, double poolPagesMean, long poolReleases, double cpuMsPerMin,
-                          double iotlbMissesPerMin) implements Serializable {
-    }
-
     /** What a sweep did. */
     public record Result(int traces, int policies, int tasks, int failed, double seconds) {
     }
@@ -86,7 +80,7 @@ public final class FleetSweep {
                 throw new UserException(failed.get(0).trace().where() + ": " + failed.get(0).error()
                         + "; --fail-fast: nothing was written");
             }
-            writeTraces(outcomes, parts, output);
+            writeTraces(outcomes, output);
             FleetReplay.writeSummary(outcomes, output);
             FleetReplay.writeFailed(failed, output);
             Map<String, Object> params = job.parameters();
@@ -110,18 +104,9 @@ public final class FleetSweep {
         return FleetFiles.attempt(t, conf.get(), file -> {
             List<PolicySweep.Row> rows = PolicySweep.run(chunk.config(file), chunk.specs(), List.of(64),
                     job.warmupMinutes(), null);
-            List<ReplayJob.Figures> figures = new ArrayList<>();
-            List<String> names = new ArrayList<>();
-            List<Figures> sweep = new ArrayList<>();
-            for (PolicySweep.Row r : rows) {
-                names.add(r.policy().name());
-                figures.add(new ReplayJob.Figures(r.policy().name(), r.minutesAfterWarmup(), r.flushCallsPerMin(),
-                        r.flushIssuedPerMin(), r.poolPagesPeak(), r.cpuMsPerMin(), r.iotlbMissesPerMin()));
-                sweep.add(new Figures(r.policy().spec(), r.minutesAfterWarmup(), r.flushCallsPerMin(), r.flushIssuedPerMin(),
-                        r.poolPagesPeak(), r.poolPagesMean(), r.poolReleases(), r.cpuMsPerMin(), r.iotlbMissesPerMin()));
-            }
-            return new ReplayJob.Outcome(t, null, 0, 0, names, new long[0][][], figures, Thread.currentThread().getName(),
-                    sweep);
+            List<ReplayJob.Figures> figures = rows.stream().map(ReplayJob.Figures::of).toList();
+            return new ReplayJob.Outcome(t, null, 0, 0, figures.stream().map(ReplayJob.Figures::policy).toList(),
+                    new long[0][][], figures, Thread.currentThread().getName());
         });
     }
 
@@ -137,12 +122,10 @@ public final class FleetSweep {
         names.addAll(b.policyNames());
         List<ReplayJob.Figures> figures = new ArrayList<>(a.figures());
         figures.addAll(b.figures());
-        List<Figures> sweep = new ArrayList<>(a.sweep());
-        sweep.addAll(b.sweep());
-        return new ReplayJob.Outcome(a.trace(), null, 0, 0, names, new long[0][][], figures, a.thread(), sweep);
+        return new ReplayJob.Outcome(a.trace(), null, 0, 0, names, new long[0][][], figures, a.thread());
     }
 
-    private static void writeTraces(List<ReplayJob.Outcome> outcomes, List<ReplayJob.Outcome> parts, FleetOutput output) {
+    private static void writeTraces(List<ReplayJob.Outcome> outcomes, FleetOutput output) {
         try {
             java.nio.file.Path local = Files.createTempFile("iosup-fleet-sweep", ".csv");
             try (CsvTable t = CsvTable.create(TRACES, local)) {
@@ -150,8 +133,8 @@ public final class FleetSweep {
                     if (o.failed()) {
                         continue;
                     }
-                    for (Figures f : o.sweep()) {
-                        t.row(Arrays.asList(o.trace().host(), o.trace().date(), o.trace().part(), f.policy(),
+                    for (ReplayJob.Figures f : o.figures()) {
+                        t.row(Arrays.asList(o.trace().host(), o.trace().date(), o.trace().part(), f.spec(),
                                 f.minutesAfterWarmup(), f.flushCallsPerMin(), f.flushIssuedPerMin(), f.poolPagesPeak(),
                                 f.poolPagesMean(), f.poolReleases(), f.cpuMsPerMin(), f.iotlbMissesPerMin()));
                     }

@@ -84,9 +84,18 @@ public record ReplayJob(List<String> policies, String profile, String paging, St
                 c, 1, strict);
     }
 
-    /** One policy's figures on one trace, for the fleet summary: {@link PolicySweep.Row}'s, by name. */
-    public record Figures(String policy, int minutesAfterWarmup, double flushCallsPerMin, double flushIssuedPerMin,
-                          long poolPagesPeak, double cpuMsPerMin, double iotlbMissesPerMin) implements Serializable {
+    /**
+     * One policy's figures on one trace: {@link PolicySweep.Row}'s (sweep.csv's), with the policy's
+     * name (the summary's key) and spec (fleet sweep's traces.csv).
+     */
+    public record Figures(String policy, String spec, int minutesAfterWarmup, double flushCallsPerMin,
+                          double flushIssuedPerMin, long poolPagesPeak, double poolPagesMean, long poolReleases,
+                          double cpuMsPerMin, double iotlbMissesPerMin) implements Serializable {
+        static Figures of(PolicySweep.Row r) {
+            return new Figures(r.policy().name(), r.policy().spec(), r.minutesAfterWarmup(), r.flushCallsPerMin(),
+                    r.flushIssuedPerMin(), r.poolPagesPeak(), r.poolPagesMean(), r.poolReleases(), r.cpuMsPerMin(),
+                    r.iotlbMissesPerMin());
+        }
     }
 
     /**
@@ -95,13 +104,7 @@ public record ReplayJob(List<String> policies, String profile, String paging, St
      * each, and the thread that ran it (a Spark task's, in the tests).
      */
     public record Outcome(FleetFiles.Trace trace, String error, long events, int minutes, List<String> policyNames,
-                          long[][][] rows, List<Figures> figures, String thread, List<FleetSweep.Figures> sweep)
-            implements Serializable {
-        /** A replay's outcome (no sweep figures). */
-        public Outcome(FleetFiles.Trace trace, String error, long events, int minutes, List<String> policyNames,
-                       long[][][] rows, List<Figures> figures, String thread) {
-            this(trace, error, events, minutes, policyNames, rows, figures, thread, List.of());
-        }
+                          long[][][] rows, List<Figures> figures, String thread) implements Serializable {
 
         public boolean failed() {
             return error != null;
@@ -121,10 +124,8 @@ public record ReplayJob(List<String> policies, String profile, String paging, St
             for (int minute = 0; minute < r.minutes(); minute++) {
                 rows[p][minute] = m.series().row(minute).clone();
             }
-            PolicySweep.Row s = PolicySweep.row(m.spec(), r.config().iommu().iotlbEntries(), m.series(), r.minutes(),
-                    warmupMinutes);
-            figures.add(new Figures(m.spec().name(), s.minutesAfterWarmup(), s.flushCallsPerMin(), s.flushIssuedPerMin(),
-                    s.poolPagesPeak(), s.cpuMsPerMin(), s.iotlbMissesPerMin()));
+            figures.add(Figures.of(PolicySweep.row(m.spec(), r.config().iommu().iotlbEntries(), m.series(), r.minutes(),
+                    warmupMinutes)));
         }
         return new Outcome(trace, null, r.events(), r.minutes(), names, rows, figures, Thread.currentThread().getName());
     }

@@ -58,7 +58,7 @@ public final class PageTablePools {
 
     /** Whether a page of this level may be pooled (the cap allows it). */
     public boolean accepts(int level) {
-        return pools[level].size() < policy.cap();
+        return acceptsUnder(policy, level);
     }
 
     public void put(int level, long frame) {

@@ -144,11 +144,7 @@ public final class TuneCommand implements Callable<Integer> {
             params.put("warmup_minutes", warm);
             params.put("threads", config.threads());
             params.put("cost_profile", costs.describe());
-            Map<String, Object> results = new LinkedHashMap<>();
-            results.put("evaluated", result.evaluated().size());
-            results.put("choice", result.best() == null ? null : result.best().row().policy().spec());
-            results.put("runner_up", result.runnerUp() == null ? null : result.runnerUp().row().policy().spec());
-            out.manifest(Map.of("parameters", params, "results", results));
+            out.manifest(Map.of("parameters", params, "results", TuneReport.results(result)));
             out.commit();
         }
         print(fam, obj, result, checked);

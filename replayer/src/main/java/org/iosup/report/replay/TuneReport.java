@@ -9,6 +9,7 @@ import org.iosup.sweep.Tune;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** What {@code tune} writes: tune.csv (every policy evaluated) and validation.csv (schemas {@code tune}, {@code tune-validation}). */
 public final class TuneReport {
@@ -27,6 +28,15 @@ public final class TuneReport {
             return "runner-up";
         }
         return r.neighbours().contains(e) ? "neighbour" : null;
+    }
+
+    /** The manifest's results of a search: how many policies it evaluated, the choice and the runner-up (or null). */
+    public static Map<String, Object> results(Tune.Result r) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("evaluated", r.evaluated().size());
+        m.put("choice", r.best() == null ? null : r.best().row().policy().spec());
+        m.put("runner_up", r.runnerUp() == null ? null : r.runnerUp().row().policy().spec());
+        return m;
     }
 
     /** Writes tune.csv into {@code out} (not committed). */

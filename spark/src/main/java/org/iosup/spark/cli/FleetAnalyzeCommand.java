@@ -1,6 +1,5 @@
 package org.iosup.spark.cli;
 
-import org.apache.spark.sql.SparkSession;
 import org.iosup.cli.Mixins;
 import org.iosup.cli.VersionProvider;
 import org.iosup.spark.FleetAnalyze;
@@ -34,18 +33,14 @@ public final class FleetAnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SparkSession spark = Fleet.session("iosup fleet analyze", fleet.master);
-        try {
-            FleetAnalyze.Result r = FleetAnalyze.run(spark, fleet.fleet, fleet.output, fleet.failFast);
-            if (!quiet.on()) {
-                PrintWriter out = spec.commandLine().getOut();
-                out.printf(Locale.ROOT, "%d traces of %d hosts, %,d events, %d failed, in %.1f s -> %s%n", r.traces(),
-                        r.hosts(), r.events(), r.failed(), r.seconds(), fleet.output);
-                out.flush();
-            }
-            return 0;
-        } finally {
-            spark.stop();
+FleetAnalyze.Result r = fleet.onSpark("iosup fleet analyze", spark ->
+                FleetAnalyze.run(spark, fleet.fleet, fleet.output, fleet.failFast));
+        if (!quiet.on()) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "%d traces of %d hosts, %,d events, %d failed, in %.1f s -> %s%n", r.traces(),
+                    r.hosts(), r.events(), r.failed(), r.seconds(), fleet.output);
+            out.flush();
         }
+        return 0;
     }
 }

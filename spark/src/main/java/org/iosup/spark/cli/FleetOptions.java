@@ -25,6 +25,16 @@ public final class FleetOptions {
     @Option(names = "--fail-fast", description = "Stop at the first file that fails, writing nothing.")
     boolean failFast;
 
+    /** Runs {@code work} on a Spark session named {@code app} on the master asked for, stopped after. */
+    <T> T onSpark(String app, java.util.function.Function<org.apache.spark.sql.SparkSession, T> work) {
+        org.apache.spark.sql.SparkSession spark = Fleet.session(app, master);
+        try {
+            return work.apply(spark);
+        } finally {
+            spark.stop();
+        }
+    }
+
     /** The options of the commands that replay (replay, sweep): the model's profiles and the summary's warm-up. */
     public static final class Model {
         @Option(names = "--profile", defaultValue = "xen-4.2.1", paramLabel = "NAME",

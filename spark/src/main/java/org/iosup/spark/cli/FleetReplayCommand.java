@@ -1,6 +1,5 @@
 package org.iosup.spark.cli;
 
-import org.apache.spark.sql.SparkSession;
 import org.iosup.cli.Mixins;
 import org.iosup.cli.VersionProvider;
 import org.iosup.spark.FleetReplay;
@@ -57,24 +56,20 @@ public final class FleetReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ReplayJob job = model.job(policies, paging, strict, warmup);
-        SparkSession spark = Fleet.session("iosup fleet replay", fleet.master);
-        try {
-            FleetReplay.Result r = FleetReplay.run(spark, fleet.fleet, fleet.output, job, fleet.failFast);
-            if (!quiet.on()) {
-                PrintWriter out = spec.commandLine().getOut();
-                out.printf(Locale.ROOT, "%d traces of %d hosts, %,d events, %d failed, in %.1f s (%,.0f events/s) -> %s%n",
-                        r.traces(), r.hosts(), r.events(), r.failed(), r.seconds(), r.events() / Math.max(1e-9, r.seconds()),
-                        fleet.output);
-                for (var o : r.outcomes()) {
-                    if (o.failed()) {
-                        out.printf(Locale.ROOT, "  failed: %s: %s%n", o.trace().where(), o.error());
-                    }
+FleetReplay.Result r = fleet.onSpark("iosup fleet replay", spark ->
+                FleetReplay.run(spark, fleet.fleet, fleet.output, job, fleet.failFast));
+        if (!quiet.on()) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "%d traces of %d hosts, %,d events, %d failed, in %.1f s (%,.0f events/s) -> %s%n",
+                    r.traces(), r.hosts(), r.events(), r.failed(), r.seconds(), r.events() / Math.max(1e-9, r.seconds()),
+                    fleet.output);
+            for (var o : r.outcomes()) {
+                if (o.failed()) {
+                    out.printf(Locale.ROOT, "  failed: %s: %s%n", o.trace().where(), o.error());
                 }
-                out.flush();
             }
-            return 0;
-        } finally {
-            spark.stop();
+            out.flush();
         }
+        return 0;
     }
 }

@@ -1,6 +1,5 @@
 package org.iosup.spark.cli;
 
-import org.apache.spark.sql.SparkSession;
 import org.iosup.cli.Mixins;
 import org.iosup.cli.VersionProvider;
 import org.iosup.model.pool.PolicySpec;
@@ -58,18 +57,14 @@ public final class FleetSweepCommand implements Callable<Integer> {
     public Integer call() {
         List<PolicySpec> specs = Grid.specs(grids, policies);
         ReplayJob job = model.job(List.of(), null, false, warmup);
-        SparkSession spark = Fleet.session("iosup fleet sweep", fleet.master);
-        try {
-            FleetSweep.Result r = FleetSweep.run(spark, fleet.fleet, fleet.output, specs, job, chunk, fleet.failFast);
-            if (!quiet.on()) {
-                PrintWriter out = spec.commandLine().getOut();
-                out.printf(Locale.ROOT, "%d traces x %d policies in %d tasks, %d failed, in %.1f s -> %s%n", r.traces(),
-                        r.policies(), r.tasks(), r.failed(), r.seconds(), fleet.output);
-                out.flush();
-            }
-            return 0;
-        } finally {
-            spark.stop();
+FleetSweep.Result r = fleet.onSpark("iosup fleet sweep", spark ->
+                FleetSweep.run(spark, fleet.fleet, fleet.output, specs, job, chunk, fleet.failFast));
+        if (!quiet.on()) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "%d traces x %d policies in %d tasks, %d failed, in %.1f s -> %s%n", r.traces(),
+                    r.policies(), r.tasks(), r.failed(), r.seconds(), fleet.output);
+            out.flush();
         }
+        return 0;
     }
 }
